@@ -1,0 +1,49 @@
+"""The shared cast: an owner, a clinician at location A, a front desk at location B,
+a liaison without access to patient data, and an outsider with no role."""
+
+import pytest
+
+from liaison.accounts.models import Role
+from liaison.factories import LocationFactory, UserFactory
+
+
+@pytest.fixture
+def location_a(db):
+    return LocationFactory(name="Riverside Clinic")
+
+
+@pytest.fixture
+def location_b(db):
+    return LocationFactory(name="Hillcrest Clinic")
+
+
+@pytest.fixture
+def owner(location_a, location_b):
+    return UserFactory(username="owner", role=Role.MANAGER, is_staff=True)
+
+
+@pytest.fixture
+def clinician(location_a):
+    return UserFactory(
+        username="clinician", role=Role.CLINICIAN, credentials="DPT", locations=[location_a]
+    )
+
+
+@pytest.fixture
+def front_desk(location_b):
+    return UserFactory(username="frontdesk", role=Role.FRONT_DESK, locations=[location_b])
+
+
+@pytest.fixture
+def liaison_user(location_a):
+    return UserFactory(username="liaison", role=Role.LIAISON, locations=[location_a])
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider")
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client

@@ -1,0 +1,336 @@
+from django.db import models
+from django.db.models import F, Q
+
+from liaison.accounts.access import scope_to_user
+from liaison.accounts.models import Location
+from liaison.care.instruments import InstrumentCode, score_within_scale_constraint
+from liaison.core.models import Record
+from liaison.partners.models import Partner
+
+
+class Channel(models.TextChoices):
+    """How a new patient found us. Every patient has exactly one."""
+
+    REFERRAL = "referral", "Referral from a partner"
+    SELF = "self", "Self-referred"
+    WEB_SEARCH = "web_search", "Web search"
+    SOCIAL = "social", "Social media"
+    PATIENT_WORD_OF_MOUTH = "patient_word_of_mouth", "Another patient"
+    INSURANCE_DIRECTORY = "insurance_directory", "Insurance directory"
+    EMPLOYER = "employer", "Employer"
+    EVENT = "event", "Event"
+    OTHER = "other", "Other"
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scope_to_user(self, user, "location")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    OTHER = "X", "Another"
+    UNKNOWN = "U", "Unknown"
+
+
+class Patient(Record):
+    Sex = Sex
+
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="patients")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    zip = models.CharField("ZIP", max_length=10, blank=True)
+    channel = models.CharField(
+        "acquisition channel",
+        max_length=24,
+        choices=Channel.choices,
+        help_text="How the patient found us.",
+    )
+    source_partner = models.ForeignKey(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sent_patients",
+        help_text="The partner who referred the patient (required for the referral channel).",
+    )
+    created_on = models.DateField(null=True, blank=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta(Record.Meta):
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "birth_date"]),
+            models.Index(fields=["channel"]),
+        ]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="patient_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="patient_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel=Channel.REFERRAL) | Q(source_partner__isnull=False),
+                name="patient_referral_channel_has_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(first_name="") & ~Q(last_name=""), name="patient_has_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scope_to_user(self, user, "patient__location")
+
+    def pending(self):
+        return self.filter(decision__isnull=True)
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    URGENT = "urgent", "Urgent"
+
+
+class Decision(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class DeclineReason(models.TextChoices):
+    NOT_APPROPRIATE = "not_appropriate", "Not appropriate for our care"
+    PATIENT_DECLINED = "patient_declined", "Patient declined"
+    INSURANCE = "insurance", "Insurance"
+    COULD_NOT_CONTACT = "could_not_contact", "Could not contact the patient"
+    OTHER = "other", "Other"
+
+
+class Referral(Record):
+    """One partner's request that we see one patient."""
+
+    Urgency = Urgency
+
+    Decision = Decision
+
+    DeclineReason = DeclineReason
+
+    patient = models.ForeignKey("Patient", on_delete=models.PROTECT, related_name="referrals")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    received_on = models.DateField()
+    reason = models.TextField(blank=True)
+    icd10_codes = models.CharField(
+        "ICD-10 codes", max_length=200, blank=True, help_text="Separated by semicolons."
+    )
+    urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.ROUTINE)
+    decision = models.CharField(max_length=8, choices=Decision.choices, null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decline_reason = models.CharField(
+        max_length=20, choices=DeclineReason.choices, null=True, blank=True
+    )
+    alternative = models.TextField(
+        blank=True, help_text="Where we suggested the patient go instead."
+    )
+    alternative_partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta(Record.Meta):
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["partner", "received_on"])]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(urgency__in=Urgency.values), name="referral_urgency_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__isnull=True) | Q(decision__in=Decision.values),
+                name="referral_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(decline_reason__isnull=True, decision__isnull=True)
+                | Q(decline_reason__isnull=True, decision=Decision.ACCEPTED)
+                # IS NOT NULL spelled out: a comparison with NULL is unknown, which a CHECK passes.
+                | Q(
+                    decline_reason__isnull=False,
+                    decline_reason__in=DeclineReason.values,
+                    decision__isnull=False,
+                    decision=Decision.DECLINED,
+                ),
+                name="referral_decline_reason_iff_declined",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decision__isnull=False),
+                name="referral_decided_on_needs_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=F("received_on")),
+                name="referral_decided_after_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral received {self.received_on}"
+
+
+class EpisodeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scope_to_user(self, user, "patient__location")
+
+    def open_on(self, day):
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+        )
+
+
+class DischargeReason(models.TextChoices):
+    GOALS_MET = "goals_met", "Goals met"
+    PLATEAU = "plateau", "Plateau"
+    SELF_DISCHARGED = "self_discharged", "Stopped coming"
+    REFERRED_OUT = "referred_out", "Referred out"
+    SURGERY = "surgery", "Surgery"
+    OTHER = "other", "Other"
+
+
+class Episode(Record):
+    """The course of care for one complaint."""
+
+    DischargeReason = DischargeReason
+
+    patient = models.ForeignKey("Patient", on_delete=models.PROTECT, related_name="episodes")
+    referral = models.ForeignKey(
+        "Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="episodes"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="episodes"
+    )
+    clinician = models.CharField(max_length=150, blank=True, help_text="The treating clinician.")
+    started_on = models.DateField()
+    planned_visits = models.IntegerField(null=True, blank=True)
+    planned_weeks = models.IntegerField(null=True, blank=True)
+    primary_measure = models.CharField(
+        max_length=10, choices=InstrumentCode.choices, null=True, blank=True
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    discharge_reason = models.CharField(
+        max_length=16, choices=DischargeReason.choices, null=True, blank=True
+    )
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta(Record.Meta):
+        ordering = ["-started_on", "-id"]
+        indexes = [models.Index(fields=["ended_on"])]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(planned_visits__isnull=True) | Q(planned_visits__gte=0),
+                name="episode_planned_visits_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_weeks__isnull=True) | Q(planned_weeks__gte=0),
+                name="episode_planned_weeks_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(primary_measure__isnull=True)
+                | Q(primary_measure__in=InstrumentCode.values),
+                name="episode_primary_measure_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="episode_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(discharge_reason__isnull=True)
+                | Q(discharge_reason__in=DischargeReason.values, ended_on__isnull=False),
+                name="episode_discharge_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Episode started {self.started_on}"
+
+
+class VisitStatus(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    NO_SHOW = "no_show", "No-show"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Visit(Record):
+    Status = VisitStatus
+
+    episode = models.ForeignKey("Episode", on_delete=models.CASCADE, related_name="visits")
+    visit_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+
+    class Meta(Record.Meta):
+        ordering = ["visit_on", "id"]
+        indexes = [models.Index(fields=["episode", "status", "visit_on"])]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(status__in=VisitStatus.values), name="visit_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Visit on {self.visit_on} ({self.get_status_display()})"
+
+
+class Outcome(Record):
+    """One outcome measurement: a score on an instrument's scale, on a date."""
+
+    episode = models.ForeignKey("Episode", on_delete=models.CASCADE, related_name="outcomes")
+    measured_on = models.DateField()
+    instrument = models.CharField(max_length=10, choices=InstrumentCode.choices)
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    items = models.JSONField(
+        null=True, blank=True, help_text="Item answers when the questionnaire was entered."
+    )
+
+    class Meta(Record.Meta):
+        ordering = ["measured_on", "id"]
+        indexes = [models.Index(fields=["episode", "instrument", "measured_on"])]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(instrument__in=InstrumentCode.values), name="outcome_instrument_valid"
+            ),
+            models.CheckConstraint(
+                condition=score_within_scale_constraint("instrument", "score"),
+                name="outcome_score_within_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.score} on {self.measured_on}"
+
+
+class Payment(Record):
+    """Money received for a patient's care; a negative amount is a refund."""
+
+    patient = models.ForeignKey("Patient", on_delete=models.PROTECT, related_name="payments")
+    episode = models.ForeignKey(
+        "Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta(Record.Meta):
+        ordering = ["-paid_on", "-id"]
+        indexes = [models.Index(fields=["episode", "paid_on"]), models.Index(fields=["paid_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.paid_on}"

@@ -1,0 +1,50 @@
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from liaison.accounts.access import can_see_patients, is_manager
+
+# (label, URL name); None marks an area that is not built yet.
+NAV_AREAS = [
+    ("Today", "insights-home"),
+    ("Referrals", None),
+    ("Patients", "care-patient-list"),
+    ("Partners", None),
+    ("Reports", None),
+    ("Insights", None),
+    ("Settings", "admin:index"),
+]
+
+
+@dataclass(frozen=True)
+class NavArea:
+    label: str
+    url: str | None  # None: coming soon, shown but not a link
+    active: bool = False
+
+
+def navigation(request):
+    """The areas in the side navigation for this user; computed only when a page shows them."""
+    return {"nav_areas": SimpleLazyObject(lambda: nav_areas_for(request))}
+
+
+def nav_areas_for(request) -> list[NavArea]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    areas = []
+    for label, url_name in NAV_AREAS:
+        if label == "Patients" and not can_see_patients(user):
+            continue
+        if label == "Settings" and not (is_manager(user) and user.is_staff):
+            continue
+        url = reverse(url_name) if url_name else None
+        areas.append(NavArea(label, url, active=_is_current(request.path, url)))
+    return areas
+
+
+def _is_current(path: str, url: str | None) -> bool:
+    if url is None:
+        return False
+    return path == url if url == "/" else path.startswith(url)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from liaison.insights import views as insights_views
+
+admin.site.site_header = "Liaison administration"
+admin.site.site_title = "Liaison"
+
+urlpatterns = [
+    path("", insights_views.home, name="insights-home"),
+    path("accounts/", include("liaison.accounts.urls")),
+    path("care/", include("liaison.care.urls")),
+    path("admin/", admin.site.urls),
+]
