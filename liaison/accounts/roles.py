@@ -30,6 +30,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "partners.touchpoint": ALL, "partners.specialty": ("view", "change"),
         "correspondence.report": ALL, "accounts.location": ALL, "accounts.user": ALL,
         "auth.group": VIEW, "accounts.auditevent": VIEW, "accounts.loginfailure": VIEW,
+        "core.practicesettings": ("view", "add", "change"),
     },
 }
 

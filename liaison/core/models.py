@@ -27,3 +27,46 @@ class Record(models.Model):
                 name="%(app_label)s_%(class)s_external_id_not_blank",
             ),
         ]
+
+
+class PracticeSettings(models.Model):
+    """The practice's own choices: one row, read with `PracticeSettings.current()`."""
+
+    name = models.CharField(max_length=200, default="Our practice")
+    response_target_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days from referral to first visit that count as seen on time."
+    )
+    initial_report_business_days = models.PositiveSmallIntegerField(
+        default=2, help_text="Initial report due this many business days after the first visit."
+    )
+    progress_report_interval_days = models.PositiveSmallIntegerField(
+        default=30, help_text="A progress report is due every this many days while in care."
+    )
+    discharge_report_business_days = models.PositiveSmallIntegerField(
+        default=3, help_text="Discharge report due this many business days after discharge."
+    )
+    redirect_letter_business_days = models.PositiveSmallIntegerField(
+        default=1, help_text="Redirect letter due this many business days after the decline."
+    )
+    alert_business_days = models.PositiveSmallIntegerField(
+        default=2, help_text="Alert due this many business days after the condition is found."
+    )
+    gift_annual_limit = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=519,
+        help_text="Yearly limit on gifts and meals per referring physician (Stark law "
+        "non-monetary compensation; CMS updates it each year).",
+    )
+
+    class Meta:
+        verbose_name_plural = "practice settings"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="practice_settings_single")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "PracticeSettings":
+        settings, _ = cls.objects.get_or_create(id=1)
+        return settings

@@ -8,7 +8,7 @@ from liaison.accounts.roles import ROLE_PERMISSIONS
 
 pytestmark = pytest.mark.django_db
 
-LIAISON_APPS = ["accounts", "partners", "care", "correspondence"]
+LIAISON_APPS = ["core", "accounts", "partners", "care", "correspondence"]
 
 
 def test_each_user_of_the_cast_has_their_role(owner, clinician, front_desk, liaison_user, outsider):
