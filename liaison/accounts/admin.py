@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import DateFieldListFilter
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
@@ -27,7 +29,9 @@ class AuditedAdminMixin:
             obj = self.get_object(request, unquote(object_id))
             if obj is not None and self.has_view_or_change_permission(request, obj):
                 audit_record(
-                    request=request, action=AuditEvent.Action.VIEW, obj=obj,
+                    request=request,
+                    action=AuditEvent.Action.VIEW,
+                    obj=obj,
                     detail=f"{self.audit_detail} change page",
                 )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -41,27 +45,52 @@ class AuditedAdminMixin:
         super().save_formset(request, form, formset, change)
         # Inline rows (an episode's visits and outcomes) are patient data as well.
         for obj in formset.new_objects:
-            audit_record(request=request, action=AuditEvent.Action.CREATE, obj=obj,
-                         detail=self.audit_detail)
+            audit_record(
+                request=request, action=AuditEvent.Action.CREATE, obj=obj, detail=self.audit_detail
+            )
         for obj, fields in formset.changed_objects:
-            audit_record(request=request, action=AuditEvent.Action.UPDATE, obj=obj,
-                         detail=f"{self.audit_detail}: {', '.join(fields)}")
+            audit_record(
+                request=request,
+                action=AuditEvent.Action.UPDATE,
+                obj=obj,
+                detail=f"{self.audit_detail}: {', '.join(fields)}",
+            )
         for obj in formset.deleted_objects:
-            audit_record(request=request, action=AuditEvent.Action.DELETE, obj=obj,
-                         detail=self.audit_detail)
+            audit_record(
+                request=request, action=AuditEvent.Action.DELETE, obj=obj, detail=self.audit_detail
+            )
 
     def delete_model(self, request, obj):
         with transaction.atomic():
             super().delete_model(request, obj)
-            audit_record(request=request, action=AuditEvent.Action.DELETE, obj=obj,
-                         detail=self.audit_detail)
+            audit_record(
+                request=request, action=AuditEvent.Action.DELETE, obj=obj, detail=self.audit_detail
+            )
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for obj in queryset:
-                audit_record(request=request, action=AuditEvent.Action.DELETE, obj=obj,
-                             detail=f"{self.audit_detail} bulk delete")
+                audit_record(
+                    request=request,
+                    action=AuditEvent.Action.DELETE,
+                    obj=obj,
+                    detail=f"{self.audit_detail} bulk delete",
+                )
             super().delete_queryset(request, queryset)
+
+    # Django's own admin log would keep each record's display text, a patient's name, in
+    # django_admin_log; the audit trail above records these actions instead.
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_change(self, request, obj, message):
+        return None
+
+    def log_deletion(self, request, obj, object_repr):
+        return None
+
+    def log_deletions(self, request, queryset):
+        return None
 
     def _changed(self, form) -> str:
         # Field names only: the detail must never carry patient data.
@@ -92,28 +121,48 @@ class LocationAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "full_name", "role_display", "location_list", "is_active",
-                    "is_staff", "last_login"]
+    list_display = [
+        "username",
+        "full_name",
+        "role_display",
+        "location_list",
+        "is_active",
+        "is_staff",
+        "last_login",
+    ]
     list_filter = ["groups", "locations", "is_active", "is_staff", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    filter_horizontal = ["groups", "user_permissions", "locations"]
+    filter_horizontal = ["user_permissions"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Person", {"fields": ["first_name", "last_name", "credentials", "email"]}),
-        ("Role and locations", {
-            "fields": ["groups", "locations"],
-            "description": "The role is the group held: manager, clinician, front_desk or "
-                           "liaison. Front desk and clinicians see patients of their "
-                           "locations only; the liaison role sees no patient record.",
-        }),
-        ("Access", {"fields": ["is_active", "is_staff", "is_superuser"],
-                    "description": "Staff status opens this administration (managers)."}),
+        (
+            "Role and locations",
+            {
+                "fields": ["groups", "locations"],
+                "description": "The role is the group held: manager, clinician, front_desk or "
+                "liaison. Front desk and clinicians see patients of their "
+                "locations only; the liaison role sees no patient record.",
+            },
+        ),
+        (
+            "Access",
+            {
+                "fields": ["is_active", "is_staff", "is_superuser"],
+                "description": "Staff status opens this administration (managers).",
+            },
+        ),
         ("Extra permissions", {"fields": ["user_permissions"], "classes": ["collapse"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"],
-                "fields": ["username", "usable_password", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "usable_password", "password1", "password2"],
+            },
+        ),
         ("Person", {"fields": ["first_name", "last_name", "credentials", "email"]}),
         ("Role and locations", {"fields": ["groups", "locations"]}),
     ]
@@ -121,6 +170,12 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "locations")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Four roles and a handful of locations: plain checkboxes read best.
+        if db_field.name in {"groups", "locations"}:
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="name", ordering="last_name")
     def full_name(self, obj):
@@ -136,11 +191,24 @@ class UserAdmin(DjangoUserAdmin):
         return ", ".join(names) or "—"
 
 
+class WhenFilter(DateFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "date"
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "username", "action", "object_type", "object_code", "detail",
-                    "ip_address"]
-    list_filter = ["action", "object_type", "at"]
+    list_display = [
+        "at",
+        "username",
+        "action",
+        "object_type",
+        "object_code",
+        "detail",
+        "ip_address",
+    ]
+    list_filter = ["action", "object_type", ("at", WhenFilter)]
     search_fields = ["username", "object_code"]
     show_full_result_count = False
     list_per_page = 100
@@ -149,6 +217,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
 @admin.register(LoginFailure)
 class LoginFailureAdmin(ReadOnlyAdmin):
     list_display = ["at", "username", "ip_address"]
-    list_filter = ["at"]
+    list_filter = [("at", WhenFilter)]
     search_fields = ["username"]
     show_full_result_count = False

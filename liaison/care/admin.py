@@ -17,8 +17,14 @@ class CareAdmin(AuditedAdminMixin, admin.ModelAdmin):
 @admin.register(Patient)
 class PatientAdmin(CareAdmin):
     location_path = "location"
-    list_display = ["last_name", "first_name", "birth_date", "location", "channel",
-                    "source_partner"]
+    list_display = [
+        "last_name",
+        "first_name",
+        "birth_date",
+        "location",
+        "channel",
+        "source_partner",
+    ]
     list_filter = ["location", "channel"]
     search_fields = ["^last_name", "^first_name", "=external_id"]
     list_select_related = ["location", "source_partner"]
@@ -35,15 +41,41 @@ class ReferralAdmin(CareAdmin):
     location_path = "patient__location"
     list_display = ["received_on", "patient", "partner", "urgency", "decision", "decided_on"]
     list_filter = ["decision", "urgency", "decline_reason", "received_on"]
-    search_fields = ["^patient__last_name", "^partner__last_name",
-                     "^partner__organization_name", "=external_id"]
+    search_fields = [
+        "^patient__last_name",
+        "^partner__last_name",
+        "^partner__organization_name",
+        "=external_id",
+    ]
     list_select_related = ["patient", "partner"]
     autocomplete_fields = ["patient", "partner", "alternative_partner"]
     fieldsets = [
-        (None, {"fields": ["patient", "partner", "location", "received_on", "urgency",
-                           "reason", "icd10_codes"]}),
-        ("Triage", {"fields": ["decision", "decided_on", "decline_reason", "alternative",
-                               "alternative_partner"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "patient",
+                    "partner",
+                    "location",
+                    "received_on",
+                    "urgency",
+                    "reason",
+                    "icd10_codes",
+                ]
+            },
+        ),
+        (
+            "Triage",
+            {
+                "fields": [
+                    "decision",
+                    "decided_on",
+                    "decline_reason",
+                    "alternative",
+                    "alternative_partner",
+                ]
+            },
+        ),
         ("Record", {"fields": RECORD_FIELDS, "classes": ["collapse"]}),
     ]
 
@@ -63,11 +95,16 @@ class OutcomeInline(admin.TabularInline):
 @admin.register(Episode)
 class EpisodeAdmin(CareAdmin):
     location_path = "patient__location"
-    list_display = ["started_on", "patient", "clinician", "primary_measure", "ended_on",
-                    "discharge_reason"]
+    list_display = [
+        "started_on",
+        "patient",
+        "clinician",
+        "primary_measure",
+        "ended_on",
+        "discharge_reason",
+    ]
     list_filter = ["discharge_reason", "primary_measure", "location", "started_on"]
-    search_fields = ["^patient__last_name", "^patient__first_name", "clinician",
-                     "=external_id"]
+    search_fields = ["^patient__last_name", "^patient__first_name", "clinician", "=external_id"]
     list_select_related = ["patient"]
     autocomplete_fields = ["patient"]
     raw_id_fields = ["referral"]

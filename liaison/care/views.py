@@ -11,7 +11,8 @@ from liaison.care.models import Patient
 def _get_patient_for_user(request, code) -> Patient:
     """The patient, or 404 when this user may not see them; the view is audited."""
     require_patient_access(request.user)
-    patient = get_object_or_404(Patient.objects.visible_to(request.user), code=code)
+    patients = Patient.objects.visible_to(request.user).select_related("location", "source_partner")
+    patient = get_object_or_404(patients, code=code)
     audit_record(request=request, action=AuditEvent.Action.VIEW, obj=patient, detail="patient page")
     return patient
 
@@ -32,7 +33,7 @@ def patient_list(request):
 def patient_detail(request, code):
     patient = _get_patient_for_user(request, code)
     referrals = patient.referrals.select_related("partner").order_by("-received_on")
-    episodes = patient.episodes.order_by("-started_on")
+    episodes = patient.episodes.select_related("location").order_by("-started_on")
     return render(
         request,
         "care/patient_detail.html",

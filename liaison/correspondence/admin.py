@@ -32,13 +32,27 @@ class ReportAdmin(AuditedAdminMixin, admin.ModelAdmin):
     location_path = "referral__patient__location"
     list_display = ["kind", "due_on", "sent_on", "channel", "partner", "patient"]
     list_filter = [DeliveryFilter, "kind", "channel", "due_on"]
-    search_fields = ["^referral__patient__last_name", "^referral__partner__last_name",
-                     "^referral__partner__organization_name", "=external_id"]
+    search_fields = [
+        "^referral__patient__last_name",
+        "^referral__partner__last_name",
+        "^referral__partner__organization_name",
+        "=external_id",
+    ]
     list_select_related = ["referral__patient", "referral__partner"]
     raw_id_fields = ["referral", "episode"]
     readonly_fields = ["code", "created_at", "updated_at"]
-    fields = ["referral", "episode", "kind", "due_on", "sent_on", "channel",
-              "external_id", "code", "created_at", "updated_at"]
+    fields = [
+        "referral",
+        "episode",
+        "kind",
+        "due_on",
+        "sent_on",
+        "channel",
+        "external_id",
+        "code",
+        "created_at",
+        "updated_at",
+    ]
     show_full_result_count = False
 
     @admin.display(description="partner", ordering="referral__partner__last_name")

@@ -7,7 +7,7 @@ from liaison.partners.models import Partner, Specialty, Touchpoint
 class SpecialtyAdmin(admin.ModelAdmin):
     """Reference rows, one per specialty slug: the practice only says which it wants."""
 
-    list_display = ["name", "slug", "wanted", "target_active_partners"]
+    list_display = ["name", "wanted", "target_active_partners"]
     list_editable = ["wanted", "target_active_partners"]
     list_filter = ["wanted"]
     search_fields = ["name", "slug"]
@@ -39,13 +39,45 @@ class PartnerAdmin(admin.ModelAdmin):
     show_full_result_count = False
     inlines = [TouchpointInline]
     fieldsets = [
-        (None, {"fields": ["kind", "first_name", "last_name", "credentials",
-                           "organization_name", "npi", "taxonomy_code", "specialty"]}),
-        ("Where and how to reach", {"fields": ["works_at", "address", "city", "state", "zip",
-                                               "phone", "fax", "email", "preferred_channel"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "first_name",
+                    "last_name",
+                    "credentials",
+                    "organization_name",
+                    "npi",
+                    "taxonomy_code",
+                    "specialty",
+                ]
+            },
+        ),
+        (
+            "Where and how to reach",
+            {
+                "fields": [
+                    "works_at",
+                    "address",
+                    "city",
+                    "state",
+                    "zip",
+                    "phone",
+                    "fax",
+                    "email",
+                    "preferred_channel",
+                ]
+            },
+        ),
         ("Relationship", {"fields": ["stage", "owner", "introduced_by", "notes"]}),
-        ("Record", {"fields": ["external_id", "code", "created_at", "updated_at"],
-                    "classes": ["collapse"]}),
+        (
+            "Record",
+            {
+                "fields": ["external_id", "code", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
 
     @admin.display(description="name", ordering="last_name")

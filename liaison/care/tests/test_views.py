@@ -86,3 +86,27 @@ def test_the_patient_list_is_audited_without_naming_anyone(client, clinician, pa
     assert (event.username, event.object_type, event.object_code) == (
         "clinician", "patient", None
     )
+
+
+def test_admin_edits_of_a_patient_are_audited_and_leave_no_name_in_djangos_log(
+    client, owner, patient_a
+):
+    from django.contrib.admin.models import LogEntry
+
+    client.force_login(owner)
+    url = reverse("admin:care_patient_change", args=[patient_a.pk])
+    assert client.get(url).status_code == 200
+    form = {
+        "location": patient_a.location_id, "first_name": "Maya", "last_name": "Okonkwo-Reyes",
+        "sex": "U", "channel": "self", "zip": "", "birth_date": "1980-05-17",
+        "created_on": "", "external_id": "",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    patient_a.refresh_from_db()
+    assert patient_a.last_name == "Okonkwo-Reyes"
+    actions = list(
+        AuditEvent.objects.filter(object_code=patient_a.code).values_list("action", flat=True)
+    )
+    assert sorted(actions) == ["update", "view"]
+    assert not LogEntry.objects.filter(object_repr__contains="Okonkwo").exists()
