@@ -47,3 +47,13 @@ def outsider(db):
 def client_for(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages keep computed figures for a few minutes under a version token held in Django's
+    cache (liaison/core/freshness.py): clearing it makes every test start afresh, so that one
+    test's figures never stand in for another's."""
+    from django.core.cache import cache
+
+    cache.clear()

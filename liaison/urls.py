@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from liaison.api import api
 from liaison.insights import views as insights_views
 
 admin.site.site_header = "Liaison administration"
@@ -10,5 +11,9 @@ urlpatterns = [
     path("", insights_views.home, name="insights-home"),
     path("accounts/", include("liaison.accounts.urls")),
     path("care/", include("liaison.care.urls")),
+    path("partners/", include("liaison.partners.urls")),
+    path("reports/", include("liaison.correspondence.urls")),
+    path("practice-files/", include("liaison.interop.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

@@ -8,27 +8,40 @@ from liaison.accounts.models import Role
 ALL = ("view", "add", "change", "delete")
 EDIT = ("view", "add", "change")
 VIEW = ("view",)
+SIGN = (*EDIT, "sign")  # correspondence.sign_report: sign letters and addenda
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.FRONT_DESK: {
-        "care.patient": EDIT, "care.referral": EDIT, "care.episode": VIEW, "care.visit": EDIT,
-        "care.payment": EDIT, "partners.partner": EDIT, "partners.specialty": VIEW,
+        # Adding an episode: the front desk records the first visit (or its no-show), which
+        # opens the episode; the clinical record stays the clinicians'.
+        "care.patient": EDIT, "care.referral": EDIT, "care.episode": ("view", "add"),
+        "care.visit": EDIT, "care.payment": EDIT, "partners.partner": EDIT,
+        "partners.specialty": VIEW,
         "correspondence.report": VIEW, "accounts.location": VIEW,
+        "care.finding": VIEW, "care.redflag": VIEW,
+        "partners.partnernote": VIEW,
     },
     Role.CLINICIAN: {
         "care.patient": EDIT, "care.referral": EDIT, "care.episode": EDIT, "care.visit": EDIT,
         "care.outcome": EDIT, "care.payment": VIEW, "partners.partner": VIEW,
-        "partners.specialty": VIEW, "correspondence.report": EDIT, "accounts.location": VIEW,
+        "partners.specialty": VIEW, "correspondence.report": SIGN, "accounts.location": VIEW,
+        "care.finding": ALL, "care.redflag": ALL, "correspondence.communicationpreference": VIEW,
+        "partners.partnernote": EDIT,
     },
     Role.LIAISON: {
         "partners.partner": EDIT, "partners.touchpoint": ALL, "partners.specialty": VIEW,
-        "accounts.location": VIEW,
+        "accounts.location": VIEW, "partners.plannedtouchpoint": ALL,
+        "partners.partnernote": EDIT,
     },
     Role.MANAGER: {
         "care.patient": ALL, "care.referral": ALL, "care.episode": ALL, "care.visit": ALL,
         "care.outcome": ALL, "care.payment": ALL, "partners.partner": ALL,
         "partners.touchpoint": ALL, "partners.specialty": ("view", "change"),
-        "correspondence.report": ALL, "accounts.location": ALL, "accounts.user": ALL,
+        "partners.plannedtouchpoint": ALL, "partners.partnernote": ALL,
+        "correspondence.report": (*ALL, "sign"), "accounts.location": ALL, "accounts.user": ALL,
+        "care.finding": ALL, "care.redflag": ALL, "correspondence.communicationpreference": ALL,
+        "correspondence.signedtext": VIEW, "correspondence.delivery": VIEW,
+        "correspondence.deliveryattempt": VIEW, "correspondence.digestsent": VIEW,
         "auth.group": VIEW, "accounts.auditevent": VIEW, "accounts.loginfailure": VIEW,
         "core.practicesettings": ("view", "add", "change"),
     },

@@ -66,6 +66,9 @@ class Patient(Record):
         indexes = [
             models.Index(fields=["last_name", "first_name", "birth_date"]),
             models.Index(fields=["channel"]),
+            # Duplicate checks at intake compare names case-insensitively: the birth date
+            # is what narrows 300,000 patients to a handful.
+            models.Index(fields=["birth_date"]),
         ]
         constraints = [
             *Record.Meta.constraints,
@@ -143,12 +146,22 @@ class Referral(Record):
     alternative_partner = models.ForeignKey(
         Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    scheduled_on = models.DateField(
+        "first visit booked for", null=True, blank=True,
+        help_text="The day the first visit is booked; attended visits are recorded on the episode.",
+    )
 
     objects = ReferralQuerySet.as_manager()
 
     class Meta(Record.Meta):
         ordering = ["-received_on", "-id"]
-        indexes = [models.Index(fields=["partner", "received_on"])]
+        indexes = [
+            models.Index(fields=["partner", "received_on"]),
+            # Today's lists: referrals waiting for triage, and the recent ones to book.
+            models.Index(fields=["received_on"], name="referral_received_idx"),
+            models.Index(fields=["received_on"], condition=Q(decision__isnull=True),
+                         name="referral_awaiting_triage_idx"),
+        ]
         constraints = [
             *Record.Meta.constraints,
             models.CheckConstraint(
@@ -177,6 +190,16 @@ class Referral(Record):
             models.CheckConstraint(
                 condition=Q(decided_on__isnull=True) | Q(decided_on__gte=F("received_on")),
                 name="referral_decided_after_received",
+            ),
+            # Only an accepted referral is booked, and not before it arrived.
+            models.CheckConstraint(
+                condition=Q(scheduled_on__isnull=True)
+                | Q(
+                    decision__isnull=False,
+                    decision=Decision.ACCEPTED,
+                    scheduled_on__gte=F("received_on"),
+                ),
+                name="referral_scheduled_only_when_accepted",
             ),
         ]
 
@@ -227,6 +250,32 @@ class Episode(Record):
         max_length=16, choices=DischargeReason.choices, null=True, blank=True
     )
 
+    # What the clinician records at evaluation (all optional: imported episodes lack them).
+    diagnosis_code = models.CharField(
+        "ICD-10 code", max_length=10, blank=True, help_text="The working diagnosis, e.g. M54.50."
+    )
+    diagnosis = models.CharField(
+        "working diagnosis", max_length=200, blank=True, help_text="In plain words."
+    )
+    visits_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    interventions = models.TextField(
+        blank=True, help_text="What the plan consists of, e.g. manual therapy, graded exercise."
+    )
+    expected_improvement_weeks = models.PositiveSmallIntegerField(
+        "expected improvement within (weeks)", null=True, blank=True
+    )
+    surgical_options_discussed = models.BooleanField(
+        null=True, blank=True, help_text="Whether surgical options were discussed with the patient."
+    )
+    surgical_discussion = models.TextField("what was said about surgery", blank=True)
+    # ...and at discharge.
+    recommendations = models.TextField("recommendations for ongoing care", blank=True)
+    referrer_follow_up = models.TextField(
+        "follow-up with the referrer",
+        blank=True,
+        help_text="What we ask of the referring provider after discharge.",
+    )
+
     objects = EpisodeQuerySet.as_manager()
 
     class Meta(Record.Meta):
@@ -256,10 +305,93 @@ class Episode(Record):
                 | Q(discharge_reason__in=DischargeReason.values, ended_on__isnull=False),
                 name="episode_discharge_reason_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(visits_per_week__isnull=True) | Q(visits_per_week__lte=14),
+                name="episode_visits_per_week_plausible",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Episode started {self.started_on}"
+
+
+class FindingCategory(models.TextChoices):
+    RANGE_OF_MOTION = "range_of_motion", "Range of motion"
+    NEUROLOGICAL = "neurological", "Neurological screen"
+    ORTHOPEDIC_TEST = "orthopedic_test", "Orthopedic tests"
+    STRENGTH = "strength", "Strength"
+    PALPATION = "palpation", "Palpation"
+    POSTURE_GAIT = "posture_gait", "Posture and gait"
+    FUNCTION = "function", "Functional tests"
+    OTHER = "other", "Other"
+
+
+class Finding(Record):
+    """One objective finding at evaluation: a test or measure, its result, and a note."""
+
+    Category = FindingCategory
+
+    episode = models.ForeignKey("Episode", on_delete=models.CASCADE, related_name="findings")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    item = models.CharField(max_length=100, help_text="e.g. Lumbar flexion, Straight leg raise.")
+    result = models.CharField(max_length=100, help_text="e.g. 40° (painful), Positive at 45°.")
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta(Record.Meta):
+        ordering = ["id"]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(category__in=FindingCategory.values), name="finding_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(item="") & ~Q(result=""), name="finding_has_item_and_result"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.result}"
+
+
+class RedFlagKind(models.TextChoices):
+    """The red-flag screen, in the order a clinician asks it."""
+
+    CAUDA_EQUINA = "cauda_equina", "Saddle anaesthesia or bladder/bowel change"
+    PROGRESSIVE_DEFICIT = "progressive_deficit", "Progressive neurological deficit"
+    MYELOPATHY = "myelopathy", "Signs of myelopathy (gait disturbance, clumsy hands)"
+    WEIGHT_LOSS = "weight_loss", "Unexplained weight loss"
+    CANCER_HISTORY = "cancer_history", "History of cancer"
+    FEVER = "fever", "Fever or signs of infection"
+    TRAUMA = "trauma", "Significant trauma"
+    NIGHT_PAIN = "night_pain", "Night pain or constant pain not eased by rest"
+    NEW_ONSET_OVER_50 = "new_onset_over_50", "Age over 50 with new onset"
+    IMMUNOSUPPRESSION = "immunosuppression", "IV drug use or immunosuppression"
+    STEROIDS = "steroids", "Long-term corticosteroid use"
+    VASCULAR = "vascular", "Vascular signs (pulsatile mass, claudication, dizziness)"
+
+
+class RedFlag(Record):
+    """One answer of the red-flag screen: present or absent, with notes."""
+
+    Kind = RedFlagKind
+
+    episode = models.ForeignKey("Episode", on_delete=models.CASCADE, related_name="red_flags")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    present = models.BooleanField()
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta(Record.Meta):
+        ordering = ["id"]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind__in=RedFlagKind.values), name="red_flag_kind_valid"
+            ),
+            models.UniqueConstraint(fields=["episode", "kind"], name="red_flag_once_per_episode"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {'present' if self.present else 'absent'}"
 
 
 class VisitStatus(models.TextChoices):
@@ -330,7 +462,12 @@ class Payment(Record):
 
     class Meta(Record.Meta):
         ordering = ["-paid_on", "-id"]
-        indexes = [models.Index(fields=["episode", "paid_on"]), models.Index(fields=["paid_on"])]
+        indexes = [
+            models.Index(fields=["episode", "paid_on"]),
+            models.Index(fields=["paid_on"]),
+            # Covers a window's revenue per episode without reading the table (insights).
+            models.Index(fields=["paid_on", "episode", "amount"], name="care_payment_window_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} on {self.paid_on}"

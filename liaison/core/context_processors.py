@@ -8,10 +8,10 @@ from liaison.accounts.access import can_see_patients, is_manager
 # (label, URL name); None marks an area that is not built yet.
 NAV_AREAS = [
     ("Today", "insights-home"),
-    ("Referrals", None),
+    ("Referrals", "care-referral-list"),
     ("Patients", "care-patient-list"),
-    ("Partners", None),
-    ("Reports", None),
+    ("Partners", "partners-directory"),
+    ("Reports", "correspondence-queue"),
     ("Insights", None),
     ("Settings", "admin:index"),
 ]
@@ -35,9 +35,11 @@ def nav_areas_for(request) -> list[NavArea]:
         return []
     areas = []
     for label, url_name in NAV_AREAS:
-        if label == "Patients" and not can_see_patients(user):
+        if label in {"Referrals", "Patients", "Reports"} and not can_see_patients(user):
             continue
         if label == "Settings" and not (is_manager(user) and user.is_staff):
+            continue
+        if label == "Partners" and not user.has_perm("partners.view_partner"):
             continue
         url = reverse(url_name) if url_name else None
         areas.append(NavArea(label, url, active=_is_current(request.path, url)))

@@ -1,13 +1,51 @@
-"""Reads that turn records into the figures the practice sees (definitions: docs/metrics.md)."""
+"""Reads that turn records into the figures the practice sees (definitions: docs/metrics.md).
+
+The figures live in modules beside this one, one idea each; this module is the door the
+views, the API and the command come through.
+"""
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
 
+from liaison.accounts.models import Location
 from liaison.care.models import Patient, Referral, Visit
 from liaison.correspondence.models import Report
+from liaison.insights.channels import ChannelFigures, channel_figures
+from liaison.insights.documents import (
+    channels_document,
+    gaps_document,
+    not_responding_document,
+    response_document,
+    scorecards_document,
+)
+from liaison.insights.gaps import NetworkGaps, network_gaps
+from liaison.insights.not_responding import NotResponding, patients_not_responding
+from liaison.insights.response import ResponseTimes, response_times
+from liaison.insights.scope import Scope
+from liaison.insights.scorecards import PartnerScorecard, partner_scorecard, partner_scorecards
 from liaison.partners.models import Partner
+
+__all__ = [
+    "ChannelFigures", "Headline", "NetworkGaps", "NotResponding", "PartnerScorecard",
+    "ResponseTimes", "Scope", "channel_figures", "channels_document", "find_location",
+    "gaps_document", "network_gaps", "not_responding_document", "partner_scorecard",
+    "partner_scorecards", "patients_not_responding", "practice_headline", "response_document",
+    "response_times", "scorecards_document",
+]
+
+
+def find_location(practice_id: str) -> Location | None:
+    """A location by the practice's own id, or by its code."""
+    found = Location.objects.filter(external_id=practice_id).first()
+    if found is None:
+        try:
+            found = Location.objects.filter(code=uuid.UUID(practice_id)).first()
+        except ValueError:
+            return None
+    return found
 
 
 @dataclass(frozen=True)

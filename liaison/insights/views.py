@@ -2,14 +2,17 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from liaison.accounts.models import Role
-from liaison.insights.queries import practice_headline
+from liaison.accounts.audit import audit_record
+from liaison.accounts.models import AuditEvent
+from liaison.care.models import Patient
+from liaison.insights.today import today_for
 
 
 @login_required
 def home(request):
-    user = request.user
-    scoped = user.role in {Role.FRONT_DESK, Role.CLINICIAN}
-    location_ids = list(user.locations.values_list("id", flat=True)) if scoped else None
-    headline = practice_headline(as_of=timezone.localdate(), location_ids=location_ids)
-    return render(request, "insights/home.html", {"headline": headline, "scoped": scoped})
+    """Today: what each role has to do, one click from doing it."""
+    today = today_for(user=request.user, as_of=timezone.localdate())
+    if today.shows_patients:
+        audit_record(request=request, action=AuditEvent.Action.VIEW, obj=Patient,
+                     detail="Today: patient work lists")
+    return render(request, "today/home.html", {"today": today})

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from liaison.partners.models import Partner, Specialty, Touchpoint
+from liaison.partners.models import (
+    Partner,
+    PartnerNote,
+    PlannedTouchpoint,
+    Specialty,
+    Touchpoint,
+)
 
 
 @admin.register(Specialty)
@@ -70,7 +76,10 @@ class PartnerAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Relationship", {"fields": ["stage", "owner", "introduced_by", "notes"]}),
+        (
+            "Relationship",
+            {"fields": ["stage", "owner", "introduced_by", "contact_cadence_days", "notes"]},
+        ),
         (
             "Record",
             {
@@ -95,3 +104,27 @@ class TouchpointAdmin(admin.ModelAdmin):
     readonly_fields = ["code"]
     show_full_result_count = False
     date_hierarchy = "occurred_on"
+
+
+@admin.register(PlannedTouchpoint)
+class PlannedTouchpointAdmin(admin.ModelAdmin):
+    list_display = ["planned_on", "partner", "kind", "owner", "touchpoint"]
+    list_filter = ["kind", "planned_on"]
+    search_fields = ["partner__last_name", "partner__organization_name"]
+    list_select_related = ["partner", "owner", "touchpoint"]
+    autocomplete_fields = ["partner", "owner"]
+    raw_id_fields = ["touchpoint"]
+    readonly_fields = ["code"]
+    show_full_result_count = False
+
+
+@admin.register(PartnerNote)
+class PartnerNoteAdmin(admin.ModelAdmin):
+    list_display = ["written_on", "partner", "kind", "author"]
+    list_filter = ["kind", "written_on"]
+    search_fields = ["partner__last_name", "partner__organization_name"]
+    list_select_related = ["partner", "author"]
+    autocomplete_fields = ["partner"]
+    raw_id_fields = ["author"]
+    readonly_fields = ["code"]
+    show_full_result_count = False

@@ -55,12 +55,25 @@ class PartnerStage(models.TextChoices):
     LOST = "lost", "Lost"
 
 
+class ContactCadence(models.IntegerChoices):
+    """How often the practice means to be in touch with a partner, beyond patient care."""
+
+    TWO_WEEKS = 14, "Every 2 weeks"
+    MONTH = 30, "Every month"
+    TWO_MONTHS = 60, "Every 2 months"
+    QUARTER = 90, "Every 3 months"
+    HALF_YEAR = 180, "Every 6 months"
+    YEAR = 365, "Every year"
+
+
 class Partner(Record):
     """An outside provider who refers patients to us, or whom we court: a person or organization."""
 
     Kind = PartnerKind
 
     Stage = PartnerStage
+
+    Cadence = ContactCadence
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
     npi = models.CharField(
@@ -105,6 +118,13 @@ class Partner(Record):
         help_text="The staff member who looks after this relationship.",
     )
     notes = models.TextField(blank=True)
+    contact_cadence_days = models.PositiveSmallIntegerField(
+        "contact cadence",
+        choices=ContactCadence.choices,
+        null=True,
+        blank=True,
+        help_text="How often to be in touch; an overdue contact shows on Today.",
+    )
 
     class Meta(Record.Meta):
         ordering = ["last_name", "organization_name", "first_name"]
@@ -133,6 +153,11 @@ class Partner(Record):
             ),
             models.CheckConstraint(
                 condition=~Q(introduced_by=F("id")), name="partner_not_introduced_by_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(contact_cadence_days__isnull=True)
+                | Q(contact_cadence_days__in=ContactCadence.values),
+                name="partner_contact_cadence_valid",
             ),
         ]
 
@@ -188,3 +213,90 @@ class Touchpoint(Record):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.occurred_on}"
+
+
+class PlannedTouchpointQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(touchpoint__isnull=True)
+
+
+class PlannedTouchpoint(Record):
+    """A touchpoint the practice means to have with a partner. Kept apart from `Touchpoint`,
+    which records only what happened: figures and practice files never see a plan."""
+
+    Kind = TouchpointKind
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="planned_touchpoints"
+    )
+    planned_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    notes = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="planned_touchpoints",
+        help_text="Who will make the contact.",
+    )
+    touchpoint = models.OneToOneField(
+        Touchpoint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan",
+        help_text="The touchpoint that carried the plan out; empty while it is still to do.",
+    )
+
+    objects = PlannedTouchpointQuerySet.as_manager()
+
+    class Meta(Record.Meta):
+        ordering = ["planned_on", "id"]
+        indexes = [models.Index(fields=["planned_on"])]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind__in=TouchpointKind.values), name="planned_touchpoint_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} planned for {self.planned_on}"
+
+
+class PartnerNoteKind(models.TextChoices):
+    CLINICAL_DISAGREEMENT = "clinical_disagreement", "Clinical disagreement"
+    DIFFICULT_CASE = "difficult_case", "Difficult case"
+    RELATIONSHIP = "relationship", "Relationship"
+
+
+class PartnerNote(Record):
+    """A dated note about working with a partner: a clinical disagreement, a difficult case.
+
+    Partner-level: the liaison reads these, so they never name a patient.
+    """
+
+    Kind = PartnerNoteKind
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="case_notes")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    written_on = models.DateField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField()
+
+    class Meta(Record.Meta):
+        ordering = ["-written_on", "-id"]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind__in=PartnerNoteKind.values), name="partner_note_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="partner_note_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} note of {self.written_on}"

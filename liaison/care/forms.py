@@ -1,0 +1,335 @@
+"""The care pages' forms: intake, triage, booking, visits, questionnaires."""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from liaison.accounts.models import Location, Role
+from liaison.care.instruments import InstrumentCode
+from liaison.care.models import Channel, DeclineReason, Patient, Urgency, VisitStatus
+from liaison.care.queries import Suggestion, patients_matching
+from liaison.care.scoring import PSFS_MAX_ACTIVITIES, QUESTIONNAIRES
+from liaison.care.services import Answers, NewPatient, ReferralDetails
+from liaison.core.npi import is_valid_npi
+from liaison.partners.forms import SearchOptions, search_options
+from liaison.partners.models import Partner, PartnerKind
+from liaison.partners.queries import partners_search, partners_with_npi
+from liaison.partners.services import NewPartner
+from liaison.partners.specialties import SpecialtySlug
+
+NEW = "new"
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+BIRTH_DATE_FORMATS = ["%m/%d/%Y", "%m-%d-%Y", "%m%d%Y", "%Y-%m-%d", "%m/%d/%y"]
+
+
+def locations_of(user):
+    if user.role == Role.MANAGER:
+        return Location.objects.all()
+    return user.locations.all()
+
+
+class IntakeForm(forms.Form):
+    """A new patient and their source, in the order the desk hears them."""
+
+    first_name = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"})
+    )
+    last_name = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    # A text box, not a date picker: typed straight from the referral letter, in one go.
+    birth_date = forms.DateField(
+        input_formats=BIRTH_DATE_FORMATS,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "MM/DD/YYYY",
+                                      "autocomplete": "off"}),
+        help_text="MM/DD/YYYY, or just the eight digits.",
+    )
+    channel = forms.ChoiceField(
+        label="How did they find us?",
+        choices=[("", "Choose…"), *Channel.choices],
+        help_text="Required for every new patient.",
+    )
+    partner_query = forms.CharField(
+        label="Referring partner", required=False, max_length=100,
+        help_text="Name, practice, NPI or phone.",
+    )
+    partner = forms.CharField(required=False, max_length=40)
+    np_kind = forms.ChoiceField(label="Kind", choices=PartnerKind.choices, required=False,
+                                initial=PartnerKind.PERSON)
+    np_first_name = forms.CharField(label="Partner's first name", max_length=100, required=False)
+    np_last_name = forms.CharField(label="Partner's last name", max_length=100, required=False)
+    np_organization_name = forms.CharField(label="Practice or organization", max_length=200,
+                                           required=False)
+    np_npi = forms.CharField(label="NPI", max_length=10, required=False,
+                             help_text="Ten digits; checked as you save.")
+    np_specialty = forms.ChoiceField(label="Specialty", choices=SpecialtySlug.choices,
+                                     initial=SpecialtySlug.PRIMARY_CARE, required=False)
+    np_phone = forms.CharField(label="Phone", max_length=30, required=False)
+    received_on = forms.DateField(label="Referral received", widget=DATE_INPUT)
+    urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ROUTINE)
+    reason = forms.CharField(label="Reason for referral", required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), empty_label=None)
+    existing_patient = forms.CharField(required=False, max_length=40)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["location"].queryset = locations_of(user)
+        self.fields["received_on"].initial = timezone.localdate()
+        self.duplicates: list[Patient] = []
+        self.hidden_duplicates = 0
+        self.npi_holder: Partner | None = None
+        self.chosen_partner: Partner | None = None
+        self.chosen_patient: Patient | None = None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == Channel.REFERRAL:
+            self._clean_partner(data)
+        if not self.errors:
+            self._clean_duplicates(data)
+        return data
+
+    def _clean_partner(self, data) -> None:
+        choice = data.get("partner") or ""
+        if choice == NEW:
+            self._clean_new_partner(data)
+        elif choice:
+            self.chosen_partner = Partner.objects.filter(code=_uuid_or_none(choice)).first()
+            if self.chosen_partner is None:
+                self.add_error("partner_query", "That partner is no longer in the directory.")
+        else:
+            self.add_error(
+                "partner_query",
+                "Choose the partner who referred the patient, or add a new one.",
+            )
+
+    def _clean_new_partner(self, data) -> None:
+        kind = data.get("np_kind") or PartnerKind.PERSON
+        if kind == PartnerKind.ORGANIZATION and not data.get("np_organization_name"):
+            self.add_error("np_organization_name", "Name the practice or organization.")
+        if kind == PartnerKind.PERSON and not data.get("np_last_name"):
+            self.add_error("np_last_name", "A person needs a last name.")
+        npi = (data.get("np_npi") or "").strip()
+        if npi and not is_valid_npi(npi):
+            self.add_error(
+                "np_npi",
+                f"{npi} is not a valid NPI: an NPI has 10 digits and its last digit is a "
+                "check digit. Check the referral letter for a typing slip.",
+            )
+        elif npi:
+            self.npi_holder = partners_with_npi(npi=npi).first()
+            if self.npi_holder is not None:
+                self.add_error(
+                    "np_npi",
+                    f"NPI {npi} is already in the directory as {self.npi_holder.display_name}: "
+                    "choose them instead of adding them twice.",
+                )
+
+    def _clean_duplicates(self, data) -> None:
+        matches = list(
+            patients_matching(
+                first_name=data["first_name"], last_name=data["last_name"],
+                birth_date=data["birth_date"],
+            )
+        )
+        if not matches:
+            return
+        visible = set(Patient.objects.visible_to(self.user).filter(
+            pk__in=[p.pk for p in matches]).values_list("pk", flat=True))
+        self.duplicates = [p for p in matches if p.pk in visible]
+        self.hidden_duplicates = len(matches) - len(self.duplicates)
+        choice = data.get("existing_patient") or ""
+        if choice == NEW:
+            return
+        chosen = [p for p in self.duplicates if str(p.code) == choice]
+        if chosen:
+            self.chosen_patient = chosen[0]
+            return
+        self.add_error(
+            "existing_patient",
+            "A patient with this name and birth date is already recorded. Use that record, "
+            "or confirm this is a different person.",
+        )
+
+    def partner_options(self) -> SearchOptions:
+        """The search results as the form stands: the chosen partner (or the NPI's holder)
+        first and checked, else the best match."""
+        query = (self.data.get("partner_query") or "") if self.is_bound else ""
+        results = partners_search(q=query)
+        chosen = self.chosen_partner or self.npi_holder
+        if chosen is None and self.is_bound and self.data.get("partner") not in ("", NEW, None):
+            chosen = Partner.objects.filter(code=_uuid_or_none(self.data["partner"])).first()
+        new = self.is_bound and self.data.get("partner") == NEW and self.npi_holder is None
+        return search_options(results=results, query=query, chosen=chosen, new=new)
+
+    def new_patient(self) -> NewPatient | None:
+        if self.chosen_patient is not None:
+            return None
+        d = self.cleaned_data
+        return NewPatient(
+            first_name=d["first_name"], last_name=d["last_name"], birth_date=d["birth_date"],
+            location=d["location"], channel=d["channel"],
+        )
+
+    def new_partner(self) -> NewPartner | None:
+        d = self.cleaned_data
+        if d.get("channel") != Channel.REFERRAL or d.get("partner") != NEW:
+            return None
+        return NewPartner(
+            kind=d.get("np_kind") or PartnerKind.PERSON,
+            first_name=d.get("np_first_name", ""),
+            last_name=d.get("np_last_name", ""),
+            organization_name=d.get("np_organization_name", ""),
+            npi=d.get("np_npi") or None,
+            specialty=d.get("np_specialty") or SpecialtySlug.OTHER,
+            phone=d.get("np_phone", ""),
+        )
+
+    def referral_details(self) -> ReferralDetails | None:
+        d = self.cleaned_data
+        if d.get("channel") != Channel.REFERRAL:
+            return None
+        return ReferralDetails(
+            received_on=d["received_on"], reason=d.get("reason", ""), urgency=d["urgency"]
+        )
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why decline?", choices=DeclineReason.choices, widget=forms.RadioSelect
+    )
+    specialty = forms.ChoiceField(
+        label="Fitting specialty", choices=[("", "Choose…"), *SpecialtySlug.choices],
+        required=False, help_text="Suggests partners to send the patient to instead.",
+    )
+    alternative_partner = forms.ChoiceField(label="Suggested partner", required=False)
+    alternative = forms.CharField(
+        label="Where the patient should go instead", required=False, max_length=500,
+        help_text="Named in the redirect letter to the referring partner.",
+    )
+    decided_on = forms.DateField(label="Decided on", widget=DATE_INPUT)
+
+    def __init__(self, *args, suggestions: list[Suggestion] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = timezone.localdate()
+        self.suggestions = {str(s.partner.code): s.partner for s in suggestions}
+        self.fields["alternative_partner"].choices = [
+            ("", "None of these" if suggestions else "Choose a specialty first"),
+            *((str(s.partner.code), _suggestion_label(s)) for s in suggestions),
+        ]
+
+    def clean_alternative_partner(self) -> Partner | None:
+        return self.suggestions.get(self.cleaned_data.get("alternative_partner") or "")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == DeclineReason.NOT_APPROPRIATE and not (
+            data.get("alternative_partner") or (data.get("alternative") or "").strip()
+        ):
+            self.add_error(
+                "alternative",
+                "A referral that is not appropriate needs the alternative: choose a suggested "
+                "partner or say where the patient should go.",
+            )
+        return data
+
+
+def _suggestion_label(suggestion: Suggestion) -> str:
+    partner = suggestion.partner
+    parts = [partner.display_name]
+    if partner.stage != Partner.Stage.PARTNER:
+        parts.append(partner.get_stage_display().lower())
+    if partner.city:
+        parts.append(partner.city)
+    if suggestion.miles is not None:
+        parts.append(f"{suggestion.miles:.0f} mi")
+    return " · ".join(parts)
+
+
+class ScheduleForm(forms.Form):
+    scheduled_on = forms.DateField(label="First visit booked for", widget=DATE_INPUT)
+
+
+class VisitForm(forms.Form):
+    visit_on = forms.DateField(label="Date", widget=DATE_INPUT)
+    status = forms.ChoiceField(
+        choices=VisitStatus.choices, initial=VisitStatus.ATTENDED, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visit_on"].initial = timezone.localdate()
+
+
+class FirstVisitForm(VisitForm):
+    """The first visit of a referral: it opens the episode of care."""
+
+    clinician = forms.CharField(
+        max_length=150, required=False, help_text="Who saw, or was to see, the patient."
+    )
+
+
+class OutcomeForm(forms.Form):
+    """One measurement, entered item by item (ODI, NDI, QuickDASH, LEFS), as rated activities
+    (PSFS) or as one rating (NPRS). Blank items are unanswered."""
+
+    measured_on = forms.DateField(label="Measured on", widget=DATE_INPUT)
+
+    def __init__(self, *args, instrument: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        self.fields["measured_on"].initial = timezone.localdate()
+        questionnaire = QUESTIONNAIRES.get(instrument)
+        if questionnaire is not None:
+            for n, label in enumerate(questionnaire.items, 1):
+                self.fields[f"item_{n}"] = forms.IntegerField(
+                    label=label, required=False, min_value=questionnaire.lowest,
+                    max_value=questionnaire.highest,
+                )
+        elif instrument == InstrumentCode.PSFS:
+            for n in range(1, PSFS_MAX_ACTIVITIES + 1):
+                self.fields[f"activity_{n}"] = forms.CharField(
+                    label=f"Activity {n}", required=False, max_length=100
+                )
+                self.fields[f"rating_{n}"] = forms.IntegerField(
+                    label=f"Activity {n} rating", required=False, min_value=0, max_value=10
+                )
+        else:
+            self.fields["rating"] = forms.IntegerField(
+                label="Pain rating", min_value=0, max_value=10,
+                help_text="0 = no pain, 10 = worst imaginable.",
+            )
+
+    @property
+    def item_fields(self):
+        return [self[name] for name in self.fields if name.startswith("item_")]
+
+    @property
+    def activity_rows(self):
+        return [
+            (self[f"activity_{n}"], self[f"rating_{n}"])
+            for n in range(1, PSFS_MAX_ACTIVITIES + 1)
+            if f"activity_{n}" in self.fields
+        ]
+
+    def answers(self) -> Answers:
+        d = self.cleaned_data
+        if self.instrument in QUESTIONNAIRES:
+            count = len(QUESTIONNAIRES[self.instrument].items)
+            return Answers(items=[d.get(f"item_{n}") for n in range(1, count + 1)])
+        if self.instrument == InstrumentCode.PSFS:
+            return Answers(activities=[
+                (d.get(f"activity_{n}") or "", d.get(f"rating_{n}"))
+                for n in range(1, PSFS_MAX_ACTIVITIES + 1)
+            ])
+        return Answers(rating=d.get("rating"))

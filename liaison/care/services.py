@@ -1,0 +1,299 @@
+"""Writes of the care record: new patients, referrals and their triage, visits, outcomes.
+
+Every write of patient data goes to the audit trail. `request`, where a service takes it,
+serves only to record the address the change came from.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from liaison.accounts.audit import audit_record
+from liaison.accounts.models import AuditEvent, Location
+from liaison.care.instruments import INSTRUMENTS, InstrumentCode
+from liaison.care.models import (
+    Channel,
+    Decision,
+    DeclineReason,
+    Episode,
+    Outcome,
+    Patient,
+    Referral,
+    Sex,
+    Urgency,
+    Visit,
+    VisitStatus,
+)
+from liaison.care.scoring import ITEM_SCORERS, ScoringError, score_nprs, score_psfs
+from liaison.core.freshness import figures_changed
+from liaison.partners.models import Partner
+
+CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+
+
+class CareError(Exception):
+    """A write the record's rules refuse; the message says why, for the person at the desk."""
+
+
+def _audit(action: str, obj, by, request, detail: str) -> None:
+    audit_record(request=request, user=by, action=action, obj=obj, detail=detail)
+    # Every audited write of care changes some partner's figures.
+    figures_changed()
+
+
+@dataclass(frozen=True)
+class NewPatient:
+    """What the front desk types about a person the practice has not seen before."""
+
+    first_name: str
+    last_name: str
+    birth_date: dt.date | None
+    location: Location
+    channel: str
+    sex: str = Sex.UNKNOWN
+    zip: str = ""
+
+
+def patient_create(
+    *, new: NewPatient, source_partner: Partner | None, on: dt.date, by, request=None
+) -> Patient:
+    if new.channel not in Channel.values:
+        raise CareError("Choose how the patient found us.")
+    if new.channel == Channel.REFERRAL and source_partner is None:
+        raise CareError("A referred patient needs the partner who sent them.")
+    patient = Patient.objects.create(
+        location=new.location,
+        first_name=new.first_name.strip(),
+        last_name=new.last_name.strip(),
+        birth_date=new.birth_date,
+        sex=new.sex,
+        zip=new.zip.strip(),
+        channel=new.channel,
+        # The source partner stands only for the referral channel.
+        source_partner=source_partner if new.channel == Channel.REFERRAL else None,
+        created_on=on,
+    )
+    _audit(CREATE, patient, by, request, "new patient")
+    return patient
+
+
+@dataclass(frozen=True)
+class ReferralDetails:
+    received_on: dt.date
+    reason: str = ""
+    icd10_codes: str = ""
+    urgency: str = Urgency.ROUTINE
+
+
+def referral_receive(
+    *, patient: Patient, partner: Partner, details: ReferralDetails, by, request=None
+) -> Referral:
+    referral = Referral.objects.create(
+        patient=patient,
+        partner=partner,
+        location=patient.location,
+        received_on=details.received_on,
+        reason=details.reason.strip(),
+        icd10_codes=details.icd10_codes.strip(),
+        urgency=details.urgency,
+    )
+    _audit(CREATE, referral, by, request, "referral received")
+    return referral
+
+
+@transaction.atomic
+def intake_record(
+    *,
+    patient: Patient | None,
+    new_patient: NewPatient | None,
+    partner: Partner | None,
+    details: ReferralDetails | None,
+    on: dt.date,
+    by,
+    request=None,
+) -> tuple[Patient, Referral | None]:
+    """The front desk's intake in one step: the patient (an existing one, or a new one with
+    their channel) and, when a partner sent them, the referral. All or nothing."""
+    if patient is None:
+        if new_patient is None:
+            raise CareError("Name the patient.")
+        patient = patient_create(
+            new=new_patient, source_partner=partner, on=on, by=by, request=request
+        )
+    referral = None
+    if partner is not None and details is not None:
+        referral = referral_receive(
+            patient=patient, partner=partner, details=details, by=by, request=request
+        )
+    return patient, referral
+
+
+def _decidable(referral: Referral, on: dt.date) -> None:
+    if on < referral.received_on:
+        raise CareError("A referral cannot be decided before it was received.")
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, on: dt.date, by, request=None) -> Referral:
+    _decidable(referral, on)
+    referral.decision = Decision.ACCEPTED
+    referral.decided_on = on
+    referral.decline_reason = None
+    referral.alternative = ""
+    referral.alternative_partner = None
+    referral.save(update_fields=[
+        "decision", "decided_on", "decline_reason", "alternative", "alternative_partner",
+        "updated_at",
+    ])
+    _audit(UPDATE, referral, by, request, "triage: accepted")
+    return referral
+
+
+@transaction.atomic
+def referral_decline(
+    *,
+    referral: Referral,
+    reason: str,
+    alternative: str = "",
+    alternative_partner: Partner | None = None,
+    on: dt.date,
+    by,
+    request=None,
+) -> Referral:
+    """Decline with a reason. Declined as not appropriate, the referral owes the partner a
+    redirect letter naming the alternative (the due engine derives that obligation)."""
+    _decidable(referral, on)
+    if reason not in DeclineReason.values:
+        raise CareError("Choose why the referral is declined.")
+    if reason == DeclineReason.NOT_APPROPRIATE and not (alternative.strip() or alternative_partner):
+        raise CareError("Say where the patient should go instead: the redirect letter names it.")
+    referral.decision = Decision.DECLINED
+    referral.decided_on = on
+    referral.decline_reason = reason
+    referral.alternative = alternative.strip()
+    referral.alternative_partner = alternative_partner
+    referral.scheduled_on = None
+    referral.save(update_fields=[
+        "decision", "decided_on", "decline_reason", "alternative", "alternative_partner",
+        "scheduled_on", "updated_at",
+    ])
+    _audit(UPDATE, referral, by, request, f"triage: declined, {reason}")
+    return referral
+
+
+def referral_schedule(*, referral: Referral, on: dt.date | None, by, request=None) -> Referral:
+    """Book (or, with None, unbook) the first visit of an accepted referral."""
+    if referral.decision != Decision.ACCEPTED:
+        raise CareError("Accept the referral before booking its first visit.")
+    if on is not None and on < referral.received_on:
+        raise CareError("The first visit cannot be booked before the referral was received.")
+    referral.scheduled_on = on
+    referral.save(update_fields=["scheduled_on", "updated_at"])
+    _audit(UPDATE, referral, by, request, "first visit booked" if on else "booking cleared")
+    return referral
+
+
+@dataclass(frozen=True)
+class EpisodePlan:
+    """What starts an episode: the evaluation's date, who sees the patient, what is measured."""
+
+    started_on: dt.date
+    clinician: str = ""
+    primary_measure: str | None = None
+    planned_visits: int | None = None
+    planned_weeks: int | None = None
+
+
+@transaction.atomic
+def episode_start(
+    *,
+    patient: Patient,
+    referral: Referral | None,
+    plan: EpisodePlan,
+    first_visit: str = VisitStatus.ATTENDED,
+    by,
+    request=None,
+) -> Episode:
+    """Open an episode of care with its first visit (the evaluation, or a missed one)."""
+    if referral is not None and referral.patient_id != patient.pk:
+        raise CareError("The referral is another patient's.")
+    if referral is not None and referral.decision == Decision.DECLINED:
+        raise CareError("This referral was declined; accept it before care starts.")
+    if referral is not None and referral.decision is None:
+        referral_accept(referral=referral, on=max(plan.started_on, referral.received_on),
+                        by=by, request=request)
+    episode = Episode.objects.create(
+        patient=patient,
+        referral=referral,
+        location=patient.location,
+        clinician=plan.clinician.strip(),
+        started_on=plan.started_on,
+        primary_measure=plan.primary_measure or None,
+        planned_visits=plan.planned_visits,
+        planned_weeks=plan.planned_weeks,
+    )
+    _audit(CREATE, episode, by, request, "episode started")
+    visit_record(episode=episode, on=plan.started_on, status=first_visit, by=by, request=request)
+    return episode
+
+
+def visit_record(*, episode: Episode, on: dt.date, status: str, by, request=None) -> Visit:
+    if status not in VisitStatus.values:
+        raise CareError("Choose whether the patient attended, did not show, or cancelled.")
+    if on < episode.started_on:
+        raise CareError("A visit cannot come before the episode started.")
+    if episode.ended_on is not None and on > episode.ended_on:
+        raise CareError("This episode has ended; a later visit belongs to a new episode.")
+    visit = Visit.objects.create(episode=episode, visit_on=on, status=status)
+    _audit(CREATE, visit, by, request, f"visit: {status}")
+    return visit
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A measurement as entered: item answers for a questionnaire, ratings with activity names
+    for the PSFS, one rating for the NPRS."""
+
+    items: list[int | None] | None = None
+    activities: list[tuple[str, int | None]] | None = None
+    rating: int | None = None
+
+
+def outcome_score(*, instrument: str, answers: Answers) -> tuple[Decimal, dict | None]:
+    """The score and the item record to keep; raises ScoringError when it cannot be scored."""
+    if instrument in ITEM_SCORERS:
+        items = list(answers.items or [])
+        return ITEM_SCORERS[instrument](items), {"answers": items}
+    if instrument == InstrumentCode.PSFS:
+        named = [(name.strip(), r) for name, r in answers.activities or [] if name.strip()]
+        unnamed = [r for name, r in answers.activities or [] if not name.strip() and r is not None]
+        if unnamed:
+            raise ScoringError("Name each activity you rate.")
+        score = score_psfs([r for _, r in named])
+        return score, {"activities": [{"activity": n, "rating": r} for n, r in named]}
+    return score_nprs(answers.rating), None
+
+
+def outcome_record(
+    *, episode: Episode, instrument: str, measured_on: dt.date, answers: Answers, by,
+    request=None,
+) -> Outcome:
+    """Score the answers as the instrument's rules say and keep both; the first measurement
+    of an episode without a primary measure makes this instrument its primary one."""
+    if instrument not in INSTRUMENTS:
+        raise CareError("Unknown instrument.")
+    if measured_on < episode.started_on:
+        raise CareError("A measurement cannot come before the episode started.")
+    score, items = outcome_score(instrument=instrument, answers=answers)
+    with transaction.atomic():
+        outcome = Outcome.objects.create(
+            episode=episode, measured_on=measured_on, instrument=instrument, score=score,
+            items=items,
+        )
+        if not episode.primary_measure:
+            episode.primary_measure = instrument
+            episode.save(update_fields=["primary_measure", "updated_at"])
+        _audit(CREATE, outcome, by, request, f"outcome: {instrument}")
+    return outcome

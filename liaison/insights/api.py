@@ -1,0 +1,204 @@
+"""The insights over the API: the same objects as `liaison scorecards --format json`.
+
+Open to managers and the liaison role only (partner-level figures; nothing names a patient).
+Every endpoint takes `as_of` (default today), `window_days` (default 365) and `location`
+(a location's practice id or code).
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError, ValidationError
+
+from liaison.accounts.models import Role
+from liaison.insights.queries import (
+    Scope,
+    channels_document,
+    find_location,
+    gaps_document,
+    not_responding_document,
+    response_document,
+    scorecards_document,
+)
+from liaison.insights.scope import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS
+
+router = Router(tags=["insights"])
+
+INSIGHTS_ROLES = {Role.MANAGER, Role.LIAISON}
+
+
+class Filters(Schema):
+    as_of: dt.date | None = Field(None, description="Inclusive as-of date; default today.")
+    window_days: int = Field(
+        DEFAULT_WINDOW_DAYS, ge=1, le=MAX_WINDOW_DAYS, description="Window length in days."
+    )
+    location: str | None = Field(
+        None, description="Only this location's patients: its practice id or code."
+    )
+
+
+class Header(Schema):
+    as_of: dt.date
+    window_days: int
+
+
+class PartnerOut(Schema):
+    partner_id: str
+    name: str
+    specialty: str
+    referrals: int
+    mature_referrals: int
+    seen: int
+    conversion_rate: float | None
+    declined_not_appropriate: int
+    appropriateness_rate: float | None
+    median_days_to_first_visit: float | None
+    closed_episodes: int
+    compliance_rate: float | None
+    outcome_success_rate: float | None
+    revenue: str = Field(description="Money, exact, as text: 1234.50")
+    quality_index: float | None
+    value_score: str | None = Field(description="revenue × quality_index, to the cent")
+    recent_referrals: int
+    baseline_referrals: int
+    expected_recent: float
+    p_decline: float
+    p_growth: float
+    trend: str = Field(description="none, new, dormant, declining, growing or steady")
+    last_referral_on: dt.date | None
+    last_touchpoint_on: dt.date | None
+    needs_reconnect: bool
+
+
+class ChannelOut(Schema):
+    channel: str
+    new_patients: int
+    ltv_12m: str | None
+    lifetime_revenue_mean: str | None
+    return_rate: float | None
+    compliance_rate: float | None
+
+
+class OnTimeOut(Schema):
+    initial: float | None
+    progress: float | None
+    discharge: float | None
+    redirect: float | None
+    alert: float | None
+    all: float | None
+
+
+class ResponseOut(Schema):
+    median_days_to_first_visit: float | None
+    p90_days_to_first_visit: int | None
+    seen_within_target_rate: float | None
+    on_time_rate: OnTimeOut
+
+
+class ScorecardsOut(Header):
+    partners: list[PartnerOut]
+    channels: list[ChannelOut]
+    response: ResponseOut
+
+
+class ChannelsOut(Header):
+    channels: list[ChannelOut]
+
+
+class ResponseTimesOut(Header):
+    response: ResponseOut
+
+
+class SpecialtyOut(Schema):
+    specialty: str
+    name: str
+    wanted: bool
+    target_active_partners: int | None
+    active_partners: int
+    shortfall: int
+
+
+class ZipOut(Schema):
+    zip: str
+    new_patients: int
+    active_partners_within_10_miles: int | None
+    gap: bool
+
+
+class GapsOut(Header):
+    specialties: list[SpecialtyOut]
+    zips: list[ZipOut]
+
+
+class NotRespondingOut(Schema):
+    episode_code: str
+    partner_id: str | None
+    instrument: str
+    readings: int
+    days_measured: int
+    improvement: float
+    mcid: float
+    worsening: bool
+
+
+class NotRespondingListOut(Header):
+    episodes: list[NotRespondingOut]
+
+
+class Problem(Schema):
+    detail: str
+
+
+FAILURES = {401: Problem, 403: Problem}
+
+
+@router.get("/scorecards", response={200: ScorecardsOut, **FAILURES})
+def scorecards(request, filters: Query[Filters]):
+    """Every partner's scorecard, the channels and the response times."""
+    return scorecards_document(scope=_scope(request, filters))
+
+
+@router.get("/channels", response={200: ChannelsOut, **FAILURES})
+def channels(request, filters: Query[Filters]):
+    """New patients, value, returns and compliance per acquisition channel."""
+    return channels_document(scope=_scope(request, filters))
+
+
+@router.get("/response", response={200: ResponseTimesOut, **FAILURES})
+def response(request, filters: Query[Filters]):
+    """Days from referral to first visit, and the share of reports sent on time."""
+    return response_document(scope=_scope(request, filters))
+
+
+@router.get("/gaps", response={200: GapsOut, **FAILURES})
+def gaps(request, filters: Query[Filters]):
+    """Specialties short of active partners, and ZIPs with new patients but no partner near."""
+    return gaps_document(scope=_scope(request, filters))
+
+
+@router.get("/not-responding", response={200: NotRespondingListOut, **FAILURES})
+def not_responding(request, filters: Query[Filters]):
+    """Open episodes not responding to care (worsening ones flagged): codes, never names."""
+    return not_responding_document(scope=_scope(request, filters))
+
+
+def _scope(request, filters: Filters) -> Scope:
+    """The scope the filters ask for, once the user is known to be allowed the figures."""
+    if request.auth.role not in INSIGHTS_ROLES:
+        raise HttpError(403, "Insights are open to managers and the liaison role only.")
+    location_id = None
+    if filters.location is not None:
+        location = find_location(filters.location)
+        if location is None:
+            raise ValidationError([{
+                "loc": ["query", "location"],
+                "msg": "No location has this practice id or code.",
+                "type": "value_error",
+            }])
+        location_id = location.pk
+    return Scope(
+        as_of=filters.as_of or timezone.localdate(),
+        window_days=filters.window_days,
+        location_id=location_id,
+    )

@@ -1,0 +1,406 @@
+"""insights_patientfacts and insights_episodefacts, kept current by the database itself,
+whatever writes the care tables: services, admin, practice-file import, demo seed, raw SQL.
+
+Inserts, the bulk of every write, update the facts incrementally; updates and deletes
+recompute the patient's facts from scratch, which is always right.
+
+SQLite drops a table's triggers when a migration rebuilds the table (as it does to change a
+constraint), and a trigger firing in the middle of such a rebuild can break it. So the
+triggers are taken down before every `migrate` and put back after it, and the facts are then
+rebuilt from the records whenever a migration ran (a data migration may have changed them).
+"""
+
+from contextlib import contextmanager
+
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+FACTS = "insights_patientfacts"
+ATTENDED = "'attended'"
+
+
+def cents(amount: str) -> str:
+    return f"CAST(ROUND({amount} * 100) AS BIGINT)"
+
+
+def plus_364(vendor: str, day: str) -> str:
+    return f"date({day}, '+364 days')" if vendor == "sqlite" else f"({day} + 364)"
+
+
+def refresh(vendor: str, patient: str) -> list[str]:
+    """Statements that recompute one patient's facts (`patient` is an SQL expression)."""
+    return [
+        f"""UPDATE {FACTS} SET
+            first_visit_on = (
+                SELECT MIN(v.visit_on) FROM care_visit v
+                JOIN care_episode e ON e.id = v.episode_id
+                WHERE e.patient_id = {patient} AND v.status = {ATTENDED}),
+            second_episode_on = (
+                SELECT e.started_on FROM care_episode e WHERE e.patient_id = {patient}
+                ORDER BY e.started_on LIMIT 1 OFFSET 1),
+            paid_cents = (
+                SELECT COALESCE(SUM({cents("pay.amount")}), 0) FROM care_payment pay
+                WHERE pay.patient_id = {patient})
+        WHERE patient_id = {patient}""",
+        f"""UPDATE {FACTS} SET first_year_cents = (
+                SELECT COALESCE(SUM({cents("pay.amount")}), 0) FROM care_payment pay
+                WHERE pay.patient_id = {patient}
+                AND pay.paid_on >= {FACTS}.first_visit_on
+                AND pay.paid_on <= {plus_364(vendor, f"{FACTS}.first_visit_on")})
+        WHERE patient_id = {patient}""",
+    ]
+
+
+def patient_insert(vendor: str, new: str = "NEW") -> list[str]:
+    return [
+        f"""INSERT INTO {FACTS}
+            (patient_id, channel, location_id, zip, paid_cents, first_year_cents)
+            VALUES ({new}.id, {new}.channel, {new}.location_id, {new}.zip, 0, 0)""",
+        *refresh(vendor, f"{new}.id"),
+    ]
+
+
+def patient_update() -> list[str]:
+    return [
+        f"""UPDATE {FACTS} SET channel = NEW.channel, location_id = NEW.location_id,
+            zip = NEW.zip WHERE patient_id = NEW.id"""
+    ]
+
+
+def patient_delete() -> list[str]:
+    return [f"DELETE FROM {FACTS} WHERE patient_id = OLD.id"]
+
+
+def episode_patient(row: str) -> str:
+    return f"(SELECT patient_id FROM care_episode WHERE id = {row}.episode_id)"
+
+
+def visit_insert(vendor: str) -> list[str]:
+    """An attended visit earlier than the known first visit becomes the first visit."""
+    return [
+        f"""UPDATE {FACTS} SET first_visit_on = NEW.visit_on,
+            first_year_cents = (
+                SELECT COALESCE(SUM({cents("pay.amount")}), 0) FROM care_payment pay
+                WHERE pay.patient_id = {FACTS}.patient_id AND pay.paid_on >= NEW.visit_on
+                AND pay.paid_on <= {plus_364(vendor, "NEW.visit_on")})
+        WHERE patient_id = {episode_patient("NEW")}
+        AND (first_visit_on IS NULL OR first_visit_on > NEW.visit_on)"""
+    ]
+
+
+def payment_insert(vendor: str) -> list[str]:
+    in_first_year = (
+        f"NEW.paid_on >= first_visit_on AND NEW.paid_on <= {plus_364(vendor, 'first_visit_on')}"
+    )
+    return [
+        f"""UPDATE {FACTS} SET paid_cents = paid_cents + {cents("NEW.amount")},
+            first_year_cents = first_year_cents
+                + CASE WHEN {in_first_year} THEN {cents("NEW.amount")} ELSE 0 END
+        WHERE patient_id = NEW.patient_id"""
+    ]
+
+
+def both(vendor: str, old: str, new: str) -> list[str]:
+    """Recompute the patients of the old and the new row (the same patient, usually)."""
+    return [*refresh(vendor, old), *refresh(vendor, new)]
+
+
+def changed(columns: list[str]) -> str:
+    return " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
+
+
+EPISODE_FACTS = "insights_episodefacts"
+
+
+def refresh_visits(episode: str) -> list[str]:
+    attended = f"FROM care_visit v WHERE v.episode_id = {episode} AND v.status = {ATTENDED}"
+    return [
+        f"""UPDATE {EPISODE_FACTS} SET
+            attended_visits = (SELECT COUNT(*) {attended}),
+            last_attended_on = (SELECT MAX(v.visit_on) {attended})
+        WHERE episode_id = {episode}"""
+    ]
+
+
+def refresh_readings(episode: str) -> list[str]:
+    """Recompute one episode's primary-instrument readings (`episode` is an SQL expression)."""
+    readings = (
+        f"FROM care_outcome o WHERE o.episode_id = {episode} AND o.instrument = "
+        f"(SELECT primary_measure FROM care_episode WHERE id = {episode})"
+    )
+    first = "ORDER BY o.measured_on, o.id LIMIT 1"
+    last = "ORDER BY o.measured_on DESC, o.id DESC LIMIT 1"
+    return [
+        f"""UPDATE {EPISODE_FACTS} SET
+            readings = (SELECT COUNT(*) {readings}),
+            first_reading_on = (SELECT o.measured_on {readings} {first}),
+            first_reading_id = (SELECT o.id {readings} {first}),
+            first_score_h = (SELECT {cents("o.score")} {readings} {first}),
+            last_reading_on = (SELECT o.measured_on {readings} {last}),
+            last_reading_id = (SELECT o.id {readings} {last}),
+            last_score_h = (SELECT {cents("o.score")} {readings} {last})
+        WHERE episode_id = {episode}"""
+    ]
+
+
+def copied_columns(new: str = "NEW") -> dict[str, str]:
+    """The episode's, its referral's and its patient's columns the episode facts copy."""
+    return {
+        "ended_on": f"{new}.ended_on",
+        "planned_visits": f"{new}.planned_visits",
+        "primary_measure": f"{new}.primary_measure",
+        "partner_id": f"(SELECT partner_id FROM care_referral WHERE id = {new}.referral_id)",
+        "channel": f"(SELECT channel FROM care_patient WHERE id = {new}.patient_id)",
+        "location_id": f"(SELECT location_id FROM care_patient WHERE id = {new}.patient_id)",
+    }
+
+
+def episode_insert() -> list[str]:
+    copied = copied_columns()
+    return [
+        f"""INSERT INTO {EPISODE_FACTS} (episode_id, attended_visits, readings, {", ".join(copied)})
+            VALUES (NEW.id, 0, 0, {", ".join(copied.values())})""",
+        *refresh_visits("NEW.id"),
+        *refresh_readings("NEW.id"),
+    ]
+
+
+def episode_update() -> list[str]:
+    sets = ", ".join(f"{name} = {value}" for name, value in copied_columns().items())
+    return [
+        f"UPDATE {EPISODE_FACTS} SET {sets} WHERE episode_id = NEW.id",
+        *refresh_readings("NEW.id"),
+    ]
+
+
+EPISODE_COLUMNS = ["referral_id", "patient_id", "ended_on", "planned_visits", "primary_measure"]
+
+
+def attended_visit_insert() -> list[str]:
+    return [
+        f"""UPDATE {EPISODE_FACTS} SET attended_visits = attended_visits + 1,
+            last_attended_on = CASE WHEN last_attended_on IS NULL
+                OR NEW.visit_on > last_attended_on THEN NEW.visit_on ELSE last_attended_on END
+        WHERE episode_id = NEW.episode_id"""
+    ]
+
+
+def reading_insert() -> list[str]:
+    """A reading of the primary instrument: one more, and perhaps the first or the last."""
+    earlier = (
+        "(first_reading_on IS NULL OR NEW.measured_on < first_reading_on "
+        "OR (NEW.measured_on = first_reading_on AND NEW.id < first_reading_id))"
+    )
+    later = (
+        "(last_reading_on IS NULL OR NEW.measured_on > last_reading_on "
+        "OR (NEW.measured_on = last_reading_on AND NEW.id > last_reading_id))"
+    )
+    return [
+        f"""UPDATE {EPISODE_FACTS} SET readings = readings + 1,
+            first_reading_on = CASE WHEN {earlier} THEN NEW.measured_on ELSE first_reading_on END,
+            first_reading_id = CASE WHEN {earlier} THEN NEW.id ELSE first_reading_id END,
+            first_score_h = CASE WHEN {earlier} THEN {cents("NEW.score")} ELSE first_score_h END,
+            last_reading_on = CASE WHEN {later} THEN NEW.measured_on ELSE last_reading_on END,
+            last_reading_id = CASE WHEN {later} THEN NEW.id ELSE last_reading_id END,
+            last_score_h = CASE WHEN {later} THEN {cents("NEW.score")} ELSE last_score_h END
+        WHERE episode_id = NEW.episode_id
+        AND NEW.instrument = (SELECT primary_measure FROM care_episode WHERE id = NEW.episode_id)"""
+    ]
+
+
+def episode_triggers() -> list[tuple]:
+    return [
+        ("efacts_episode_ins", "care_episode", "INSERT", None, None, episode_insert()),
+        ("efacts_episode_upd", "care_episode", "UPDATE", EPISODE_COLUMNS,
+         changed(EPISODE_COLUMNS), episode_update()),
+        ("efacts_referral_upd", "care_referral", "UPDATE", ["partner_id"],
+         changed(["partner_id"]),
+         [f"""UPDATE {EPISODE_FACTS} SET partner_id = NEW.partner_id WHERE episode_id IN
+             (SELECT id FROM care_episode WHERE referral_id = NEW.id)"""]),
+        ("efacts_patient_upd", "care_patient", "UPDATE", ["channel", "location_id"],
+         changed(["channel", "location_id"]),
+         [f"""UPDATE {EPISODE_FACTS} SET channel = NEW.channel, location_id = NEW.location_id
+             WHERE episode_id IN (SELECT id FROM care_episode WHERE patient_id = NEW.id)"""]),
+        ("efacts_episode_del", "care_episode", "DELETE", None, None,
+         [f"DELETE FROM {EPISODE_FACTS} WHERE episode_id = OLD.id"]),
+        ("efacts_visit_ins", "care_visit", "INSERT", None, f"NEW.status = {ATTENDED}",
+         attended_visit_insert()),
+        ("efacts_visit_upd", "care_visit", "UPDATE", ["episode_id", "status", "visit_on"],
+         changed(["episode_id", "status", "visit_on"]),
+         [*refresh_visits("OLD.episode_id"), *refresh_visits("NEW.episode_id")]),
+        ("efacts_visit_del", "care_visit", "DELETE", None, f"OLD.status = {ATTENDED}",
+         refresh_visits("OLD.episode_id")),
+        ("efacts_outcome_ins", "care_outcome", "INSERT", None, None, reading_insert()),
+        ("efacts_outcome_upd", "care_outcome", "UPDATE",
+         ["episode_id", "instrument", "measured_on", "score"],
+         changed(["episode_id", "instrument", "measured_on", "score"]),
+         [*refresh_readings("OLD.episode_id"), *refresh_readings("NEW.episode_id")]),
+        ("efacts_outcome_del", "care_outcome", "DELETE", None, None,
+         refresh_readings("OLD.episode_id")),
+    ]
+
+
+# (name, table, event, columns an UPDATE must touch, WHEN condition, statements)
+def triggers(vendor: str, *, episodes: bool = True) -> list[tuple]:
+    ep_changed = changed(["patient_id", "started_on"])
+    visit_changed = changed(["episode_id", "status", "visit_on"])
+    pay_changed = changed(["patient_id", "paid_on", "amount"])
+    return [
+        ("patient_ins", "care_patient", "INSERT", None, None, patient_insert(vendor)),
+        ("patient_upd", "care_patient", "UPDATE", ["channel", "location_id", "zip"],
+         changed(["channel", "location_id", "zip"]), patient_update()),
+        ("patient_del", "care_patient", "DELETE", None, None, patient_delete()),
+        ("episode_ins", "care_episode", "INSERT", None, None, refresh(vendor, "NEW.patient_id")),
+        ("episode_upd", "care_episode", "UPDATE", ["patient_id", "started_on"], ep_changed,
+         both(vendor, "OLD.patient_id", "NEW.patient_id")),
+        ("episode_del", "care_episode", "DELETE", None, None, refresh(vendor, "OLD.patient_id")),
+        ("visit_ins", "care_visit", "INSERT", None, f"NEW.status = {ATTENDED}",
+         visit_insert(vendor)),
+        ("visit_upd", "care_visit", "UPDATE", ["episode_id", "status", "visit_on"],
+         visit_changed, both(vendor, episode_patient("OLD"), episode_patient("NEW"))),
+        ("visit_del", "care_visit", "DELETE", None, f"OLD.status = {ATTENDED}",
+         refresh(vendor, episode_patient("OLD"))),
+        ("payment_ins", "care_payment", "INSERT", None, None, payment_insert(vendor)),
+        ("payment_upd", "care_payment", "UPDATE", ["patient_id", "paid_on", "amount"],
+         pay_changed, both(vendor, "OLD.patient_id", "NEW.patient_id")),
+        ("payment_del", "care_payment", "DELETE", None, None, refresh(vendor, "OLD.patient_id")),
+        *(episode_triggers() if episodes else []),
+    ]
+
+
+def sqlite_statements(episodes: bool) -> list[str]:
+    statements = []
+    for name, table, event, columns, when, body in triggers("sqlite", episodes=episodes):
+        of = f" OF {', '.join(columns)}" if columns else ""
+        # SQLite spells IS DISTINCT FROM as IS NOT.
+        condition = f" WHEN {when.replace('IS DISTINCT FROM', 'IS NOT')}" if when else ""
+        statements.append(
+            f"CREATE TRIGGER insights_facts_{name} AFTER {event}{of} ON {table}{condition} "
+            f"BEGIN {'; '.join(body)}; END"
+        )
+    return statements
+
+
+def postgres_statements(episodes: bool) -> list[str]:
+    statements = []
+    for name, table, event, columns, when, body in triggers("postgresql", episodes=episodes):
+        function = f"insights_facts_{name}"
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ "
+            f"BEGIN {'; '.join(body)}; RETURN NULL; END; $$ LANGUAGE plpgsql"
+        )
+        of = f" OF {', '.join(columns)}" if columns else ""
+        condition = f" WHEN ({when})" if when else ""
+        statements.append(
+            f"CREATE TRIGGER {function} AFTER {event}{of} ON {table} FOR EACH ROW{condition} "
+            f"EXECUTE FUNCTION {function}()"
+        )
+    return statements
+
+
+def reverse_statements(vendor: str) -> list[str]:
+    statements = []
+    for name, table, *_ in triggers(vendor):
+        if vendor == "sqlite":
+            statements.append(f"DROP TRIGGER IF EXISTS insights_facts_{name}")
+        else:
+            statements.append(f"DROP TRIGGER IF EXISTS insights_facts_{name} ON {table}")
+            statements.append(f"DROP FUNCTION IF EXISTS insights_facts_{name}()")
+    return statements
+
+
+def backfill(vendor: str) -> list[str]:
+    return [
+        f"""INSERT INTO {FACTS} (patient_id, channel, location_id, zip, paid_cents,
+            first_year_cents) SELECT id, channel, location_id, zip, 0, 0 FROM care_patient""",
+        *[s.replace(f"WHERE patient_id = {FACTS}.patient_id", "")
+          for s in refresh(vendor, f"{FACTS}.patient_id")],
+    ]
+
+
+def backfill_episodes() -> list[str]:
+    every = f"{EPISODE_FACTS}.episode_id"
+    copied = copied_columns("e")
+    return [
+        f"""INSERT INTO {EPISODE_FACTS} (episode_id, attended_visits, readings, {", ".join(copied)})
+            SELECT e.id, 0, 0, {", ".join(copied.values())} FROM care_episode e""",
+        *[s.replace(f"WHERE episode_id = {every}", "")
+          for s in [*refresh_visits(every), *refresh_readings(every)]],
+    ]
+
+
+def facts_table_exists(connection: BaseDatabaseWrapper, table: str = FACTS) -> bool:
+    with connection.cursor() as cursor:
+        return table in connection.introspection.table_names(cursor)
+
+
+def install(connection: BaseDatabaseWrapper) -> None:
+    """Create the triggers (dropping any older ones first), for the tables that exist."""
+    drop(connection)
+    episodes = facts_table_exists(connection, EPISODE_FACTS)
+    if connection.vendor == "sqlite":
+        statements = sqlite_statements(episodes)
+    else:
+        statements = postgres_statements(episodes)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def drop(connection: BaseDatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        for sql in reverse_statements(connection.vendor):
+            cursor.execute(sql)
+
+
+def rebuild(connection: BaseDatabaseWrapper) -> None:
+    """Recompute every patient's (and episode's) facts from the records."""
+    statements = [f"DELETE FROM {FACTS}", *backfill(connection.vendor)]
+    if facts_table_exists(connection, EPISODE_FACTS):
+        statements += [f"DELETE FROM {EPISODE_FACTS}", *backfill_episodes()]
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def _first_app_with_models(app_config) -> bool:
+    from django.apps import apps
+
+    return app_config == next(a for a in apps.get_app_configs() if a.models_module)
+
+
+def _last_app_with_models(app_config) -> bool:
+    from django.apps import apps
+
+    return app_config == [a for a in apps.get_app_configs() if a.models_module][-1]
+
+
+def before_migrate(*, app_config, using, **kwargs) -> None:
+    """pre_migrate: take the triggers down while migrations rebuild tables."""
+    connection = connections[using]
+    if _first_app_with_models(app_config) and facts_table_exists(connection):
+        drop(connection)
+
+
+def after_migrate(*, app_config, using, plan=None, **kwargs) -> None:
+    """post_migrate (also after a test flush): put the triggers back; rebuild the facts if any
+    migration ran."""
+    connection = connections[using]
+    if not (_last_app_with_models(app_config) and facts_table_exists(connection)):
+        return
+    install(connection)
+    if plan:
+        rebuild(connection)
+
+
+@contextmanager
+def suspended(using: str = "default"):
+    """For bulk loads (a demo seed, a large import): no triggers while rows pour in, then the
+    facts rebuilt in one set-based pass, which is much faster than row by row. Use it inside
+    the load's transaction: no other writer's rows go unnoticed, and on an error the rollback
+    puts the triggers back."""
+    connection = connections[using]
+    drop(connection)
+    yield
+    rebuild(connection)
+    install(connection)

@@ -1,0 +1,137 @@
+"""`liaison scorecards`: every partner's scorecard, the channels and the response times."""
+
+import csv
+import datetime as dt
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from liaison.insights.documents import PARTNER_FIELDS
+from liaison.insights.queries import Scope, find_location, scorecards_document
+from liaison.insights.scope import MAX_WINDOW_DAYS
+
+
+class Command(BaseCommand):
+    help = "Print every partner's scorecard, the channels and the response times (docs/metrics.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", type=_date, default=None,
+                            help="The as-of date, YYYY-MM-DD (inclusive; default today).")
+        parser.add_argument("--window-days", type=int, default=365,
+                            help="The window's length in days, ending on the as-of date.")
+        parser.add_argument("--location", default=None,
+                            help="Only this location's patients: its practice id or code.")
+        parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
+
+    def handle(self, *args, as_of, window_days, location, format, **options):
+        if not 1 <= window_days <= MAX_WINDOW_DAYS:
+            raise CommandError(f"--window-days must be between 1 and {MAX_WINDOW_DAYS}.")
+        scope = Scope(
+            as_of=as_of or timezone.localdate(),
+            window_days=window_days,
+            location_id=_location_id(location),
+        )
+        document = scorecards_document(scope=scope)
+        {"json": self._json, "csv": self._csv, "table": self._table}[format](document)
+
+    def _json(self, document: dict) -> None:
+        self.stdout.write(json.dumps(document, indent=2))
+
+    def _csv(self, document: dict) -> None:
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(PARTNER_FIELDS)
+        for partner in document["partners"]:
+            writer.writerow(_csv_cell(partner[name]) for name in PARTNER_FIELDS)
+
+    def _table(self, document: dict) -> None:
+        self.stdout.write(render_table(document))
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--as-of: {value!r} is not a date (YYYY-MM-DD).") from error
+
+
+def _location_id(value: str | None) -> int | None:
+    if value is None:
+        return None
+    location = find_location(value)
+    if location is None:
+        raise CommandError(f"--location: no location has the id or code {value!r}.")
+    return location.pk
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# (heading, field, width, how to show it)
+PARTNER_COLUMNS = [
+    ("Partner", "name", 28, str),
+    ("Specialty", "specialty", 18, str),
+    ("Refs", "referrals", 5, str),
+    ("Seen", "seen", 5, str),
+    ("Conv", "conversion_rate", 6, "pct"),
+    ("Approp", "appropriateness_rate", 6, "pct"),
+    ("Compl", "compliance_rate", 6, "pct"),
+    ("Outc", "outcome_success_rate", 6, "pct"),
+    ("Revenue", "revenue", 11, str),
+    ("Quality", "quality_index", 7, "pct"),
+    ("Trend", "trend", 9, str),
+    ("Call", "needs_reconnect", 4, "flag"),
+]
+
+
+def render_table(document: dict) -> str:
+    """A terminal table: partners with referrals first (most first), then channels and times."""
+    lines = [f"Scorecards as of {document['as_of']}, window {document['window_days']} days", ""]
+    lines.append(_row([(h, w) for h, _, w, _ in PARTNER_COLUMNS]))
+    partners = sorted(document["partners"], key=lambda p: (-p["referrals"], p["name"]))
+    for partner in partners:
+        lines.append(_row([(_show(partner[f], how), w) for _, f, w, how in PARTNER_COLUMNS]))
+    lines += ["", _row([("Channel", 22), ("New", 6), ("LTV 12m", 10), ("Lifetime", 10),
+                        ("Return", 7), ("Compl", 6)])]
+    for c in document["channels"]:
+        lines.append(_row([
+            (c["channel"], 22), (str(c["new_patients"]), 6), (_show(c["ltv_12m"], str), 10),
+            (_show(c["lifetime_revenue_mean"], str), 10), (_show(c["return_rate"], "pct"), 7),
+            (_show(c["compliance_rate"], "pct"), 6),
+        ]))
+    response = document["response"]
+    lines += [
+        "",
+        f"Days to first visit: median {_show(response['median_days_to_first_visit'], str)}, "
+        f"p90 {_show(response['p90_days_to_first_visit'], str)}; seen within target "
+        f"{_show(response['seen_within_target_rate'], 'pct')}",
+        "Reports on time: " + ", ".join(
+            f"{kind} {_show(rate, 'pct')}" for kind, rate in response["on_time_rate"].items()
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _show(value, how) -> str:
+    if value is None:
+        return "—"
+    if how == "pct":
+        return f"{value * 100:.1f}%"
+    if how == "flag":
+        return "yes" if value else ""
+    return str(value)
+
+
+def _row(cells: list[tuple[str, int]]) -> str:
+    # Text left, figures right: a cell that parses as a number or percentage is a figure.
+    out = []
+    for text, width in cells:
+        text = text if len(text) <= width else text[: width - 1] + "…"
+        figure = text[:1].isdigit() or text[:1] == "-" or text == "—"
+        out.append(text.rjust(width) if figure else text.ljust(width))
+    return "  ".join(out).rstrip()

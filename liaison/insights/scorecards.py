@@ -1,0 +1,369 @@
+"""Partner scorecards (docs/metrics.md, "Partner scorecard"): a fixed number of aggregate
+queries whatever the history, then per-partner arithmetic on the aggregates."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Min, Q, Sum
+
+from liaison.care.models import Payment, Referral
+from liaison.insights.episodes import (
+    CareSums,
+    care_sums,
+    closed_episode_facts,
+    closed_in_window,
+    located,
+    regroup,
+    total,
+)
+from liaison.insights.referrals import FirstVisitStats, first_visit_stats, received
+from liaison.insights.scope import BASELINE_DAYS, RECENT_DAYS, Scope
+from liaison.insights.sql import CENT, Hundredths, as_date, fetch, money
+from liaison.insights.stats import poisson_cdf, poisson_sf, ratio, shrink
+from liaison.partners.models import Partner, Touchpoint
+
+SHRINKAGE_STRENGTH = 10  # s: as if every partner started with ten referrals at the pooled rate
+SIGNIFICANCE = 0.05
+DECLINE_RATIO = 0.7
+GROWTH_RATIO = 1.3
+
+
+class Trend:
+    NONE = "none"
+    NEW = "new"
+    DORMANT = "dormant"
+    DECLINING = "declining"
+    GROWING = "growing"
+    STEADY = "steady"
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """Each rate pooled over all partners in the scope: the m that shrinkage pulls towards."""
+
+    appropriateness: float | None
+    compliance: float | None
+    outcome_success: float | None
+
+
+@dataclass(frozen=True)
+class PartnerScorecard:
+    pk: int  # the database id; never shown (partner_id is the practice's own id)
+    partner_id: str
+    name: str
+    specialty: str
+    referrals: int
+    mature_referrals: int
+    seen: int
+    conversion_rate: float | None
+    declined_not_appropriate: int
+    appropriateness_rate: float | None
+    median_days_to_first_visit: float | None
+    closed_episodes: int
+    compliance_rate: float | None
+    outcome_success_rate: float | None
+    revenue: Decimal
+    quality_index: float | None
+    value_score: Decimal | None
+    recent_referrals: int
+    baseline_referrals: int
+    expected_recent: float
+    p_decline: float
+    p_growth: float
+    trend: str
+    last_referral_on: dt.date | None
+    last_touchpoint_on: dt.date | None
+    needs_reconnect: bool
+    # Not in the scorecard's JSON: the shrunk components, for pages that explain the index.
+    shrunk: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def partner_scorecards(
+    *,
+    scope: Scope,
+    partner_pk: int | None = None,
+    care: dict[int, CareSums] | None = None,
+    first_visits: dict[int, FirstVisitStats] | None = None,
+) -> list[PartnerScorecard]:
+    """Every partner's scorecard (prospects included), or one partner's when `partner_pk` is
+    given: six queries for all partners, seven for one, whatever the size of the history.
+
+    `care` (closed-episode sums per partner, as `_closed_episode_sums` makes them) and
+    `first_visits` (first-visit statistics per partner) each save a query when the caller
+    already has them.
+    """
+    partners = Partner.objects.only(
+        "id", "external_id", "code", "kind", "first_name", "last_name", "organization_name",
+        "credentials", "specialty_id",
+    ).order_by("id")
+    if partner_pk is not None:
+        partners = partners.filter(pk=partner_pk)
+    figures = _Figures.gather(scope, partner_pk, care, first_visits)
+    return [figures.scorecard(p, scope) for p in partners]
+
+
+def pooled_rates(*, scope: Scope) -> Pooled:
+    """The rates pooled over all partners: what each partner's rates are shrunk towards."""
+    return _pool([_referral_totals(scope)], list(_closed_episode_sums(scope, None).values()))
+
+
+def partner_scorecard(*, scope: Scope, partner: Partner) -> PartnerScorecard:
+    return partner_scorecards(scope=scope, partner_pk=partner.pk)[0]
+
+
+def practice_id(partner: Partner) -> str:
+    """The practice's own id for a partner; its code when it came without one."""
+    return partner.external_id or str(partner.code)
+
+
+@dataclass
+class _Figures:
+    """The aggregates behind the scorecards, keyed by partner database id."""
+
+    referrals: dict
+    first_visits: dict
+    episodes: dict
+    revenue: dict
+    touchpoints: dict
+    pooled: Pooled
+
+    @classmethod
+    def gather(
+        cls, scope: Scope, partner_pk: int | None, care: dict | None, first_visits: dict | None
+    ) -> "_Figures":
+        referrals = _referral_counts(scope, partner_pk)
+        if care is None:
+            care = _closed_episode_sums(scope, None)
+        episodes = care if partner_pk is None else {partner_pk: care.get(partner_pk, CareSums())}
+        # One partner's shrinkage still needs every partner's totals.
+        referral_totals = referrals.values() if partner_pk is None else [_referral_totals(scope)]
+        pooled = _pool(referral_totals, list(care.values()))
+        return cls(
+            referrals=referrals,
+            first_visits=first_visits if first_visits is not None else _first_visits(
+                scope, partner_pk
+            ),
+            episodes=episodes,
+            revenue=_revenue(scope, partner_pk),
+            touchpoints=_last_touchpoints(scope, partner_pk),
+            pooled=pooled,
+        )
+
+    def scorecard(self, partner: Partner, scope: Scope) -> PartnerScorecard:
+        counts = self.referrals.get(partner.pk, {})
+        seen = self.first_visits.get(partner.pk, FirstVisitStats())
+        care = self.episodes.get(partner.pk, CareSums())
+        n = counts.get("referrals", 0)
+        declined = counts.get("declined_not_appropriate", 0)
+        s, pooled = SHRINKAGE_STRENGTH, self.pooled
+        shrunk = {
+            "appropriateness": shrink(n - declined, n, pooled.appropriateness, s),
+            "compliance": shrink(care.compliance_sum, care.compliance_n, pooled.compliance, s),
+            "outcome_success": shrink(care.outcome_k, care.outcome_n, pooled.outcome_success, s),
+        }
+        quality = _mean([v for v in shrunk.values() if v is not None])
+        revenue = money(self.revenue.get(partner.pk, 0))
+        trend = _trend_figures(counts, scope)
+        last_touchpoint = self.touchpoints.get(partner.pk)
+        return PartnerScorecard(
+            pk=partner.pk,
+            partner_id=practice_id(partner),
+            name=partner.display_name,
+            specialty=partner.specialty_id,
+            referrals=n,
+            mature_referrals=counts.get("mature_referrals", 0),
+            seen=seen.seen,
+            conversion_rate=ratio(seen.seen_mature, counts.get("mature_referrals", 0)),
+            declined_not_appropriate=declined,
+            appropriateness_rate=None if n == 0 else 1 - declined / n,
+            median_days_to_first_visit=seen.median_days,
+            closed_episodes=care.closed_episodes,
+            compliance_rate=care.compliance_rate,
+            outcome_success_rate=care.outcome_success_rate,
+            revenue=revenue,
+            quality_index=quality,
+            value_score=None if quality is None else value_score(revenue, quality),
+            last_touchpoint_on=last_touchpoint,
+            needs_reconnect=needs_reconnect(trend["trend"], last_touchpoint, scope),
+            shrunk=shrunk,
+            **trend,
+        )
+
+
+def value_score(revenue: Decimal, quality_index: float) -> Decimal:
+    """Quality-adjusted revenue, to the cent (half to even)."""
+    return (revenue * Decimal(quality_index)).quantize(CENT)
+
+
+def needs_reconnect(trend: str, last_touchpoint: dt.date | None, scope: Scope) -> bool:
+    cooling = trend in (Trend.DECLINING, Trend.DORMANT)
+    touched = last_touchpoint is not None and last_touchpoint > scope.reconnect_after
+    return cooling and not touched
+
+
+def classify_trend(
+    *,
+    first_referral_on: dt.date | None,
+    last_referral_on: dt.date | None,
+    recent: int,
+    expected: float,
+    p_decline: float,
+    p_growth: float,
+    scope: Scope,
+) -> str:
+    """The first label that holds, in the order of docs/metrics.md."""
+    if first_referral_on is None:
+        return Trend.NONE
+    if first_referral_on > scope.recent_after:
+        return Trend.NEW
+    if last_referral_on <= scope.dormant_until:
+        return Trend.DORMANT
+    if p_decline < SIGNIFICANCE and recent <= DECLINE_RATIO * expected:
+        return Trend.DECLINING
+    if p_growth < SIGNIFICANCE and recent >= GROWTH_RATIO * expected:
+        return Trend.GROWING
+    return Trend.STEADY
+
+
+def _trend_figures(counts: dict, scope: Scope) -> dict:
+    recent, baseline = counts.get("recent_referrals", 0), counts.get("baseline_referrals", 0)
+    expected = baseline * RECENT_DAYS / BASELINE_DAYS
+    p_decline, p_growth = poisson_cdf(recent, expected), poisson_sf(recent, expected)
+    first_on, last_on = as_date(counts.get("first_referral_on")), as_date(
+        counts.get("last_referral_on")
+    )
+    trend = classify_trend(
+        first_referral_on=first_on, last_referral_on=last_on, recent=recent, expected=expected,
+        p_decline=p_decline, p_growth=p_growth, scope=scope,
+    )
+    return {
+        "recent_referrals": recent,
+        "baseline_referrals": baseline,
+        "expected_recent": expected,
+        "p_decline": p_decline,
+        "p_growth": p_growth,
+        "trend": trend,
+        "last_referral_on": last_on,
+    }
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _referral_conditions(scope: Scope) -> dict[str, Q]:
+    in_window = Q(received_on__gte=scope.window_start)
+    # An undated decision counts as made on the day the referral was received.
+    decided_by_d = Q(decided_on__lte=scope.as_of) | Q(decided_on__isnull=True)
+    return {
+        "referrals": in_window,
+        "mature_referrals": in_window & Q(received_on__lte=scope.mature_until),
+        "declined_not_appropriate": in_window
+        & Q(decision=Referral.Decision.DECLINED)
+        & Q(decline_reason=Referral.DeclineReason.NOT_APPROPRIATE)
+        & decided_by_d,
+        "recent_referrals": Q(received_on__gt=scope.recent_after),
+        "baseline_referrals": Q(received_on__gt=scope.baseline_after)
+        & Q(received_on__lte=scope.recent_after),
+    }
+
+
+def _referral_counts(scope: Scope, partner_pk: int | None) -> dict[int, dict]:
+    referrals = received(scope)
+    if partner_pk is not None:
+        referrals = referrals.filter(partner_id=partner_pk)
+    counts = {name: Count("id", filter=q) for name, q in _referral_conditions(scope).items()}
+    rows = (
+        referrals.values("partner_id")
+        .annotate(
+            first_referral_on=Min("received_on"), last_referral_on=Max("received_on"), **counts
+        )
+        .order_by()
+    )
+    return {row["partner_id"]: row for row in rows}
+
+
+def _referral_totals(scope: Scope) -> dict:
+    conditions = _referral_conditions(scope)
+    return received(scope).aggregate(
+        referrals=Count("id", filter=conditions["referrals"]),
+        declined_not_appropriate=Count("id", filter=conditions["declined_not_appropriate"]),
+    )
+
+
+def _first_visits(scope: Scope, partner_pk: int | None) -> dict[int, FirstVisitStats]:
+    # The target only matters to response times; the scorecard reads counts and the median.
+    stats = first_visit_stats(scope, F("partner_id"), target_days=0, partner_pk=partner_pk)
+    return stats.by_group
+
+
+def _closed_episode_sums(scope: Scope, partner_pk: int | None) -> dict[int, CareSums]:
+    """CareSums per partner (of one partner, if given) over closed episodes of referrals."""
+    episodes = closed_in_window(scope).filter(partner_id__isnull=False)
+    if partner_pk is not None:
+        episodes = episodes.filter(partner_id=partner_pk)
+    facts = closed_episode_facts(episodes, scope, "partner_id")
+    return regroup(care_sums(facts, ["partner_id"]), 0)
+
+
+def _revenue(scope: Scope, partner_pk: int | None) -> dict[int, int]:
+    """Cents paid in the window on each partner's episodes."""
+    if partner_pk is not None:
+        return _one_partners_revenue(scope, partner_pk)
+    # Summed per episode first: the joins up to the partner then run once per episode, not
+    # once per payment.
+    payments = Payment.objects.filter(
+        paid_on__gte=scope.window_start, paid_on__lte=scope.as_of, episode__isnull=False
+    )
+    per_episode = payments.values("episode_id").annotate(cents=Sum(Hundredths("amount")))
+    location, params = "", []
+    if scope.location_id is not None:
+        location = "JOIN care_patient p ON p.id = e.patient_id AND p.location_id = %s"
+        params = [scope.location_id]
+    rows = fetch(_REVENUE.format(location=location), params, paid=per_episode.order_by())
+    return {row["partner"]: row["cents"] for row in rows}
+
+
+_REVENUE = """
+    SELECT r.partner_id AS partner, SUM(paid.cents) AS cents
+    FROM paid
+    JOIN care_episode e ON e.id = paid.episode_id
+    JOIN care_referral r ON r.id = e.referral_id
+    {location}
+    GROUP BY r.partner_id
+"""
+
+
+def _one_partners_revenue(scope: Scope, partner_pk: int) -> dict[int, int]:
+    payments = located(
+        Payment.objects.filter(
+            paid_on__gte=scope.window_start,
+            paid_on__lte=scope.as_of,
+            episode__referral__partner_id=partner_pk,
+        ),
+        scope,
+        "episode__patient__location_id",
+    )
+    cents = payments.aggregate(cents=Sum(Hundredths("amount")))["cents"]
+    return {partner_pk: cents} if cents is not None else {}
+
+
+def _last_touchpoints(scope: Scope, partner_pk: int | None) -> dict[int, dt.date]:
+    touchpoints = Touchpoint.objects.filter(occurred_on__lte=scope.as_of)
+    if partner_pk is not None:
+        touchpoints = touchpoints.filter(partner_id=partner_pk)
+    rows = touchpoints.values("partner_id").annotate(last=Max("occurred_on")).order_by()
+    return {row["partner_id"]: as_date(row["last"]) for row in rows}
+
+
+def _pool(referral_rows, care: list[CareSums]) -> Pooled:
+    referral_rows = list(referral_rows)
+    n = sum(r.get("referrals", 0) for r in referral_rows)
+    declined = sum(r.get("declined_not_appropriate", 0) for r in referral_rows)
+    everyone = total(care)
+    return Pooled(
+        appropriateness=None if n == 0 else 1 - declined / n,
+        compliance=everyone.compliance_rate,
+        outcome_success=everyone.outcome_success_rate,
+    )

@@ -1,0 +1,256 @@
+"""The per-patient facts that the database triggers keep: right after any sequence of writes."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from liaison.care.models import Channel, Episode, Outcome, Patient, Payment, Referral, Visit
+from liaison.factories import (
+    EpisodeFactory,
+    LocationFactory,
+    PartnerFactory,
+    PatientFactory,
+    ReferralFactory,
+    VisitFactory,
+)
+from liaison.insights.models import EpisodeFacts, PatientFacts
+from liaison.insights.tests.history import day, episode, payment, visits
+
+pytestmark = pytest.mark.django_db
+
+START = day("2025-01-01")
+
+
+def expected_facts(patient: Patient) -> dict:
+    """The facts recomputed from the patient's own records, the slow and obvious way."""
+    attended = Visit.objects.filter(episode__patient=patient, status=Visit.Status.ATTENDED)
+    first = min((v.visit_on for v in attended), default=None)
+    starts = sorted(e.started_on for e in Episode.objects.filter(patient=patient))
+    payments = list(Payment.objects.filter(patient=patient))
+    first_year = [
+        p for p in payments
+        if first is not None and first <= p.paid_on <= first + dt.timedelta(days=364)
+    ]
+    return {
+        "channel": patient.channel,
+        "location_id": patient.location_id,
+        "zip": patient.zip,
+        "first_visit_on": first,
+        "second_episode_on": starts[1] if len(starts) > 1 else None,
+        "paid_cents": int(sum(p.amount for p in payments) * 100),
+        "first_year_cents": int(sum(p.amount for p in first_year) * 100),
+    }
+
+
+def stored_facts(patient: Patient) -> dict:
+    facts = PatientFacts.objects.get(patient=patient)
+    return {name: getattr(facts, name) for name in expected_facts(patient)}
+
+
+def expected_episode_facts(ep: Episode) -> dict:
+    attended = [v.visit_on for v in ep.visits.all() if v.status == Visit.Status.ATTENDED]
+    readings = sorted(
+        (o.measured_on, o.id, int(o.score * 100))
+        for o in ep.outcomes.all() if o.instrument == ep.primary_measure
+    )
+    first, last = (readings[0], readings[-1]) if readings else ((None,) * 3, (None,) * 3)
+    return {
+        "ended_on": ep.ended_on, "planned_visits": ep.planned_visits,
+        "primary_measure": ep.primary_measure,
+        "partner_id": ep.referral.partner_id if ep.referral else None,
+        "channel": ep.patient.channel, "location_id": ep.patient.location_id,
+        "attended_visits": len(attended),
+        "last_attended_on": max(attended, default=None),
+        "readings": len(readings),
+        "first_reading_on": first[0], "first_reading_id": first[1], "first_score_h": first[2],
+        "last_reading_on": last[0], "last_reading_id": last[1], "last_score_h": last[2],
+    }
+
+
+def stored_episode_facts(ep: Episode) -> dict:
+    facts = EpisodeFacts.objects.get(episode=ep)
+    return {name: getattr(facts, name) for name in expected_episode_facts(ep)}
+
+
+def assert_facts_current():
+    assert PatientFacts.objects.count() == Patient.objects.count()
+    for patient in Patient.objects.all():
+        assert stored_facts(patient) == expected_facts(patient)
+    assert EpisodeFacts.objects.count() == Episode.objects.count()
+    for ep in Episode.objects.all():
+        assert stored_episode_facts(ep) == expected_episode_facts(ep)
+
+
+def test_facts_follow_inserts():
+    p = PatientFactory(zip="80202")
+    assert stored_facts(p)["first_visit_on"] is None
+    e = episode(patient=p, started="2025-03-01")
+    payment(p, "2025-02-01", "30.00")  # before the first visit: lifetime only
+    visits(e, "2025-03-10", "2025-03-03")
+    visits(e, "2025-02-20", status="no_show")
+    payment(p, "2025-03-03", "100.25", e)
+    payment(p, "2026-03-02", "7.00", e)  # first visit + 364
+    payment(p, "2026-03-03", "9.00", e)  # + 365: outside the first year
+    episode(patient=p, started="2025-06-01")
+    assert stored_facts(p) == expected_facts(p)
+    assert stored_facts(p)["first_visit_on"] == day("2025-03-03")
+    assert stored_facts(p)["first_year_cents"] == 10725
+
+
+def test_facts_follow_updates_and_deletes():
+    p, q = PatientFactory(), PatientFactory()
+    e = episode(patient=p, started="2025-03-01")
+    first, second = visits(e, "2025-03-03", "2025-03-10")
+    pay = payment(p, "2025-03-05", "50.00", e)
+    first.status = Visit.Status.CANCELLED
+    first.save()
+    assert stored_facts(p)["first_visit_on"] == day("2025-03-10")
+    pay.amount = Decimal("-12.34")
+    pay.save()
+    second.delete()
+    e.patient = q
+    e.save()
+    p.channel, p.zip = Channel.EMPLOYER, "02139"
+    p.save()
+    assert_facts_current()
+    pay.delete()
+    e.delete()
+    assert_facts_current()
+
+
+def test_a_deleted_patient_takes_its_facts_along():
+    p = PatientFactory()
+    p.delete()
+    assert not PatientFacts.objects.filter(patient_id=p.pk).exists()
+
+
+OPERATIONS = ["patient", "episode", "visit", "visit_status", "visit_move", "visit_delete",
+              "payment", "payment_change", "payment_delete", "episode_move", "episode_delete",
+              "channel", "reading", "reading_change", "reading_delete", "measure", "refer",
+              "repartner", "end", "relocate"]
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 10_000),
+                          st.integers(0, 800), st.integers(-5_000, 50_000)),
+                min_size=1, max_size=25))
+def test_facts_stay_current_whatever_the_writes(operations):
+    location = LocationFactory()
+    PatientFactory(location=location)
+    for name, pick, days, cents in operations:
+        apply(name, pick, START + dt.timedelta(days=days), Decimal(cents) / 100, location)
+    assert_facts_current()
+
+
+def nth(queryset, pick):
+    rows = list(queryset.order_by("id"))
+    return rows[pick % len(rows)] if rows else None
+
+
+def apply(name, pick, on, amount, location):
+    patient, ep = nth(Patient.objects, pick), nth(Episode.objects, pick)
+    visit, pay = nth(Visit.objects, pick), nth(Payment.objects, pick)
+    if name.startswith("reading") or name == "measure":
+        apply_reading(name, pick, on, ep)
+    elif name in {"refer", "repartner", "end", "relocate"}:
+        apply_episode_change(name, pick, on, ep, patient)
+    elif name == "patient":
+        PatientFactory(location=location)
+    elif name == "episode":
+        EpisodeFactory(patient=patient, started_on=on)
+    elif name == "visit" and ep:
+        VisitFactory(episode=ep, visit_on=on, status=["attended", "no_show"][pick % 2])
+    elif name == "visit_status" and visit:
+        visit.status = "attended" if visit.status != "attended" else "cancelled"
+        visit.save()
+    elif name == "visit_move" and visit and ep:
+        visit.episode, visit.visit_on = ep, on
+        visit.save()
+    elif name == "visit_delete" and visit:
+        visit.delete()
+    elif name == "payment":
+        Payment.objects.create(patient=patient, episode=ep if pick % 3 else None, paid_on=on,
+                               amount=amount)
+    elif name == "payment_change" and pay:
+        pay.amount, pay.paid_on = amount, on
+        pay.save()
+    elif name == "payment_delete" and pay:
+        pay.delete()
+    elif name == "episode_move" and ep:
+        ep.patient, ep.started_on = patient, on
+        ep.save()
+    elif name == "episode_delete" and ep and not ep.payments.exists() and not ep.reports.exists():
+        ep.delete()
+    elif name == "channel":
+        patient.channel = Channel.values[pick % len(Channel.values)]
+        patient.source_partner = None
+        if patient.channel == Channel.REFERRAL:
+            patient.channel = Channel.SELF
+        patient.save()
+
+
+def test_migrate_takes_the_triggers_down_and_rebuilds_the_facts_after():
+    from django.apps import apps
+
+    from liaison.insights import facts
+
+    p = PatientFactory()
+    ep = episode(patient=p, started="2025-03-01")
+    facts.before_migrate(app_config=next(a for a in apps.get_app_configs() if a.models_module),
+                         using="default")
+    visits(ep, "2025-03-02")  # no trigger: the facts fall behind
+    assert stored_facts(p)["first_visit_on"] is None
+    last = [a for a in apps.get_app_configs() if a.models_module][-1]
+    facts.after_migrate(app_config=last, using="default", plan=[("a migration", False)])
+    assert stored_facts(p)["first_visit_on"] == day("2025-03-02")
+    visits(ep, "2025-03-01")  # and the triggers are back
+    assert stored_facts(p)["first_visit_on"] == day("2025-03-01")
+
+
+def apply_reading(name, pick, on, ep):
+    reading = nth(Outcome.objects, pick)
+    instrument = ["ODI", "NPRS"][pick % 2]
+    if name == "reading" and ep:
+        Outcome.objects.create(episode=ep, measured_on=on, instrument=instrument,
+                               score=Decimal(pick % 11))
+    elif name == "reading_change" and reading:
+        reading.measured_on, reading.score = on, Decimal(pick % 7) + Decimal("0.25")
+        reading.save()
+    elif name == "reading_delete" and reading:
+        reading.delete()
+    elif name == "measure" and ep:
+        ep.primary_measure = [None, "ODI", "NPRS"][pick % 3]
+        ep.save()
+
+
+def test_a_bulk_load_with_the_triggers_suspended_ends_with_current_facts():
+    from liaison.insights import facts
+
+    with facts.suspended():
+        p = PatientFactory()
+        visits(episode(patient=p, started="2025-03-01"), "2025-03-02")
+        payment(p, "2025-03-02", "12.00")
+    assert_facts_current()
+    visits(episode(patient=p, started="2025-02-01"), "2025-02-01")  # triggers are back
+    assert stored_facts(p)["first_visit_on"] == day("2025-02-01")
+
+
+def apply_episode_change(name, pick, on, ep, patient):
+    if name == "refer" and ep:
+        ep.referral = ReferralFactory(patient=ep.patient, received_on=ep.started_on)
+        ep.save()
+    elif name == "repartner" and (referral := nth(Referral.objects, pick)):
+        referral.partner = PartnerFactory()
+        referral.save()
+    elif name == "end" and ep:
+        ep.ended_on = max(on, ep.started_on) if pick % 3 else None
+        ep.discharge_reason = "goals_met" if ep.ended_on else None
+        ep.planned_visits = [None, 0, 6][pick % 3]
+        ep.save()
+    elif name == "relocate":
+        patient.location = LocationFactory()
+        patient.save()

@@ -1,0 +1,62 @@
+"""Each figure runs a fixed number of queries, whatever the size of the history."""
+
+import pytest
+
+from liaison.core.models import PracticeSettings
+from liaison.factories import PartnerFactory
+from liaison.insights import queries
+from liaison.insights.scope import Scope
+from liaison.insights.tests.history import (
+    day,
+    episode,
+    payment,
+    reading,
+    referral,
+    touchpoint,
+    visits,
+)
+
+pytestmark = pytest.mark.django_db
+
+SCOPE = Scope(as_of=day("2026-03-31"))
+
+
+def grow(partners: int, referrals_each: int):
+    for _ in range(partners):
+        partner = PartnerFactory()
+        touchpoint(partner, "2026-02-01")
+        for i in range(referrals_each):
+            ref = referral(partner, f"2026-0{1 + i % 3}-0{1 + i % 9}")
+            ep = episode(ref, started="2026-03-10", ended="2026-03-20")
+            visits(ep, "2026-03-10", "2026-03-12")
+            reading(ep, "2026-03-10", 40)
+            reading(ep, "2026-03-20", 20)
+            payment(ref.patient, "2026-03-10", "90.00", ep)
+
+
+CALLS = [
+    (lambda: queries.partner_scorecards(scope=SCOPE), 6),
+    (lambda: queries.channel_figures(scope=SCOPE), 3),
+    (lambda: queries.response_times(scope=SCOPE), 3),
+    (lambda: queries.network_gaps(scope=SCOPE), 3),
+    (lambda: queries.patients_not_responding(scope=SCOPE), 1),
+    (lambda: queries.scorecards_document(scope=SCOPE), 11),
+]
+
+
+@pytest.mark.parametrize(("call", "count"), CALLS)
+def test_query_count_does_not_grow_with_the_history(django_assert_num_queries, call, count):
+    PracticeSettings.current()
+    grow(1, 1)
+    with django_assert_num_queries(count):
+        call()
+    grow(4, 6)
+    with django_assert_num_queries(count):
+        call()
+
+
+def test_one_partners_scorecard_in_seven_queries(django_assert_num_queries):
+    grow(3, 2)
+    partner = PartnerFactory()
+    with django_assert_num_queries(7):
+        queries.partner_scorecard(scope=SCOPE, partner=partner)
