@@ -13,6 +13,7 @@ NAV_AREAS = [
     ("Partners", "partners-directory"),
     ("Reports", "correspondence-queue"),
     ("Insights", None),
+    ("Practice files", "interop-import"),
     ("Settings", "admin:index"),
 ]
 
@@ -38,6 +39,8 @@ def nav_areas_for(request) -> list[NavArea]:
         if label in {"Referrals", "Patients", "Reports"} and not can_see_patients(user):
             continue
         if label == "Settings" and not (is_manager(user) and user.is_staff):
+            continue
+        if label == "Practice files" and not is_manager(user):
             continue
         if label == "Partners" and not user.has_perm("partners.view_partner"):
             continue

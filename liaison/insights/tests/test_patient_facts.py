@@ -181,7 +181,8 @@ def apply(name, pick, on, amount, location):
     elif name == "payment_delete" and pay:
         pay.delete()
     elif name == "episode_move" and ep:
-        ep.patient, ep.started_on = patient, on
+        # An ended episode cannot start after its end: the database refuses it.
+        ep.patient, ep.started_on = patient, min(on, ep.ended_on) if ep.ended_on else on
         ep.save()
     elif name == "episode_delete" and ep and not ep.payments.exists() and not ep.reports.exists():
         ep.delete()

@@ -147,3 +147,13 @@ def test_a_clean_dry_runs_zip_is_kept_a_day_for_the_import_then_removed(
     upload(client, CLEAN, "check", django_capture_on_commit_callbacks)
 
     assert not import_folder(old).exists()
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "shown"),
+    [("owner", True), ("front_desk", False), ("clinician", False), ("liaison_user", False)],
+)
+def test_only_managers_find_practice_files_in_the_navigation(client, request, cast_member, shown):
+    client.force_login(request.getfixturevalue(cast_member))
+    page = client.get(reverse("insights-home")).content.decode()
+    assert (f'href="{reverse("interop-import")}"' in page) is shown
