@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("liaison.accounts.urls")),
     path("care/", include("liaison.care.urls")),
     path("partners/", include("liaison.partners.urls")),
+    path("insights/", include("liaison.insights.urls")),
     path("reports/", include("liaison.correspondence.urls")),
     path("practice-files/", include("liaison.interop.urls")),
     path("admin/", admin.site.urls),

@@ -10,10 +10,16 @@ from django.db.models import QuerySet
 from liaison.accounts.models import Role
 
 PATIENT_ROLES = {Role.MANAGER, Role.CLINICIAN, Role.FRONT_DESK}
+INSIGHTS_ROLES = {Role.MANAGER, Role.LIAISON}
 
 
 def can_see_patients(user) -> bool:
     return user.is_authenticated and user.is_active and user.role in PATIENT_ROLES
+
+
+def can_see_insights(user) -> bool:
+    """The insights pages are partner-level figures: for managers and the liaison role."""
+    return user.is_authenticated and user.is_active and user.role in INSIGHTS_ROLES
 
 
 def require_patient_access(user) -> None:

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from liaison.accounts.access import can_see_patients, is_manager
+from liaison.accounts.access import can_see_insights, can_see_patients, is_manager
 
 # (label, URL name); None marks an area that is not built yet.
 NAV_AREAS = [
@@ -12,7 +12,7 @@ NAV_AREAS = [
     ("Patients", "care-patient-list"),
     ("Partners", "partners-directory"),
     ("Reports", "correspondence-queue"),
-    ("Insights", None),
+    ("Insights", "insights-overview"),
     ("Practice files", "interop-import"),
     ("Settings", "admin:index"),
 ]
@@ -39,6 +39,8 @@ def nav_areas_for(request) -> list[NavArea]:
         if label in {"Referrals", "Patients", "Reports"} and not can_see_patients(user):
             continue
         if label == "Settings" and not (is_manager(user) and user.is_staff):
+            continue
+        if label == "Insights" and not can_see_insights(user):
             continue
         if label == "Practice files" and not is_manager(user):
             continue

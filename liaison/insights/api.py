@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
-from liaison.accounts.models import Role
+from liaison.accounts.access import can_see_insights
 from liaison.insights.queries import (
     Scope,
     channels_document,
@@ -25,7 +25,6 @@ from liaison.insights.scope import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS
 
 router = Router(tags=["insights"])
 
-INSIGHTS_ROLES = {Role.MANAGER, Role.LIAISON}
 
 
 class Filters(Schema):
@@ -185,7 +184,7 @@ def not_responding(request, filters: Query[Filters]):
 
 def _scope(request, filters: Filters) -> Scope:
     """The scope the filters ask for, once the user is known to be allowed the figures."""
-    if request.auth.role not in INSIGHTS_ROLES:
+    if not can_see_insights(request.auth):
         raise HttpError(403, "Insights are open to managers and the liaison role only.")
     location_id = None
     if filters.location is not None:

@@ -34,6 +34,7 @@ from liaison.care.models import Episode, Outcome, Patient, Payment, Referral, Vi
 from liaison.core.dates import add_business_days
 from liaison.core.npi import npi_check_digit
 from liaison.correspondence.models import Report
+from liaison.insights import facts
 from liaison.partners.models import Partner, Specialty, Touchpoint
 from liaison.partners.services import specialties_sync
 from liaison.partners.specialties import TAXONOMY_SPECIALTY, SpecialtySlug
@@ -1662,7 +1663,7 @@ def seed_demo(
     """
     size = SCALES[scale]
     started = time.monotonic()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), facts.suspended(), connection.cursor() as cursor:
         _tune(cursor)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         tables = {
