@@ -50,10 +50,21 @@ def client_for(client, user):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(request):
     """Pages keep computed figures for a few minutes under a version token held in Django's
     cache (liaison/core/freshness.py): clearing it makes every test start afresh, so that one
-    test's figures never stand in for another's."""
+    test's figures never stand in for another's. The cache is a table of the database
+    (settings.CACHES), so only a test given the database has one to clear."""
     from django.core.cache import cache
 
+    if not _uses_database(request):
+        return
+    request.getfixturevalue("_django_db_helper")  # the database as the test asked for it
     cache.clear()
+
+
+def _uses_database(request) -> bool:
+    wanted = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+    return bool(request.node.get_closest_marker("django_db")) or bool(
+        wanted & set(request.fixturenames)
+    )

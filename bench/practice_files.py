@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/practice_files.py                  # the large demo
     .venv/bin/python bench/practice_files.py --scale medium   # quicker
+    .venv/bin/python bench/practice_files.py --files /work/large/export  # an export made before
 
 Seeds the demo into a fresh SQLite file (or reuses the one a previous `--keep` run left),
 exports it with `liaison export_practice`, migrates a second, empty SQLite file and imports
 the export into it. Reports, for the import: rows per second, wall time and the peak
 resident memory of the import process; and a bare `csv.reader` pass over the same files in
 this process, with the ratio of the two. Target: 50,000 rows/s and under 1 GB.
+With --files, the files of an earlier export are imported instead (no seeding, no export;
+the folder is only read).
 Everything is written under --workdir (default /tmp) and removed afterwards unless --keep.
 """
 
@@ -69,17 +72,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=["small", "medium", "large"], default="large")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp"))
+    parser.add_argument("--files", type=Path,
+                        help="import this export of the demo (only read) instead of making one")
     parser.add_argument("--keep", action="store_true",
                         help="keep the seeded demo (reused next time) and the export")
     args = parser.parse_args()
 
-    demo = seeded(args.workdir, args.scale)
-    export = args.workdir / f"liaison-bench-practice-{args.scale}-files"
     target = args.workdir / f"liaison-bench-practice-{args.scale}-import.sqlite3"
-    shutil.rmtree(export, ignore_errors=True)
     remove_database(target)
+    if args.files:
+        export, export_seconds = args.files, None
+    else:
+        demo = seeded(args.workdir, args.scale)
+        export = args.workdir / f"liaison-bench-practice-{args.scale}-files"
+        shutil.rmtree(export, ignore_errors=True)
     try:
-        export_seconds, _, _ = liaison(demo, "export_practice", str(export))
+        if not args.files:
+            export_seconds, _, _ = liaison(demo, "export_practice", str(export))
         liaison(target, "migrate", "--verbosity", "0")
         rows, csv_seconds = csv_pass(export)
         import_seconds, peak_mib, import_cpu = liaison(
@@ -87,7 +96,7 @@ def main() -> None:
         )
     finally:
         remove_database(target)
-        if not args.keep:
+        if not args.keep and not args.files:
             shutil.rmtree(export, ignore_errors=True)
             remove_database(demo)
     _report(args.scale, rows, export_seconds, csv_seconds, import_seconds, peak_mib, import_cpu)
@@ -97,7 +106,9 @@ def _report(scale, rows, export_seconds, csv_seconds, import_seconds, peak_mib, 
     rate = rows / import_seconds
     ok = rate >= TARGET_ROWS_PER_SECOND and peak_mib < TARGET_PEAK_MIB
     print(f"practice files, {scale} demo, {rows:,} rows")
-    print(f"  export_practice      {export_seconds:8.1f} s  {rows / export_seconds:>10,.0f} rows/s")
+    if export_seconds is not None:
+        print(f"  export_practice      {export_seconds:8.1f} s  "
+              f"{rows / export_seconds:>10,.0f} rows/s")
     print(f"  csv.reader pass      {csv_seconds:8.1f} s  {rows / csv_seconds:>10,.0f} rows/s")
     print(f"  import_practice      {import_seconds:8.1f} s  {rate:>10,.0f} rows/s  "
           f"peak RSS {peak_mib} MiB")

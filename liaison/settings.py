@@ -141,6 +141,17 @@ TEMPLATES = [
 DATABASES = {"default": database_from_url(env("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache for every worker and host: the figures' version token (core/freshness.py) must be
+# the same everywhere, or a write in one worker would not refresh another's figures. Redis when
+# REDIS_URL is set; otherwise a table of the database (created by core's migrations).
+CACHE_TABLE = "liaison_cache"
+if env("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": env("REDIS_URL")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": CACHE_TABLE}}
+
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

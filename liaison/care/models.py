@@ -161,6 +161,9 @@ class Referral(Record):
             models.Index(fields=["received_on"], name="referral_received_idx"),
             models.Index(fields=["received_on"], condition=Q(decision__isnull=True),
                          name="referral_awaiting_triage_idx"),
+            # Covers the window's referrals and declines pooled over all partners (insights).
+            models.Index(fields=["received_on", "decision", "decline_reason", "decided_on"],
+                         name="referral_window_decisions_idx"),
         ]
         constraints = [
             *Record.Meta.constraints,

@@ -110,6 +110,21 @@ def obligations_due(
     return [_obligation(row, as_of, dates) for row in rows]
 
 
+def obligations_unsent(
+    *, as_of: dt.date, location_ids: Sequence[int] | None = None
+) -> list[Obligation]:
+    """The letters still owed on `as_of`: exactly the overdue and due-today rows of
+    `obligations_due(as_of=as_of, ahead_days=0, ...)`, picked in SQL so that the practice's
+    thousands of sent letters are never shaped in Python."""
+    window = Window.around(as_of, ahead_days=0)
+    sql, params = _statement(window, practice_rules(), location_ids, unsent_only=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    dates = _DateCache()
+    return [_obligation(row, as_of, dates) for row in rows]
+
+
 def status_of(*, due_on: dt.date, sent_on: dt.date | None, as_of: dt.date) -> str:
     if sent_on is not None and sent_on <= as_of:
         return Status.SENT_ON_TIME if sent_on <= due_on else Status.SENT_LATE
@@ -244,7 +259,9 @@ def _location_filter(location_ids: Iterable[int] | None, params: dict) -> str:
     return f"AND pa.location_id IN ({', '.join(names) or 'NULL'})"
 
 
-def _statement(window: Window, rules: Rules, location_ids) -> tuple[str, dict]:
+def _statement(
+    window: Window, rules: Rules, location_ids, *, unsent_only: bool = False
+) -> tuple[str, dict]:
     # A letter due in the window was caused at most this many days before it.
     slack = _max_business_days(rules) * 7 // 5 + 4
     params = {
@@ -413,7 +430,12 @@ JOIN care_referral r ON r.id = o.referral_id
 JOIN care_patient pa ON pa.id = r.patient_id
 JOIN partners_partner pt ON pt.id = r.partner_id
 LEFT JOIN care_episode e ON e.id = o.episode_id
-WHERE o.due_dn >= %(since_dn)s AND o.due_dn <= %(until_dn)s
+WHERE o.due_dn >= %(since_dn)s AND o.due_dn <= %(until_dn)s {_unsent(unsent_only)}
 ORDER BY o.due_dn, o.kind, o.referral_id, o.episode_id
 """
     return sql, params
+
+
+def _unsent(unsent_only: bool) -> str:
+    # The statuses `overdue` and `due` (status_of): no letter, or one not sent by D.
+    return "AND (o.sent_on IS NULL OR o.sent_on > %(as_of)s)" if unsent_only else ""

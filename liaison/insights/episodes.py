@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -123,11 +124,13 @@ def improvement(as_of: dt.date, base: Base = OVER_EPISODES) -> Case:
     of a point, so that comparing it with the MCID is exact on both databases."""
     first, last = first_reading(as_of, base=base), last_reading(as_of, base=base)
     lower_is_better = [code for code, i in INSTRUMENTS.items() if i.lower_is_better]
-    return Case(
-        When(primary_measure__in=lower_is_better, then=first - last),
-        default=last - first,
+    # One difference times the direction: each reading appears once in the SQL, not twice.
+    direction = Case(
+        When(primary_measure__in=lower_is_better, then=Value(1)),
+        default=Value(-1),
         output_field=IntegerField(),
     )
+    return ExpressionWrapper((first - last) * direction, output_field=IntegerField())
 
 
 def mcid() -> Case:
@@ -177,12 +180,12 @@ def closed_episode_facts(queryset: QuerySet, scope: Scope, *groups: str) -> Quer
 # Sums over `closed_episode_facts` per group and planned visit count: compliance is then the
 # exact sum of kept/planned over the planned counts (few distinct values per group).
 _CLOSED_EPISODE_SUMS = """
-    SELECT {groups}, planned,
+    SELECT {groups}planned,
         COUNT(*) AS episodes,
         SUM(kept) AS kept,
         SUM(CASE WHEN reading_count >= 2 THEN 1 ELSE 0 END) AS outcome_n,
         SUM(CASE WHEN reading_count >= 2 AND improvement >= mcid THEN 1 ELSE 0 END) AS outcome_k
-    FROM facts GROUP BY {groups}, planned
+    FROM facts GROUP BY {groups}planned
 """
 
 
@@ -230,10 +233,10 @@ def total(parts) -> CareSums:
 
 
 def care_sums(facts: QuerySet, groups: list[str]) -> dict:
-    """CareSums per group (a tuple of the `groups` columns), in one query over
-    `closed_episode_facts`."""
+    """CareSums per group (a tuple of the `groups` columns; the empty tuple for all of them when
+    `groups` is empty), in one query over `closed_episode_facts`."""
     sums: dict = {}
-    select = _CLOSED_EPISODE_SUMS.format(groups=", ".join(groups))
+    select = _CLOSED_EPISODE_SUMS.format(groups="".join(f"{g}, " for g in groups))
     for row in fetch(select, facts=facts):
         planned, episodes = row["planned"], row["episodes"]
         key = tuple(row[g] for g in groups)

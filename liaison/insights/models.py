@@ -82,7 +82,9 @@ class EpisodeFacts(models.Model):
                     "last_reading_on", "first_score_h", "last_score_h",
                 ],
                 name="insights_episode_closed_idx",
-            )
+            ),
+            # One partner's closed episodes of a window.
+            models.Index(fields=["partner_id", "ended_on"], name="insights_episode_partner_idx"),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
 from liaison.care.models import Payment, Referral
 from liaison.insights.episodes import (
@@ -17,7 +17,7 @@ from liaison.insights.episodes import (
     regroup,
     total,
 )
-from liaison.insights.referrals import FirstVisitStats, first_visit_stats, received
+from liaison.insights.referrals import FirstVisitStats, first_visit_stats, in_window, received
 from liaison.insights.scope import BASELINE_DAYS, RECENT_DAYS, Scope
 from liaison.insights.sql import CENT, Hundredths, as_date, fetch, money
 from liaison.insights.stats import poisson_cdf, poisson_sf, ratio, shrink
@@ -85,9 +85,11 @@ def partner_scorecards(
     partner_pk: int | None = None,
     care: dict[int, CareSums] | None = None,
     first_visits: dict[int, FirstVisitStats] | None = None,
+    pooled: Pooled | None = None,
 ) -> list[PartnerScorecard]:
     """Every partner's scorecard (prospects included), or one partner's when `partner_pk` is
-    given: six queries for all partners, seven for one, whatever the size of the history.
+    given: six queries for all partners; for one, six and the two of `pooled_rates` unless
+    `pooled` is given, whatever the size of the history.
 
     `care` (closed-episode sums per partner, as `_closed_episode_sums` makes them) and
     `first_visits` (first-visit statistics per partner) each save a query when the caller
@@ -99,17 +101,30 @@ def partner_scorecards(
     ).order_by("id")
     if partner_pk is not None:
         partners = partners.filter(pk=partner_pk)
-    figures = _Figures.gather(scope, partner_pk, care, first_visits)
+    figures = _Figures.gather(scope, partner_pk, care, first_visits, pooled)
     return [figures.scorecard(p, scope) for p in partners]
 
 
 def pooled_rates(*, scope: Scope) -> Pooled:
-    """The rates pooled over all partners: what each partner's rates are shrunk towards."""
-    return _pool([_referral_totals(scope)], list(_closed_episode_sums(scope, None).values()))
+    """The rates pooled over all partners: what each partner's rates are shrunk towards.
+    Two queries, over the window's referrals and closed episodes (covering indexes)."""
+    care = care_sums(closed_episode_facts(_of_partners(scope), scope), [])
+    return _pool([_referral_totals(scope)], care.values())
+
+
+def kept_pooled_rates(*, scope: Scope) -> Pooled:
+    """`pooled_rates`, computed at most once per data version (liaison/core/freshness.py):
+    exact, since every write through the services or an import changes the version."""
+    from liaison.insights.kept import kept  # kept.py builds on this module
+
+    return kept("pooled", scope, lambda: pooled_rates(scope=scope))
 
 
 def partner_scorecard(*, scope: Scope, partner: Partner) -> PartnerScorecard:
-    return partner_scorecards(scope=scope, partner_pk=partner.pk)[0]
+    """One partner's scorecard, shrunk towards the pooled rates kept for the scope: six queries,
+    and two more when the data changed since the pooled rates were last computed."""
+    pooled = kept_pooled_rates(scope=scope)
+    return partner_scorecards(scope=scope, partner_pk=partner.pk, pooled=pooled)[0]
 
 
 def practice_id(partner: Partner) -> str:
@@ -130,21 +145,24 @@ class _Figures:
 
     @classmethod
     def gather(
-        cls, scope: Scope, partner_pk: int | None, care: dict | None, first_visits: dict | None
+        cls, scope: Scope, partner_pk: int | None, care: dict | None, first_visits: dict | None,
+        pooled: Pooled | None,
     ) -> "_Figures":
         referrals = _referral_counts(scope, partner_pk)
         if care is None:
-            care = _closed_episode_sums(scope, None)
-        episodes = care if partner_pk is None else {partner_pk: care.get(partner_pk, CareSums())}
-        # One partner's shrinkage still needs every partner's totals.
-        referral_totals = referrals.values() if partner_pk is None else [_referral_totals(scope)]
-        pooled = _pool(referral_totals, list(care.values()))
+            care = _closed_episode_sums(scope, partner_pk)
+        if pooled is None:
+            # One partner's shrinkage still needs every partner's totals.
+            whole = partner_pk is None
+            pooled = _pool(referrals.values(), care.values()) if whole else pooled_rates(
+                scope=scope
+            )
         return cls(
             referrals=referrals,
             first_visits=first_visits if first_visits is not None else _first_visits(
                 scope, partner_pk
             ),
-            episodes=episodes,
+            episodes=care,
             revenue=_revenue(scope, partner_pk),
             touchpoints=_last_touchpoints(scope, partner_pk),
             pooled=pooled,
@@ -253,13 +271,13 @@ def _mean(values: list[float]) -> float | None:
 
 
 def _referral_conditions(scope: Scope) -> dict[str, Q]:
-    in_window = Q(received_on__gte=scope.window_start)
+    window = Q(received_on__gte=scope.window_start)
     # An undated decision counts as made on the day the referral was received.
     decided_by_d = Q(decided_on__lte=scope.as_of) | Q(decided_on__isnull=True)
     return {
-        "referrals": in_window,
-        "mature_referrals": in_window & Q(received_on__lte=scope.mature_until),
-        "declined_not_appropriate": in_window
+        "referrals": window,
+        "mature_referrals": window & Q(received_on__lte=scope.mature_until),
+        "declined_not_appropriate": window
         & Q(decision=Referral.Decision.DECLINED)
         & Q(decline_reason=Referral.DeclineReason.NOT_APPROPRIATE)
         & decided_by_d,
@@ -285,10 +303,11 @@ def _referral_counts(scope: Scope, partner_pk: int | None) -> dict[int, dict]:
 
 
 def _referral_totals(scope: Scope) -> dict:
-    conditions = _referral_conditions(scope)
-    return received(scope).aggregate(
-        referrals=Count("id", filter=conditions["referrals"]),
-        declined_not_appropriate=Count("id", filter=conditions["declined_not_appropriate"]),
+    """The window's referrals and declines of all partners: one range of the received-on index
+    that carries the decision columns (care migration 0006), without reading the table."""
+    declined = _referral_conditions(scope)["declined_not_appropriate"]
+    return in_window(scope).aggregate(
+        referrals=Count("id"), declined_not_appropriate=Count("id", filter=declined)
     )
 
 
@@ -298,9 +317,14 @@ def _first_visits(scope: Scope, partner_pk: int | None) -> dict[int, FirstVisitS
     return stats.by_group
 
 
+def _of_partners(scope: Scope) -> QuerySet:
+    """The facts of the closed episodes of the window that came from a partner's referral."""
+    return closed_in_window(scope).filter(partner_id__isnull=False)
+
+
 def _closed_episode_sums(scope: Scope, partner_pk: int | None) -> dict[int, CareSums]:
     """CareSums per partner (of one partner, if given) over closed episodes of referrals."""
-    episodes = closed_in_window(scope).filter(partner_id__isnull=False)
+    episodes = _of_partners(scope)
     if partner_pk is not None:
         episodes = episodes.filter(partner_id=partner_pk)
     facts = closed_episode_facts(episodes, scope, "partner_id")
@@ -357,7 +381,7 @@ def _last_touchpoints(scope: Scope, partner_pk: int | None) -> dict[int, dt.date
     return {row["partner_id"]: as_date(row["last"]) for row in rows}
 
 
-def _pool(referral_rows, care: list[CareSums]) -> Pooled:
+def _pool(referral_rows, care) -> Pooled:
     referral_rows = list(referral_rows)
     n = sum(r.get("referrals", 0) for r in referral_rows)
     declined = sum(r.get("declined_not_appropriate", 0) for r in referral_rows)

@@ -9,17 +9,25 @@ this module only picks, scopes and trims them. A fixed number of queries whateve
 """
 
 import datetime as dt
-import time
+import hashlib
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+
+from django.core.cache import cache
 
 from liaison.accounts.models import Location, Role
 from liaison.care.models import Episode, Referral
 from liaison.care.queries import Progress, progress_filter
-from liaison.core.freshness import figures_version
+from liaison.core.freshness import figures_version, letters_version
 from liaison.correspondence.models import Report, ReportKind
-from liaison.correspondence.obligations import Status, obligations_due
+from liaison.correspondence.obligations import Obligation, Status, obligations_unsent
 from liaison.correspondence.queries import belongs_to
+from liaison.correspondence.rules import Rules, practice_rules
+from liaison.insights.kept import (
+    FIGURES_SECONDS,
+    kept_in_hand,
+    kept_scorecards_by_partner,
+)
 from liaison.insights.not_responding import patients_not_responding
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import (
@@ -27,7 +35,6 @@ from liaison.insights.scorecards import (
     Trend,
     needs_reconnect,
     partner_scorecard,
-    partner_scorecards,
 )
 from liaison.partners.models import Partner
 from liaison.partners.queries import cadence_overdue, last_contacts, plans_due
@@ -154,13 +161,35 @@ def _letters_owed(user, as_of: dt.date, locations: list[Location]):
     """Letters overdue (oldest first) and due today, from the due engine: a clinician's own
     (their episodes, or nobody's) at their locations, every letter for a manager."""
     location_ids = {location.pk for location in locations}
-    owed = obligations_due(as_of=as_of, ahead_days=0, location_ids=sorted(location_ids))
+    owed = _letters_unsent(as_of, sorted(location_ids))
     if user.role == Role.CLINICIAN:
         owed = [o for o in owed if belongs_to(user, location_id=o.location_id,
                                                clinician=o.clinician, location_ids=location_ids)]
     overdue = sorted((o for o in owed if o.status == Status.OVERDUE), key=lambda o: o.due_on)
     due_today = [o for o in owed if o.status == Status.DUE and o.due_on == as_of]
     return overdue, due_today
+
+
+def _letters_unsent(as_of: dt.date, location_ids: list[int]) -> list[Obligation]:
+    """The due engine's unsent letters, computed once per data version for every worker: it
+    reads the whole year's record (a second on a large practice). Writes of care, of reports
+    and of the practice's rules each change the key."""
+    rules = practice_rules()
+    key = ":".join([
+        "liaison:today:letters", as_of.isoformat(), ",".join(map(str, location_ids)),
+        _rules_token(rules), figures_version(), letters_version(),
+    ])
+    owed = cache.get(key)
+    if owed is None:
+        owed = obligations_unsent(as_of=as_of, location_ids=location_ids)
+        cache.set(key, owed, FIGURES_SECONDS)
+    return owed
+
+
+def _rules_token(rules: Rules) -> str:
+    # Stable across processes (a frozenset's order is not): the practice's rules in a word.
+    fields = {**asdict(rules), "kinds": sorted(rules.kinds)}
+    return hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()[:16]
 
 
 def _letters(owed: list) -> Section:
@@ -240,35 +269,18 @@ def _uuid(text: str) -> uuid.UUID:
 # again from the partners' latest touchpoints, read fresh.
 # ---------------------------------------------------------------------------------------
 
-FIGURES_SECONDS = 15 * 60
-# This process's copy of the cards: (as_of, version token), good until (monotonic), the cards.
-# Kept in memory rather than in the cache so that a page does not unpickle 8,000 of them.
-_kept: dict[str, tuple] = {}
-
-
-def _kept_cards(as_of: dt.date) -> dict | None:
-    entry = _kept.get("cards")
-    if entry and entry[0] == (as_of, figures_version()) and entry[1] > time.monotonic():
-        return entry[2]
-    return None
-
-
 def practice_scorecards(*, as_of: dt.date) -> dict[int, PartnerScorecard]:
     """Every partner's scorecard as of `as_of`, by partner id, with a fresh reconnect flag."""
-    cards = _kept_cards(as_of)
-    if cards is None:
-        version = figures_version()
-        cards = {c.pk: c for c in partner_scorecards(scope=Scope(as_of=as_of))}
-        _kept["cards"] = ((as_of, version), time.monotonic() + FIGURES_SECONDS, cards)
-    return _with_fresh_contacts(cards, as_of)
+    return _with_fresh_contacts(kept_scorecards_by_partner(Scope(as_of=as_of)), as_of)
 
 
 def partner_scorecard_today(*, partner: Partner, as_of: dt.date) -> PartnerScorecard:
     """One partner's scorecard: from the practice's cards when they are at hand."""
-    cards = _kept_cards(as_of)
+    scope = Scope(as_of=as_of)
+    cards = kept_in_hand("scorecards-by-partner", scope)
     if cards is not None and partner.pk in cards:
         return _with_fresh_contacts({partner.pk: cards[partner.pk]}, as_of)[partner.pk]
-    return partner_scorecard(scope=Scope(as_of=as_of), partner=partner)
+    return partner_scorecard(scope=scope, partner=partner)
 
 
 def _with_fresh_contacts(cards: dict, as_of: dt.date) -> dict[int, PartnerScorecard]:

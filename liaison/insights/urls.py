@@ -3,6 +3,7 @@ from django.urls import path
 from liaison.insights.pages import (
     channels,
     gaps,
+    monthly,
     overview,
     ranking,
     response,
@@ -18,4 +19,5 @@ urlpatterns = [
     path("response/", response.page, name="insights-response"),
     path("touchpoints/", touchpoints.page, name="insights-touchpoints"),
     path("gaps/", gaps.page, name="insights-gaps"),
+    path("monthly.pdf", monthly.page, name="insights-monthly-pdf"),
 ]

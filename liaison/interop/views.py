@@ -8,6 +8,7 @@ from liaison.interop import services
 from liaison.interop.forms import PracticeFilesUploadForm
 from liaison.interop.models import PracticeImport
 from liaison.interop.practice_files.progress import read_progress
+from liaison.interop.tasks import fail_stalled_imports
 
 RECENT = 10
 
@@ -33,6 +34,7 @@ def import_start(request):
             by=request.user,
         )
         return redirect("interop-import-detail", code=practice_import.code)
+    fail_stalled_imports()
     recent = PracticeImport.objects.select_related("user")[:RECENT]
     return render(request, "interop/import_start.html", {"form": form, "recent": recent})
 
@@ -62,6 +64,8 @@ def import_confirm(request, code):
 
 
 def _status_context(practice_import: PracticeImport) -> dict:
+    if fail_stalled_imports():
+        practice_import.refresh_from_db()
     progress = read_progress(services.progress_path(practice_import))
     totals = {"rows": 0, "inserted": 0, "updated": 0, "unchanged": 0}
     files = []

@@ -312,7 +312,7 @@ def _contacts_context(request, partner: Partner, **forms) -> dict:
         "touchpoints": list(partner.touchpoints.order_by("-occurred_on", "-id")[:RECENT_ROWS]),
         "touchpoint_count": partner.touchpoints.count(),
         "plans": list(partner.planned_touchpoints.open().select_related("owner")),
-        "plan_form": forms.get("plan_form") or PlanForm(),
+        "plan_form": forms.get("plan_form") or PlanForm(initial=_plan_initial(request)),
         "cadence_form": CadenceForm(initial={"contact_cadence_days": partner.contact_cadence_days}),
         "spend": queries.partner_spend(partner=partner, year=today.year),
         "next_contact_on": queries.next_contact_due(partner, partner.touchpoints.filter(
@@ -406,6 +406,11 @@ def _touchpoint_initial(request, partner: Partner) -> dict:
     if plan is None:
         return {}
     return {"plan": plan, "kind": plan.kind, "notes": plan.notes}
+
+
+def _plan_initial(request) -> dict:
+    """A link (the insights' "Plan a touchpoint") may fill the plan form in by query string."""
+    return {k: request.GET[k] for k in ("planned_on", "kind", "notes") if k in request.GET}
 
 
 def _uuid(value) -> uuid.UUID | None:

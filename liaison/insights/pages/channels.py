@@ -1,9 +1,91 @@
-"""Insights: the channels page (being built)."""
+"""Insights: channels — what each way of finding us brings, side by side, and the value of a
+referred patient against each other channel in one sentence (docs/metrics.md, "Channels")."""
 
-from liaison.insights.pages.common import filters_for, insights_page, render_page
+from decimal import Decimal
+
+from liaison.care.models import Channel
+from liaison.insights.channels import ChannelFigures
+from liaison.insights.kept import kept_channels
+from liaison.insights.pages.common import csv_table, filters_for, insights_page, render_page
+
+LABELS = dict(Channel.choices)
+# How a sentence names where a patient came from, where the label alone reads badly.
+FROM_WORDS = {Channel.SELF: "self-referral", Channel.PATIENT_WORD_OF_MOUTH: "word of mouth",
+              Channel.OTHER: "other channels"}
 
 
 @insights_page
 def page(request):
     filters = filters_for(request)
-    return render_page(request, "insights/channels.html", filters, {})
+    figures = kept_channels(filters.scope)
+    download = csv_table(request, {"channels": lambda: channels_table(figures)})
+    if download is not None:
+        return download
+    return render_page(request, "insights/channels.html", filters, {
+        "rows": [(label(f.channel), f) for f in figures],
+        "chart": value_chart(figures),
+        "sentences": referred_against_others(figures),
+    })
+
+
+def label(channel: str) -> str:
+    return LABELS.get(channel, channel)
+
+
+def from_words(channel: str) -> str:
+    return FROM_WORDS.get(channel, label(channel).lower())
+
+
+def referred_against_others(figures: list[ChannelFigures]) -> list[str]:
+    """One sentence per channel other than referral: a referred patient's first-year value
+    against that channel's, in words when either is unknown."""
+    referred = next((f for f in figures if f.channel == Channel.REFERRAL), None)
+    if referred is None:
+        return ["No referred patient has been seen yet, so there is nothing to compare."]
+    return [
+        value_sentence(referred.ltv_12m, from_words(f.channel), f.ltv_12m)
+        for f in figures if f.channel != Channel.REFERRAL
+    ]
+
+
+def value_sentence(referred: Decimal | None, name: str, other: Decimal | None) -> str:
+    if referred is None:
+        return (f"No referred patient has a full first year in this window yet, so referrals "
+                f"cannot be compared with {name} patients.")
+    first = f"A referred patient brings {dollars(referred)} in their first 12 months"
+    if other is None:
+        return f"{first}; no patient from {name} has a full first year in this window yet."
+    if other == 0:
+        return f"{first}, while a patient from {name} brings nothing ($0.00)."
+    return f"{first}, {referred / other:.1f}× a patient from {name} ({dollars(other)})."
+
+
+def dollars(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def value_chart(figures: list[ChannelFigures]) -> dict:
+    return {
+        "labels": [label(f.channel) for f in figures],
+        "datasets": [{"label": "12-month value ($)", "colour": "#1d4f91",
+                      "values": [None if f.ltv_12m is None else float(f.ltv_12m)
+                                 for f in figures]}],
+    }
+
+
+def channels_table(figures: list[ChannelFigures]):
+    header = ["channel", "new patients", "12-month value", "lifetime revenue (mean)",
+              "return rate", "compliance rate"]
+    return header, [
+        [label(f.channel), f.new_patients, _blank(f.ltv_12m), _blank(f.lifetime_revenue_mean),
+         _rate(f.return_rate), _rate(f.compliance_rate)]
+        for f in figures
+    ]
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def _rate(value: float | None):
+    return "" if value is None else round(value, 4)

@@ -91,7 +91,8 @@ def filters_for(request) -> Filters:
         request.session.pop(SESSION_FILTERS, None)
     chosen = {k: request.GET[k] for k in keys if k in request.GET and "clear" not in request.GET}
     data = chosen or request.session.get(SESSION_FILTERS) or {}
-    form = FiltersForm(data)
+    # The bar shows the window the figures use, also when none was chosen.
+    form = FiltersForm({"window_days": str(DEFAULT_WINDOW_DAYS), **data})
     if not form.is_valid():
         # Bad input re-renders the bar with its errors; the figures use the defaults meanwhile.
         return Filters(form, Scope(as_of=timezone.localdate()), None)

@@ -5,6 +5,7 @@ from fractions import Fraction
 
 import pytest
 
+from liaison.care.services import referral_decline
 from liaison.factories import LocationFactory, PartnerFactory
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import partner_scorecard, partner_scorecards
@@ -20,6 +21,8 @@ from liaison.insights.tests.history import (
     visits,
 )
 from liaison.insights.tests.test_stats import reference_cdf, reference_sf
+from liaison.interop.practice_files.export import export_practice_files
+from liaison.interop.practice_files.importer import import_practice_files
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +237,38 @@ def test_location_narrows_to_that_clinics_patients(db):
 
 def card_for(partner, scope):
     return partner_scorecard(scope=scope, partner=partner)
+
+
+def practice_figures(partner):
+    """The partner's card computed from scratch: every partner's, pooled rates included."""
+    return {c.pk: c for c in partner_scorecards(scope=SCOPE)}[partner.pk]
+
+
+def test_a_decline_through_the_services_reaches_the_next_card_at_once(
+    history, owner, django_capture_on_commit_callbacks
+):
+    a, b, _ = history
+    before = card(a)  # the pooled rates are now kept
+    waiting = referral(b, "2026-03-02")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_decline(referral=waiting, reason="not_appropriate", alternative="Spine Center",
+                         on=day("2026-03-03"), by=owner)
+    after = card(a)
+    # Pooled appropriateness fell from 6/8 to 6/9: A's own figures did not change, its index did.
+    assert after.appropriateness_rate == before.appropriateness_rate
+    assert after.shrunk["appropriateness"] == pytest.approx((5 + 10 * 6 / 9) / 16)
+    assert after.quality_index < before.quality_index
+    assert after == practice_figures(a)
+
+
+def test_an_import_reaches_the_next_card_at_once(
+    history, tmp_path, django_capture_on_commit_callbacks
+):
+    a, b, _ = history
+    card(a)  # the pooled rates are now kept
+    declined(b, "2026-03-02", "2026-03-03")  # written around the services: not yet seen
+    export_practice_files(tmp_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_practice_files(tmp_path).ok
+    assert card(a) == practice_figures(a)
+    assert card(a).shrunk["appropriateness"] == pytest.approx((5 + 10 * 6 / 9) / 16)

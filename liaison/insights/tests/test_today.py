@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -128,11 +129,50 @@ def test_today_runs_the_same_queries_whatever_the_data(request, client, role, lo
                                                        location_b):
     client.force_login(request.getfixturevalue(role))
     practice(location_a, location_b, n=1)
-    client.get(HOME)  # sessions, caches
-    with CaptureQueriesContext(connection) as small:
-        client.get(HOME)
+    client.get(HOME)  # sessions
+    small = queries_computed_and_kept(client)
     practice(location_a, location_b, n=4)
     TouchpointFactory.create_batch(3)
-    with CaptureQueriesContext(connection) as larger:
-        client.get(HOME)
-    assert len(larger) == len(small)
+    assert queries_computed_and_kept(client) == small
+
+
+def queries_computed_and_kept(client) -> tuple[int, int]:
+    """Queries of Today computing its figures afresh, then reading them from the cache."""
+    cache.clear()
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(HOME)
+        counts.append(len(queries))
+    return tuple(counts)
+
+
+def test_a_letter_written_and_sent_leaves_today_at_once(client, clinician, location_a,
+                                                        location_b,
+                                                        django_capture_on_commit_callbacks):
+    from liaison.correspondence.delivery import report_mark_sent
+    from liaison.correspondence.services import report_draft
+
+    practice(location_a, location_b)
+    client.force_login(clinician)
+    assert "Initial report: Stalled0" in client.get(HOME).content.decode()  # now kept
+    episode = EpisodeFactory._meta.model.objects.get(patient__last_name="Stalled0")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_draft(referral=episode.referral, kind="initial", episode=episode,
+                              due_on=dt.date(2026, 1, 14), by=clinician)
+        report_mark_sent(report=report, on=TODAY, channel="email")
+    assert "Initial report: Stalled0" not in client.get(HOME).content.decode()
+
+
+def test_the_figures_version_lives_where_every_worker_reads_it(client, owner):
+    """Not in one process's memory: in the database's cache table (or Redis), so a write
+    in one worker refreshes the figures of all."""
+    from liaison.core.freshness import VERSION_KEY, figures_version
+
+    token = figures_version()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM liaison_cache")
+        keys = [key for (key,) in cursor.fetchall()]
+    assert any(key.endswith(VERSION_KEY) for key in keys)
+    cache.close()
+    assert figures_version() == token

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from liaison.accounts.models import AuditEvent
+from liaison.core.freshness import figures_changed
 from liaison.insights import facts
 from liaison.interop.practice_files import schema
 from liaison.interop.practice_files.audit import audit_practice_files
@@ -99,6 +100,8 @@ def import_practice_files(
                 raise _Rollback
     except _Rollback:
         pass
+    if outcome.ok and not dry_run:
+        figures_changed()  # kept figures (pooled rates, scorecards) are stale after an import
     return outcome
 
 

@@ -6,7 +6,10 @@ do not carry (a partner's notes, a touchpoint's cost) are kept on update and tak
 model's default on insert.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from django.db import connection
 
 from liaison.interop.practice_files import schema
 from liaison.interop.practice_files.schema import BY_NAME, Column, FileSpec
@@ -48,12 +51,36 @@ def upsert(cursor, spec: FileSpec, *, now, rows: int) -> FileCounts:
     for statement in sorted_codes_ddl(spec.stage_table):
         cursor.execute(statement)
     analyze(cursor, CODES_TABLE)
-    cursor.execute(*_insert_sql(spec, now, only_new=not empty))
-    counts.inserted = cursor.rowcount
+    with _indexes_built_after(cursor, spec.table, empty=empty):
+        cursor.execute(*_insert_sql(spec, now, only_new=not empty))
+        counts.inserted = cursor.rowcount
     cursor.execute(drop_temp(CODES_TABLE))
     if spec is schema.PARTNERS:
         _link_partners(cursor)
     return counts
+
+
+@contextmanager
+def _indexes_built_after(cursor, table: str, *, empty: bool):
+    """Into an EMPTY SQLite table, fill the rows first and build its plain (not UNIQUE)
+    indexes after, in one sorted pass each: much quicker than keeping an index whose keys
+    (a payment's date, a patient's name) arrive in random order. The UNIQUE ones stay, so
+    constraints are checked row by row as always; inside the import's transaction, a
+    failure puts every index back. Tables that hold rows keep their indexes."""
+    if not empty or connection.vendor != "sqlite":
+        yield
+        return
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+        "AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%%'",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {q(name)}")
+    yield
+    for _, sql in indexes:
+        cursor.execute(sql)
 
 
 def _is_self_reference(spec: FileSpec, column: Column) -> bool:
