@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import REQUESTS, TARGET_MS, measure, p95  # noqa: E402
+from bench.pages import REQUESTS, TARGET_MS, database, measure, p95  # noqa: E402
 
 PASSWORD = "liaison-demo-2026"
 PDF_TARGET_S = 10
@@ -124,7 +124,7 @@ def time_pdf(month: str, runs: int) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
-                        help="the seeded demo (default: DATABASE_URL)")
+                        help="the seeded demo (default: DATABASE_URL; else one is seeded)")
     parser.add_argument("--as-of", default="2026-12-01", help="the pages' as-of date")
     parser.add_argument("--month", default="2026-11", help="the monthly PDF's month")
     parser.add_argument("--requests", type=int, default=REQUESTS)
@@ -134,8 +134,8 @@ def main() -> None:
     parser.add_argument("--strict", action="store_true",
                         help="exit with status 1 when a target is missed")
     args = parser.parse_args()
-    if not args.database_url:
-        sys.exit("Name the seeded demo: --database-url or DATABASE_URL.")
+    if not args.database_url:  # `make bench`: a fresh large demo, as bench/pages.py seeds it
+        args.database_url = database(argparse.Namespace(scale="large", seeded=False))
     setup(args.database_url, args.cache_file)
     ok = time_pages(args.as_of, args.requests)
     ok &= time_pdf(args.month, args.pdf_runs)

@@ -1,8 +1,10 @@
 """The front desk's day: a referred new patient recorded from the keyboard, then triaged."""
 
+import datetime as dt
 import re
 import time
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from e2e.accessibility import assert_accessible, assert_fits
@@ -64,12 +66,14 @@ def test_the_front_desk_records_a_referred_new_patient_and_triages_it(page, log_
     # Triage: accept, then book the first visit.
     page.get_by_role("button", name="Accept").click()
     expect(page.get_by_text("Accepted. Book the first visit below.")).to_be_visible()
-    page.get_by_label("First visit booked for").fill("2026-12-01")
+    # A week after today, the day the referral was received.
+    booked_for = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    page.get_by_label("First visit booked for").fill(booked_for)
     page.get_by_role("button", name="Book", exact=True).click()
     expect(page.get_by_text("First visit booked.")).to_be_visible()
     screenshot("booked")
     referral = Referral.objects.get(patient=patient)
-    assert (referral.decision, str(referral.scheduled_on)) == ("accepted", "2026-12-01")
+    assert (referral.decision, str(referral.scheduled_on)) == ("accepted", booked_for)
 
 
 def test_the_front_desk_declines_a_referral_that_belongs_elsewhere(page, log_in, screenshot):

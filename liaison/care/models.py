@@ -125,7 +125,10 @@ class Referral(Record):
     DeclineReason = DeclineReason
 
     patient = models.ForeignKey("Patient", on_delete=models.PROTECT, related_name="referrals")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
+    # No index of its own: the (partner, received_on) index leads with it.
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="referrals", db_index=False
+    )
     location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
     )
@@ -158,7 +161,6 @@ class Referral(Record):
         indexes = [
             models.Index(fields=["partner", "received_on"]),
             # Today's lists: referrals waiting for triage, and the recent ones to book.
-            models.Index(fields=["received_on"], name="referral_received_idx"),
             models.Index(fields=["received_on"], condition=Q(decision__isnull=True),
                          name="referral_awaiting_triage_idx"),
             # Covers the window's referrals and declines pooled over all partners (insights).
@@ -378,7 +380,10 @@ class RedFlag(Record):
 
     Kind = RedFlagKind
 
-    episode = models.ForeignKey("Episode", on_delete=models.CASCADE, related_name="red_flags")
+    # Indexed by the UNIQUE (episode, kind) constraint, which leads with it.
+    episode = models.ForeignKey(
+        "Episode", on_delete=models.CASCADE, related_name="red_flags", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     present = models.BooleanField()
     notes = models.CharField(max_length=300, blank=True)
@@ -406,7 +411,10 @@ class VisitStatus(models.TextChoices):
 class Visit(Record):
     Status = VisitStatus
 
-    episode = models.ForeignKey("Episode", on_delete=models.CASCADE, related_name="visits")
+    # No index of its own: the (episode, status, visit_on) index below leads with it.
+    episode = models.ForeignKey(
+        "Episode", on_delete=models.CASCADE, related_name="visits", db_index=False
+    )
     visit_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices)
 
@@ -427,7 +435,10 @@ class Visit(Record):
 class Outcome(Record):
     """One outcome measurement: a score on an instrument's scale, on a date."""
 
-    episode = models.ForeignKey("Episode", on_delete=models.CASCADE, related_name="outcomes")
+    # No index of its own: the (episode, instrument, measured_on) index leads with it.
+    episode = models.ForeignKey(
+        "Episode", on_delete=models.CASCADE, related_name="outcomes", db_index=False
+    )
     measured_on = models.DateField()
     instrument = models.CharField(max_length=10, choices=InstrumentCode.choices)
     score = models.DecimalField(max_digits=5, decimal_places=2)
@@ -457,8 +468,10 @@ class Payment(Record):
     """Money received for a patient's care; a negative amount is a refund."""
 
     patient = models.ForeignKey("Patient", on_delete=models.PROTECT, related_name="payments")
+    # No index of its own: the (episode, paid_on) index leads with it.
     episode = models.ForeignKey(
-        "Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+        "Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="payments",
+        db_index=False,
     )
     paid_on = models.DateField()
     amount = models.DecimalField(max_digits=12, decimal_places=2)
@@ -467,7 +480,6 @@ class Payment(Record):
         ordering = ["-paid_on", "-id"]
         indexes = [
             models.Index(fields=["episode", "paid_on"]),
-            models.Index(fields=["paid_on"]),
             # Covers a window's revenue per episode without reading the table (insights).
             models.Index(fields=["paid_on", "episode", "amount"], name="care_payment_window_idx"),
         ]

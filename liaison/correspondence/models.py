@@ -36,7 +36,10 @@ class Report(Record):
 
     Kind = ReportKind
 
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="reports")
+    # No index of its own: the (referral, kind, due_on) index leads with it.
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="reports", db_index=False
+    )
     episode = models.ForeignKey(
         Episode, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
     )

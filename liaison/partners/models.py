@@ -189,7 +189,10 @@ class Touchpoint(Record):
 
     Kind = TouchpointKind
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="touchpoints")
+    # No index of its own: the (partner, occurred_on) index leads with it.
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="touchpoints", db_index=False
+    )
     occurred_on = models.DateField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
     notes = models.TextField(blank=True)

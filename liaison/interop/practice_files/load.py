@@ -13,14 +13,7 @@ from django.db import connection
 
 from liaison.interop.practice_files import schema
 from liaison.interop.practice_files.schema import BY_NAME, Column, FileSpec
-from liaison.interop.practice_files.sql import (
-    CODES_TABLE,
-    analyze,
-    differs,
-    drop_temp,
-    q,
-    sorted_codes_ddl,
-)
+from liaison.interop.practice_files.sql import ascending_codes, differs, q
 
 RECORD_FIELDS = {"id", "code", "external_id", "created_at", "updated_at"}
 
@@ -48,13 +41,9 @@ def upsert(cursor, spec: FileSpec, *, now, rows: int) -> FileCounts:
     if not empty:
         cursor.execute(*_update_sql(spec, now))
         counts.updated = cursor.rowcount
-    for statement in sorted_codes_ddl(spec.stage_table):
-        cursor.execute(statement)
-    analyze(cursor, CODES_TABLE)
     with _indexes_built_after(cursor, spec.table, empty=empty):
-        cursor.execute(*_insert_sql(spec, now, only_new=not empty))
+        cursor.execute(*_insert_sql(spec, now, rows=rows, only_new=not empty))
         counts.inserted = cursor.rowcount
-    cursor.execute(drop_temp(CODES_TABLE))
     if spec is schema.PARTNERS:
         _link_partners(cursor)
     return counts
@@ -131,18 +120,19 @@ def _update_sql(spec: FileSpec, now) -> tuple[str, list]:
     return sql, [now]
 
 
-def _insert_sql(spec: FileSpec, now, *, only_new: bool) -> tuple[str, list]:
+def _insert_sql(spec: FileSpec, now, *, rows: int, only_new: bool) -> tuple[str, list]:
     targets, expressions, joins = _selected(spec)
     defaults = _defaults_not_in_files(spec, targets)
     columns = ["code", "external_id", "created_at", "updated_at", *targets, *defaults]
-    values = ["c.code", f"s.{q(spec.id_column.name)}", "%s", "%s", *expressions]
+    # Staged rows are numbered 1, 2, … (seq) in line order, which the insert keeps.
+    code = ascending_codes("s.seq", rows)
+    values = [code, f"s.{q(spec.id_column.name)}", "%s", "%s", *expressions]
     values += ["%s"] * len(defaults)
     new = f"""WHERE NOT EXISTS (SELECT 1 FROM {spec.table} r
                                 WHERE r.external_id = s.{q(spec.id_column.name)})"""
     sql = f"""
         INSERT INTO {spec.table} ({', '.join(columns)})
-        SELECT {', '.join(values)} FROM {spec.stage_table} s
-        JOIN {CODES_TABLE} c ON c.seq = s.seq {' '.join(joins)}
+        SELECT {', '.join(values)} FROM {spec.stage_table} s {' '.join(joins)}
         {new if only_new else ''}
         ORDER BY s.line"""
     return sql, [now, now, *defaults.values()]

@@ -5,7 +5,6 @@ from django.db import connection
 from liaison.interop.practice_files.schema import FileSpec
 
 ERRORS_TABLE = "liaison_stage_errors"
-CODES_TABLE = "liaison_stage_codes"
 
 
 def vendor() -> str:
@@ -24,18 +23,30 @@ def differs(a: str, b: str) -> str:
     return f"{a} IS NOT {b}"
 
 
-def new_code() -> str:
-    """A random version-4 UUID per row, stored as Django's UUIDField stores it.
+def ascending_codes(seq: str, count: int) -> str:
+    """A new random version-4 UUID for the row numbered `seq` (an SQL expression) of `count`
+    rows numbered 1, 2, …, stored as Django's UUIDField stores it, and greater than the
+    codes of the rows numbered before it.
 
-    SQLite keeps 32 lowercase hex digits; PostgreSQL its own uuid type.
+    The first 48 bits are the row's slice of the number line plus a random place within the
+    slice; the other bits are random as in any version-4 UUID (at least 98 random bits in
+    all, for up to 2^24 rows: no code can be guessed from another). Ascending codes make
+    every insert into the code's UNIQUE index an append at its end, not a jump to a random
+    page: three times faster once the index outgrows the cache, and no sort to get there.
     """
+    width_bits = 48 - max(count - 1, 1).bit_length()  # each row's slice: 2^width_bits wide
+    width = 1 << width_bits
     if vendor() == "postgresql":
-        return "gen_random_uuid()"
-    # 12 hex, the version nibble 4, 3 hex, the variant nibble (8, 9, a or b), 15 hex.
+        start = f"(CAST({seq} AS bigint) - 1) * {width}"
+        prefix = f"lpad(to_hex({start} + floor(random() * {width})::bigint), 12, '0')"
+        # gen_random_uuid's own version and variant bits are kept (its 13th digit onwards).
+        return f"CAST({prefix} || substr(replace(gen_random_uuid()::text, '-', ''), 13) AS uuid)"
+    # SQLite keeps 32 lowercase hex digits: the prefix, the version nibble 4, 3 hex, the
+    # variant nibble (8, 9, a or b), 15 hex. (%% is % in a statement that takes parameters.)
     return (
-        "lower(hex(randomblob(6)) || '4' || substr(hex(randomblob(2)), 2) "
-        "|| substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) "
-        "|| hex(randomblob(6)))"
+        f"lower(printf('%%012x', ({seq} - 1) * {width} + (random() & {width - 1})) || '4' "
+        "|| substr(hex(randomblob(2)), 2) || substr('89ab', 1 + (random() & 3), 1) "
+        "|| substr(hex(randomblob(2)), 2) || hex(randomblob(6)))"
     )
 
 
@@ -78,30 +89,6 @@ def stage_ddl(spec: FileSpec) -> list[str]:
     """The staging table of one file: its line, its rank among the file's rows, its columns."""
     columns = [("seq", "integer"), *((c.name, c.sql_type(vendor())) for c in spec.columns)]
     return temp_table_ddl(spec.stage_table, columns)
-
-
-def sorted_codes_ddl(count_from: str) -> list[str]:
-    """A table of new codes, one per row of `count_from`, numbered 1, 2, … in code order.
-
-    Each code is a random version-4 UUID, as the model's default makes; handing them out in
-    ascending order makes every insert into the code's UNIQUE index an append at its end,
-    not a jump to a random page: three times faster once the index outgrows the cache.
-    Codes stay random, so no code can be guessed from another.
-    """
-    integer_key = "bigint PRIMARY KEY" if vendor() == "postgresql" else "INTEGER PRIMARY KEY"
-    code_type = "uuid" if vendor() == "postgresql" else "text"
-    tail = " ON COMMIT DROP" if vendor() == "postgresql" else ""
-    return [
-        drop_temp(CODES_TABLE),
-        drop_temp(f"{CODES_TABLE}_drawn"),
-        f"CREATE TEMP TABLE {CODES_TABLE}_drawn (code {code_type}){tail}",
-        # Drawn first, sorted after: a random expression in ORDER BY could be drawn twice.
-        f"INSERT INTO {CODES_TABLE}_drawn (code) SELECT {new_code()} FROM {count_from}",
-        f"CREATE TEMP TABLE {CODES_TABLE} (seq {integer_key}, code {code_type}){tail}",
-        f"INSERT INTO {CODES_TABLE} (seq, code) "
-        f"SELECT row_number() OVER (ORDER BY code), code FROM {CODES_TABLE}_drawn",
-        drop_temp(f"{CODES_TABLE}_drawn"),
-    ]
 
 
 def analyze(cursor, table: str) -> None:

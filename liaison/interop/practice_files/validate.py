@@ -242,6 +242,27 @@ def _bad_byte_message(byte: int) -> str:
     return f"is not UTF-8 text (byte 0x{byte:02X}); save the file as UTF-8"
 
 
+REMEMBERED = 10_000  # good values remembered per column, the latest ones
+
+
+def _remembering(parse: Callable[[str], object], *, unique: bool) -> tuple[dict, Callable]:
+    """A dict of the good values seen in a column, and a parse that fills it: values repeat
+    (a date, an amount, the episode of a run of visits), and one seen needs no parsing. A
+    column of unique values (the file's own ids) gets an empty dict and the plain parse."""
+    good: dict[str, object] = {}
+    if unique:
+        return good, parse
+
+    def parse_remembered(raw: str):
+        value = parse(raw)  # raises Invalid: only good values are remembered
+        if len(good) >= REMEMBERED:
+            good.clear()  # start again from the values of this part of the file
+        good[raw] = value
+        return value
+
+    return good, parse_remembered
+
+
 class RowChecker:
     """Checks one file's rows against its header; returns what to stage and the errors."""
 
@@ -253,6 +274,9 @@ class RowChecker:
             (column.name, position.get(column.name, self.width), value_parser(spec, column))
             for column in spec.columns
         ]
+        # The common case's plan: (index, the good values seen, parse remembering them).
+        self.fast = [(index, *_remembering(parse, unique=column is spec.id_column))
+                     for (_, index, parse), column in zip(self.plan, spec.columns, strict=True)]
         self.rules = ROW_RULES.get(spec.name)
 
     def check(self, values: list[str], check_bytes: bool) -> tuple[list | None, list]:
@@ -266,7 +290,10 @@ class RowChecker:
         else:
             try:
                 # The common case, once per row of a big file: every value good.
-                parsed, errors = [parse(values[i].strip()) for _, i, parse in self.plan], []
+                # A value seen before in the column (a date, an amount) needs no parsing.
+                parsed = [good[v] if (v := values[i].strip()) in good else parse(v)
+                          for i, good, parse in self.fast]
+                errors = []
             except Invalid:
                 parsed, errors = self._check_each(values, check_bytes)
         if self.rules is not None:

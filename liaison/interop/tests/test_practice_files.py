@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -109,6 +110,26 @@ def test_clean_files_are_imported_whole(tmp_path):
     assert Visit.objects.filter(episode__external_id="E1").count() == 2
     assert len({str(v.code) for v in Visit.objects.all()}) == 2
     assert all(v.code.version == 4 for v in Visit.objects.all())
+
+
+@pytest.mark.parametrize("count", [1, 2, 1000, 10_000_000])
+def test_new_codes_are_random_uuids_ascending_with_the_rows(count):
+    """Codes drawn for rows 1, 2, … of `count` rise with the row (so the code index is
+    filled by appends), whatever the count, and are version-4 UUIDs like any other."""
+    from django.db import connection
+
+    from liaison.interop.practice_files.sql import ascending_codes
+
+    shown = min(count, 1000)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH RECURSIVE ns (n) AS (SELECT %s UNION ALL SELECT n + 1 FROM ns WHERE n < %s) "
+            f"SELECT {ascending_codes('n', count)} FROM ns ORDER BY n",
+            [count - shown + 1, count])
+        codes = [uuid.UUID(str(row[0])) for row in cursor.fetchall()]
+    assert len(codes) == shown
+    assert codes == sorted(codes) and len(set(codes)) == shown
+    assert all(c.version == 4 and c.variant == uuid.RFC_4122 for c in codes)
 
 
 def test_report_due_dates_follow_the_communication_rules_when_empty(tmp_path):
