@@ -14,18 +14,20 @@ then, in this process:
 
 - the full scorecards (every partner, the channels and the response times), cold — the first
   call of a new process on a new database connection — and warm (the median of five calls);
+  and every partner's scorecard alone, warm: the figures the DuckDB pass computes;
 - one partner's scorecard, for 20 partners spread over the ranking by referrals in the window
   (the busiest first): cold — the first call after the data version changes, which computes the
   rates pooled over all partners again — and warm — the next call, with the pooled rates kept in
   Django's cache under that version, as a page finds them; median and p95 of each;
 - the query count of each (one partner's: the figures' queries, and the cache's besides);
 - the same partner figures computed by DuckDB straight from the practice files (CSV), the way an
-  analyst would, and the time that takes.
+  analyst would, and the time that takes (the median of five passes).
 
 It asserts that both agree on every figure of every partner, then prints the times, their
-ratio and whether the targets hold (full scorecards warm under 2 s and faster than DuckDB, one
-partner warm under 50 ms). Seeding and exporting are not timed. The cache is the settings' one
-(a table of the benchmarked database unless REDIS_URL is set): the run writes to it.
+ratios and whether the targets hold (full scorecards warm under 2 s, the partners' scorecards
+faster than DuckDB's pass over the same figures, one partner warm under 50 ms). Seeding and
+exporting are not timed. The cache is the settings' one (a table of the benchmarked database
+unless REDIS_URL is set): the run writes to it.
 """
 
 import argparse
@@ -113,12 +115,17 @@ def figure_queries(captured: list[dict]) -> int:
 
 def measure(scope) -> dict:
     from liaison.insights.queries import scorecards_document
+    from liaison.insights.scorecards import partner_scorecards
 
     cold, full_queries, document = timed(lambda: scorecards_document(scope=scope))
     warm = statistics.median(timed(lambda: scorecards_document(scope=scope))[0]
                              for _ in range(WARM_RUNS))
+    # The partners' scorecards alone: the figures the DuckDB pass computes too.
+    partners_runs = [timed(lambda: partner_scorecards(scope=scope)) for _ in range(WARM_RUNS)]
     return {
         "document": document, "full_cold": cold, "full_warm": warm, "full_queries": full_queries,
+        "partners_warm": statistics.median(r[0] for r in partners_runs),
+        "partners_queries": partners_runs[0][1],
         **measure_one_partner(scope),
     }
 
@@ -168,16 +175,19 @@ def summary(calls: list[tuple[float, list[dict], object]]) -> dict:
 
 
 def duckdb_figures(files: Path, scope) -> tuple[float, dict]:
-    """The partner figures from the practice files, and the seconds DuckDB took (reading the
-    CSV files included)."""
+    """The partner figures from the practice files, and the seconds DuckDB takes (reading the
+    CSV files included; the median of WARM_RUNS passes, as ours)."""
     import duckdb
 
-    started = time.perf_counter()
-    db = duckdb.connect()
-    rows = db.execute(duckdb_sql(files), duckdb_params(scope)).fetchall()
-    seconds = time.perf_counter() - started
+    runs = []
+    for _ in range(WARM_RUNS):
+        started = time.perf_counter()
+        db = duckdb.connect()
+        rows = db.execute(duckdb_sql(files), duckdb_params(scope)).fetchall()
+        runs.append(time.perf_counter() - started)
+        db.close()
     columns = ["partner_id", *FIGURES]
-    return seconds, {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
+    return statistics.median(runs), {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
 def duckdb_params(scope) -> dict:
@@ -274,18 +284,20 @@ def same(ours, theirs) -> bool:
 
 
 def report(engine: str, m: dict, duck_seconds: float, partners: int) -> None:
-    ratio = duck_seconds / m["full_warm"]
     lines = [
         f"insights benchmark on {engine}: {partners:,} partners, as of {m['as_of']}",
         f"  full scorecards  cold {m['full_cold']:8.3f} s   warm {m['full_warm']:8.3f} s"
-        f"   {m['full_queries']} queries",
+        f"   {m['full_queries']} queries (every partner, the channels, the response times)",
+        f"  partners' scorecards alone      warm {m['partners_warm']:8.3f} s"
+        f"   {m['partners_queries']} queries",
         f"  one partner ({m['one_partners']} partners)",
         one_partner_line("cold (data just changed)", m["one_cold"]),
         one_partner_line("warm (pooled rates kept)", m["one_warm"]),
-        f"  DuckDB over the practice files  {duck_seconds:8.3f} s"
-        f"   (DuckDB ÷ full scorecards warm = {ratio:.2f})",
+        f"  DuckDB over the practice files (partner figures)  {duck_seconds:8.3f} s",
+        f"  DuckDB ÷ ours: partners' scorecards {duck_seconds / m['partners_warm']:.2f}, "
+        f"full {duck_seconds / m['full_warm']:.2f}",
         "  targets: full warm < 2 s: " + yes(m["full_warm"] < 2)
-        + "; faster than DuckDB: " + yes(m["full_warm"] < duck_seconds)
+        + "; partners' scorecards faster than DuckDB: " + yes(m["partners_warm"] < duck_seconds)
         + "; one partner warm < 50 ms: " + yes(m["one_warm"]["median"] < 0.05),
     ]
     print("\n".join(lines))

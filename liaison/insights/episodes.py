@@ -3,6 +3,7 @@ primary instrument's first and last readings. Partner scorecards, channels and t
 not-responding list all sum or filter these."""
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -213,8 +214,12 @@ class CareSums:
 
     @property
     def compliance_sum(self) -> Fraction:
-        """The sum over episodes of kept / planned visits."""
-        return sum((Fraction(k, p) for p, k in self.kept_by_planned.items()), Fraction(0))
+        """The sum over episodes of kept / planned visits: exact, over the planned counts'
+        common multiple (they are few and positive)."""
+        if not self.kept_by_planned:
+            return Fraction(0)
+        common = math.lcm(*self.kept_by_planned)
+        return Fraction(sum(k * (common // p) for p, k in self.kept_by_planned.items()), common)
 
     @property
     def compliance_rate(self) -> float | None:

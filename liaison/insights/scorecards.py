@@ -21,7 +21,7 @@ from liaison.insights.referrals import FirstVisitStats, first_visit_stats, in_wi
 from liaison.insights.scope import BASELINE_DAYS, RECENT_DAYS, Scope
 from liaison.insights.sql import CENT, Hundredths, as_date, fetch, money
 from liaison.insights.stats import poisson_cdf, poisson_sf, ratio, shrink
-from liaison.partners.models import Partner, Touchpoint
+from liaison.partners.models import NAME_FIELDS, Partner, Touchpoint, display_name
 
 SHRINKAGE_STRENGTH = 10  # s: as if every partner started with ten referrals at the pooled rate
 SIGNIFICANCE = 0.05
@@ -95,14 +95,18 @@ def partner_scorecards(
     `first_visits` (first-visit statistics per partner) each save a query when the caller
     already has them.
     """
-    partners = Partner.objects.only(
-        "id", "external_id", "code", "kind", "first_name", "last_name", "organization_name",
-        "credentials", "specialty_id",
+    # Rows, not model objects: eight thousand of those would cost more than the figures.
+    partners = Partner.objects.values_list(
+        "id", "external_id", "code", "specialty_id", *NAME_FIELDS
     ).order_by("id")
     if partner_pk is not None:
         partners = partners.filter(pk=partner_pk)
     figures = _Figures.gather(scope, partner_pk, care, first_visits, pooled)
-    return [figures.scorecard(p, scope) for p in partners]
+    return [
+        figures.scorecard(pk, practice_id(external_id, code), display_name(*name), specialty,
+                          scope)
+        for pk, external_id, code, specialty, *name in partners
+    ]
 
 
 def pooled_rates(*, scope: Scope) -> Pooled:
@@ -127,9 +131,9 @@ def partner_scorecard(*, scope: Scope, partner: Partner) -> PartnerScorecard:
     return partner_scorecards(scope=scope, partner_pk=partner.pk, pooled=pooled)[0]
 
 
-def practice_id(partner: Partner) -> str:
+def practice_id(external_id: str | None, code) -> str:
     """The practice's own id for a partner; its code when it came without one."""
-    return partner.external_id or str(partner.code)
+    return external_id or str(code)
 
 
 @dataclass
@@ -168,10 +172,12 @@ class _Figures:
             pooled=pooled,
         )
 
-    def scorecard(self, partner: Partner, scope: Scope) -> PartnerScorecard:
-        counts = self.referrals.get(partner.pk, {})
-        seen = self.first_visits.get(partner.pk, FirstVisitStats())
-        care = self.episodes.get(partner.pk, CareSums())
+    def scorecard(
+        self, pk: int, partner_id: str, name: str, specialty: str | None, scope: Scope
+    ) -> PartnerScorecard:
+        counts = self.referrals.get(pk, {})
+        seen = self.first_visits.get(pk, FirstVisitStats())
+        care = self.episodes.get(pk, CareSums())
         n = counts.get("referrals", 0)
         declined = counts.get("declined_not_appropriate", 0)
         s, pooled = SHRINKAGE_STRENGTH, self.pooled
@@ -181,14 +187,14 @@ class _Figures:
             "outcome_success": shrink(care.outcome_k, care.outcome_n, pooled.outcome_success, s),
         }
         quality = _mean([v for v in shrunk.values() if v is not None])
-        revenue = money(self.revenue.get(partner.pk, 0))
+        revenue = money(self.revenue.get(pk, 0))
         trend = _trend_figures(counts, scope)
-        last_touchpoint = self.touchpoints.get(partner.pk)
+        last_touchpoint = self.touchpoints.get(pk)
         return PartnerScorecard(
-            pk=partner.pk,
-            partner_id=practice_id(partner),
-            name=partner.display_name,
-            specialty=partner.specialty_id,
+            pk=pk,
+            partner_id=partner_id,
+            name=name,
+            specialty=specialty,
             referrals=n,
             mature_referrals=counts.get("mature_referrals", 0),
             seen=seen.seen,
@@ -343,19 +349,19 @@ def _revenue(scope: Scope, partner_pk: int | None) -> dict[int, int]:
     per_episode = payments.values("episode_id").annotate(cents=Sum(Hundredths("amount")))
     location, params = "", []
     if scope.location_id is not None:
-        location = "JOIN care_patient p ON p.id = e.patient_id AND p.location_id = %s"
-        params = [scope.location_id]
+        location, params = "AND f.location_id = %s", [scope.location_id]
     rows = fetch(_REVENUE.format(location=location), params, paid=per_episode.order_by())
     return {row["partner"]: row["cents"] for row in rows}
 
 
+# The episode's partner (and its patient's location) from the narrow episode facts rather than
+# the episode and referral rows.
 _REVENUE = """
-    SELECT r.partner_id AS partner, SUM(paid.cents) AS cents
+    SELECT f.partner_id AS partner, SUM(paid.cents) AS cents
     FROM paid
-    JOIN care_episode e ON e.id = paid.episode_id
-    JOIN care_referral r ON r.id = e.referral_id
-    {location}
-    GROUP BY r.partner_id
+    JOIN insights_episodefacts f ON f.episode_id = paid.episode_id
+    WHERE f.partner_id IS NOT NULL {location}
+    GROUP BY f.partner_id
 """
 
 

@@ -166,10 +166,21 @@ class Partner(Record):
 
     @property
     def display_name(self) -> str:
-        if self.kind == self.Kind.ORGANIZATION:
-            return self.organization_name
-        name = f"{self.first_name} {self.last_name}".strip()
-        return f"{name}, {self.credentials}" if self.credentials else name
+        return display_name(self.kind, self.first_name, self.last_name, self.organization_name,
+                            self.credentials)
+
+
+# The columns `display_name` is made of, in its order (for lists read without model objects).
+NAME_FIELDS = ("kind", "first_name", "last_name", "organization_name", "credentials")
+
+
+def display_name(kind: str, first_name: str, last_name: str, organization_name: str,
+                 credentials: str) -> str:
+    """An organization's name; a person's full name and credentials."""
+    if kind == PartnerKind.ORGANIZATION:
+        return organization_name
+    name = f"{first_name} {last_name}".strip()
+    return f"{name}, {credentials}" if credentials else name
 
 
 class TouchpointKind(models.TextChoices):
