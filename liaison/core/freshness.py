@@ -5,7 +5,9 @@ the kept figures expire. The tokens live in Django's cache, which every worker a
 (settings.CACHES), so clearing the cache refreshes everything.
 
 The letters still owed (Today's lists) also depend on the reports written and sent: those
-writes replace a second token, so that sending a letter does not recompute every scorecard."""
+writes replace a second token, so that sending a letter does not recompute every scorecard.
+Likewise a third for contacts: logging a touchpoint replaces it, and the partners' latest
+contacts (who still needs a call) are read again, not the scorecards."""
 
 import uuid
 
@@ -14,6 +16,7 @@ from django.db import transaction
 
 VERSION_KEY = "liaison:figures:version"
 LETTERS_KEY = "liaison:letters:version"
+CONTACTS_KEY = "liaison:contacts:version"
 
 
 def figures_version() -> str:
@@ -24,12 +27,20 @@ def letters_version() -> str:
     return _version(LETTERS_KEY)
 
 
+def contacts_version() -> str:
+    return _version(CONTACTS_KEY)
+
+
 def figures_changed() -> None:
     _changed(VERSION_KEY)
 
 
 def letters_changed() -> None:
     _changed(LETTERS_KEY)
+
+
+def contacts_changed() -> None:
+    _changed(CONTACTS_KEY)
 
 
 def _version(key: str) -> str:

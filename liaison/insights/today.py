@@ -18,13 +18,14 @@ from django.core.cache import cache
 from liaison.accounts.models import Location, Role
 from liaison.care.models import Episode, Referral
 from liaison.care.queries import Progress, progress_filter
-from liaison.core.freshness import figures_version, letters_version
+from liaison.core.freshness import contacts_version, figures_version, letters_version
 from liaison.correspondence.models import Report, ReportKind
 from liaison.correspondence.obligations import Obligation, Status, obligations_unsent
 from liaison.correspondence.queries import belongs_to
 from liaison.correspondence.rules import Rules, practice_rules
 from liaison.insights.kept import (
     FIGURES_SECONDS,
+    kept,
     kept_in_hand,
     kept_scorecards_by_partner,
 )
@@ -266,12 +267,17 @@ def _uuid(text: str) -> uuid.UUID:
 # Scorecards as the pages read them: every partner's card costs seconds on a large practice
 # (docs/metrics.md computes them from the whole history), so a page reuses one computed in
 # the last few minutes. A contact logged since counts at once: `needs_reconnect` is decided
-# again from the partners' latest touchpoints, read fresh.
+# again from the partners' latest touchpoints, read again after every touchpoint logged.
 # ---------------------------------------------------------------------------------------
 
 def practice_scorecards(*, as_of: dt.date) -> dict[int, PartnerScorecard]:
-    """Every partner's scorecard as of `as_of`, by partner id, with a fresh reconnect flag."""
-    return _with_fresh_contacts(kept_scorecards_by_partner(Scope(as_of=as_of)), as_of)
+    """Every partner's scorecard as of `as_of`, by partner id, with a fresh reconnect flag.
+    Kept in this process until a touchpoint is logged (the contacts' version changes) or the
+    figures change (their version is in every kept key)."""
+    scope = Scope(as_of=as_of)
+    return kept(f"cards-with-contacts-{contacts_version()}", scope,
+                lambda: _with_fresh_contacts(kept_scorecards_by_partner(scope), as_of),
+                shared=False)
 
 
 def partner_scorecard_today(*, partner: Partner, as_of: dt.date) -> PartnerScorecard:

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
-from liaison.core.freshness import figures_changed
+from liaison.core.freshness import contacts_changed, figures_changed
 from liaison.core.npi import validate_npi
 from liaison.partners.models import (
     Partner,
@@ -118,6 +118,7 @@ def touchpoint_log(
             plan.save(update_fields=["touchpoint", "updated_at"])
         if partner.stage == Partner.Stage.PROSPECT:
             partner_stage_set(partner=partner, stage=Partner.Stage.CONTACTED, by=by)
+        contacts_changed()
     return touchpoint
 
 
