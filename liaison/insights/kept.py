@@ -18,6 +18,7 @@ from django.core.cache import cache
 
 from liaison.core.freshness import figures_version
 from liaison.insights.channels import ChannelFigures, channel_figures
+from liaison.insights.gaps import NetworkGaps, network_gaps
 from liaison.insights.response import ResponseTimes, response_times
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard, partner_scorecards
@@ -62,6 +63,10 @@ def kept_scorecards_by_partner(scope: Scope) -> dict[int, PartnerScorecard]:
 
 def kept_channels(scope: Scope) -> list[ChannelFigures]:
     return kept("channels", scope, lambda: channel_figures(scope=scope))
+
+
+def kept_gaps(scope: Scope) -> NetworkGaps:
+    return kept("gaps", scope, lambda: network_gaps(scope=scope))
 
 
 def kept_response(scope: Scope) -> ResponseTimes:

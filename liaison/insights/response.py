@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, F, Q, QuerySet, Value
 
 from liaison.core.models import PracticeSettings
 from liaison.correspondence.models import Report
@@ -47,20 +47,26 @@ def response_times(
     )
 
 
+def reports_due(scope: Scope) -> QuerySet:
+    """Reports due in the window (so due by D), at the scope's location if any."""
+    reports = Report.objects.filter(due_on__gte=scope.window_start, due_on__lte=scope.as_of)
+    return located(reports, scope, "referral__patient__location_id")
+
+
+def on_time_counts() -> dict:
+    """Aggregates over reports due: how many, and how many sent on or before the due date."""
+    return {"due": Count("id"), "on_time": Count("id", filter=Q(sent_on__lte=F("due_on")))}
+
+
 def on_time_rates(*, scope: Scope, partner_pk: int | None = None) -> dict[str, float | None]:
     """Of reports due in the window (so due by D), the share sent on or before the due date.
 
     A report sent after D was not sent as of D; it was late anyway, since due_on ≤ D.
     """
-    reports = Report.objects.filter(due_on__gte=scope.window_start, due_on__lte=scope.as_of)
-    reports = located(reports, scope, "referral__patient__location_id")
+    reports = reports_due(scope)
     if partner_pk is not None:
         reports = reports.filter(referral__partner_id=partner_pk)
-    rows = (
-        reports.values("kind")
-        .annotate(due=Count("id"), on_time=Count("id", filter=Q(sent_on__lte=F("due_on"))))
-        .order_by()
-    )
+    rows = reports.values("kind").annotate(**on_time_counts()).order_by()
     counts = {row["kind"]: (row["on_time"], row["due"]) for row in rows}
     rates = {kind: ratio(*counts.get(kind, (0, 0))) for kind in Report.Kind.values}
     rates[ALL_KINDS] = ratio(sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values()))

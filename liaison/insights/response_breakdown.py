@@ -4,12 +4,10 @@ overdue as of D. Aggregate queries only: their count does not grow with the hist
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from liaison.correspondence.models import Report
-from liaison.insights.episodes import located
 from liaison.insights.referrals import FirstVisitStats, first_visit_stats
-from liaison.insights.response import response_target_days
+from liaison.insights.response import on_time_counts, reports_due, response_target_days
 from liaison.insights.scope import Scope
 from liaison.insights.stats import ratio
 
@@ -49,12 +47,6 @@ def response_breakdown(*, scope: Scope) -> ResponseBreakdown:
     )
 
 
-def reports_due(scope: Scope) -> QuerySet:
-    """Reports due in the window (so due by D), at the scope's location if any."""
-    reports = Report.objects.filter(due_on__gte=scope.window_start, due_on__lte=scope.as_of)
-    return located(reports, scope, "referral__patient__location_id")
-
-
 def overdue_reports(scope: Scope) -> QuerySet:
     """Reports due in the window and not sent as of D, the longest overdue first."""
     not_sent = Q(sent_on__isnull=True) | Q(sent_on__gt=scope.as_of)
@@ -62,12 +54,7 @@ def overdue_reports(scope: Scope) -> QuerySet:
 
 
 def _on_time_by(scope: Scope, column: str, missing) -> dict:
-    rows = (
-        reports_due(scope)
-        .values(grp=F(column))
-        .annotate(due=Count("id"), on_time=Count("id", filter=Q(sent_on__lte=F("due_on"))))
-        .order_by()
-    )
+    rows = reports_due(scope).values(grp=F(column)).annotate(**on_time_counts()).order_by()
     found: dict = {}
     for row in rows:
         key = missing if row["grp"] is None else row["grp"]

@@ -13,18 +13,15 @@ import hashlib
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 
-from django.core.cache import cache
-
 from liaison.accounts.models import Location, Role
 from liaison.care.models import Episode, Referral
 from liaison.care.queries import Progress, progress_filter
-from liaison.core.freshness import contacts_version, figures_version, letters_version
+from liaison.core.freshness import contacts_version, letters_version
 from liaison.correspondence.models import Report, ReportKind
 from liaison.correspondence.obligations import Obligation, Status, obligations_unsent
 from liaison.correspondence.queries import belongs_to
 from liaison.correspondence.rules import Rules, practice_rules
 from liaison.insights.kept import (
-    FIGURES_SECONDS,
     kept,
     kept_in_hand,
     kept_scorecards_by_partner,
@@ -175,16 +172,12 @@ def _letters_unsent(as_of: dt.date, location_ids: list[int]) -> list[Obligation]
     """The due engine's unsent letters, computed once per data version for every worker: it
     reads the whole year's record (a second on a large practice). Writes of care, of reports
     and of the practice's rules each change the key."""
-    rules = practice_rules()
-    key = ":".join([
-        "liaison:today:letters", as_of.isoformat(), ",".join(map(str, location_ids)),
-        _rules_token(rules), figures_version(), letters_version(),
+    kind = ":".join([
+        "today-letters", ",".join(map(str, location_ids)), _rules_token(practice_rules()),
+        letters_version(),
     ])
-    owed = cache.get(key)
-    if owed is None:
-        owed = obligations_unsent(as_of=as_of, location_ids=location_ids)
-        cache.set(key, owed, FIGURES_SECONDS)
-    return owed
+    return kept(kind, Scope(as_of=as_of),
+                lambda: obligations_unsent(as_of=as_of, location_ids=location_ids))
 
 
 def _rules_token(rules: Rules) -> str:

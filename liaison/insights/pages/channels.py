@@ -6,7 +6,13 @@ from decimal import Decimal
 from liaison.care.models import Channel
 from liaison.insights.channels import ChannelFigures
 from liaison.insights.kept import kept_channels
-from liaison.insights.pages.common import csv_table, filters_for, insights_page, render_page
+from liaison.insights.pages.common import (
+    csv_table,
+    filters_for,
+    insights_page,
+    render_page,
+    rounded,
+)
 
 LABELS = dict(Channel.choices)
 # How a sentence names where a patient came from, where the label alone reads badly.
@@ -77,15 +83,7 @@ def channels_table(figures: list[ChannelFigures]):
     header = ["channel", "new patients", "12-month value", "lifetime revenue (mean)",
               "return rate", "compliance rate"]
     return header, [
-        [label(f.channel), f.new_patients, _blank(f.ltv_12m), _blank(f.lifetime_revenue_mean),
-         _rate(f.return_rate), _rate(f.compliance_rate)]
+        [label(f.channel), f.new_patients, f.ltv_12m, f.lifetime_revenue_mean,
+         rounded(f.return_rate), rounded(f.compliance_rate)]
         for f in figures
     ]
-
-
-def _blank(value):
-    return "" if value is None else value
-
-
-def _rate(value: float | None):
-    return "" if value is None else round(value, 4)

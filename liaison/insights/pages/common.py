@@ -115,6 +115,11 @@ def render_page(request, template: str, filters: Filters, context: dict):
     })
 
 
+def rounded(value: float | None, digits: int = 4) -> float | None:
+    """A rate as a CSV cell shows it; None stays None (csv_response writes it empty)."""
+    return None if value is None else round(value, digits)
+
+
 def csv_table(request, tables: dict[str, Callable[[], tuple[Sequence[str], Iterable]]]):
     """When the request asks `?csv=<name>`, the download of that table (header, rows);
     None when it asks for no CSV. An unknown table name is a 404."""

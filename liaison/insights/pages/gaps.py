@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from liaison.accounts.access import is_manager
 from liaison.core.geo import zip_centroid
-from liaison.insights.gaps import NEARBY_MILES, NetworkGaps, ZipCoverage, network_gaps
-from liaison.insights.kept import kept
+from liaison.insights.gaps import NEARBY_MILES, NetworkGaps, ZipCoverage
+from liaison.insights.kept import kept, kept_gaps
 from liaison.insights.pages.common import csv_table, filters_for, insights_page, render_page
 from liaison.insights.referrals import in_window
 from liaison.insights.scope import Scope
@@ -25,7 +25,7 @@ MAX_ZIPS_DRAWN = 400  # the largest ZIPs by new patients; the table lists them a
 def page(request):
     filters = filters_for(request)
     scope = filters.scope
-    gaps = kept("gaps", scope, lambda: network_gaps(scope=scope))
+    gaps = kept_gaps(scope)
     drawn = kept("gaps-map", scope, lambda: coverage_map(gaps.zips, active_partner_points(scope)))
     download = csv_table(request, {
         "specialties": lambda: specialties_table(gaps),
@@ -134,7 +134,7 @@ def radius(new_patients: int, most: int) -> float:
 def specialties_table(gaps: NetworkGaps):
     header = ["specialty", "wanted", "target active partners", "active partners", "shortfall"]
     return header, [
-        [s.name, "yes" if s.wanted else "no", _blank(s.target_active_partners),
+        [s.name, "yes" if s.wanted else "no", s.target_active_partners,
          s.active_partners, s.shortfall]
         for s in gaps.specialties
     ]
@@ -143,11 +143,7 @@ def specialties_table(gaps: NetworkGaps):
 def zips_table(zips: list[ZipCoverage]):
     header = ["ZIP", "new patients", f"active partners within {NEARBY_MILES} miles", "gap"]
     return header, [
-        [z.zip, z.new_patients, _blank(z.active_partners_within_10_miles),
+        [z.zip, z.new_patients, z.active_partners_within_10_miles,
          "yes" if z.gap else "no"]
         for z in zips
     ]
-
-
-def _blank(value):
-    return "" if value is None else value

@@ -15,10 +15,10 @@ from django.template.loader import render_to_string
 
 from liaison.accounts.models import Location
 from liaison.care.models import Channel
-from liaison.insights.gaps import network_gaps
-from liaison.insights.kept import kept, kept_channels, kept_response, kept_scorecards
+from liaison.insights.kept import kept_channels, kept_gaps, kept_response, kept_scorecards
 from liaison.insights.monthly_counts import referrals_per_month
 from liaison.insights.pages.common import filters_for, insights_page
+from liaison.insights.pages.overview import top_by_referrals
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard, Trend
 
@@ -118,11 +118,6 @@ def top_by_value(cards: list[PartnerScorecard]) -> list[PartnerScorecard]:
     return sorted(valued, key=lambda c: (-c.value_score, c.name))[:TOP_PARTNERS]
 
 
-def top_by_count(cards: list[PartnerScorecard]) -> list[PartnerScorecard]:
-    referring = [c for c in cards if c.referrals]
-    return sorted(referring, key=lambda c: (-c.referrals, c.name))[:TOP_PARTNERS]
-
-
 def to_reconnect(cards: list[PartnerScorecard]) -> list[PartnerScorecard]:
     """Partners who need a call, those with the most referrals expected first."""
     return sorted((c for c in cards if c.needs_reconnect), key=_most_expected)
@@ -148,14 +143,14 @@ def monthly_summary(month: Month, location: Location | None = None) -> dict:
     location_id = location.pk if location else None
     scope = year_scope(month, location_id)
     cards = kept_scorecards(scope)
-    gaps = kept("gaps", scope, lambda: network_gaps(scope=scope))
+    gaps = kept_gaps(scope)
     return {
         "month": month,
         "location": location,
         "as_of": scope.as_of,
         "headline": headline(month, location_id),
         "top_by_value": top_by_value(cards),
-        "top_by_count": top_by_count(cards),
+        "top_by_count": top_by_referrals(cards),
         "to_reconnect": cut(to_reconnect(cards)),
         "trend_changes": cut(trend_changes(
             cards, kept_scorecards(year_scope(month.before(), location_id))

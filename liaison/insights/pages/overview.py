@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from liaison.care.models import Channel
 from liaison.insights.kept import kept, kept_channels, kept_scorecards
 from liaison.insights.monthly_counts import month_start, this_year_against_last
-from liaison.insights.pages.common import csv_table, filters_for, insights_page, render_page
+from liaison.insights.pages.common import (
+    csv_table,
+    filters_for,
+    insights_page,
+    render_page,
+    rounded,
+)
 from liaison.insights.pages.partner_links import linked
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard, Trend
@@ -152,15 +158,15 @@ def months_table(months):
     header = ["month", f"referrals {year}", f"referrals {year - 1}",
               f"new patients {year}", f"new patients {year - 1}"]
     return header, [
-        [m.month.strftime("%B"), _blank(m.referrals), m.referrals_last_year,
-         _blank(m.new_patients), m.new_patients_last_year]
+        [m.month.strftime("%B"), m.referrals, m.referrals_last_year,
+         m.new_patients, m.new_patients_last_year]
         for m in months
     ]
 
 
 def channels_table(shares: list[ChannelShare]):
     return ["channel", "new patients", "share"], [
-        [s.label, s.new_patients, _blank(None if s.share is None else round(s.share, 4))]
+        [s.label, s.new_patients, rounded(s.share)]
         for s in shares
     ]
 
@@ -169,8 +175,8 @@ def top_table(by_value, by_count):
     header = ["list", "rank", "partner id", "partner", "referrals", "quality index", "value score"]
     rows = []
     for name, cards in (("by value score", by_value), ("by referrals", by_count)):
-        rows += [[name, rank, c.partner_id, c.name, c.referrals, _rounded(c.quality_index),
-                  _blank(c.value_score)] for rank, c in enumerate(cards, 1)]
+        rows += [[name, rank, c.partner_id, c.name, c.referrals, rounded(c.quality_index),
+                  c.value_score] for rank, c in enumerate(cards, 1)]
     return header, rows
 
 
@@ -181,11 +187,3 @@ def changes_table(changes: list[TrendChange]):
          ch.was, ch.card.trend]
         for ch in changes
     ]
-
-
-def _blank(value):
-    return "" if value is None else value
-
-
-def _rounded(value: float | None):
-    return "" if value is None else round(value, 4)

@@ -8,7 +8,13 @@ from liaison.accounts.access import can_see_patients
 from liaison.accounts.models import Location
 from liaison.correspondence.models import Report
 from liaison.insights.kept import kept, kept_response
-from liaison.insights.pages.common import csv_table, filters_for, insights_page, render_page
+from liaison.insights.pages.common import (
+    csv_table,
+    filters_for,
+    insights_page,
+    render_page,
+    rounded,
+)
 from liaison.insights.response import ALL_KINDS
 from liaison.insights.response_breakdown import overdue_reports, response_breakdown
 from liaison.partners.models import Partner
@@ -114,7 +120,7 @@ def overdue_rows(reports, as_of) -> list[dict]:
 def seen_table(rows):
     header = ["name", "seen", "median days", "p90 days", "seen within target"]
     return header, [
-        [_name(who), s.seen, _blank(s.median_days), _blank(s.p90_days),
+        [_name(who), s.seen, s.median_days, s.p90_days,
          round(s.seen_within_target / s.seen, 4)]
         for who, s in rows
     ]
@@ -122,7 +128,7 @@ def seen_table(rows):
 
 def on_time_table(rows):
     return ["by", "name", "on-time rate", "reports due"], [
-        [group, name, _blank(None if rate is None else round(rate, 4)), _blank(due)]
+        [group, name, rounded(rate), due]
         for group, name, rate, due in rows
     ]
 
@@ -138,8 +144,4 @@ def overdue_table(rows):
 
 def _name(who) -> str:
     return who if isinstance(who, str) else who.display_name
-
-
-def _blank(value):
-    return "" if value is None else value
 

@@ -191,8 +191,8 @@ def group_table(group: Group):
               "p rise", "last referral", "last touchpoint", "evidence"]
     return header, [
         [c.partner_id, c.name, c.trend, c.recent_referrals, round(c.expected_recent, 2),
-         round(c.p_decline, 6), round(c.p_growth, 6), c.last_referral_on or "",
-         c.last_touchpoint_on or "", evidence(c)]
+         round(c.p_decline, 6), round(c.p_growth, 6), c.last_referral_on,
+         c.last_touchpoint_on, evidence(c)]
         for c in group.cards
     ]
 

@@ -4,8 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.accounts.models import Location
-from liaison.insights.management.commands.scorecards import _location_id
+from liaison.insights.management.commands.scorecards import location_option
 from liaison.insights.pages.monthly import Month, monthly_summary, summary_pdf
 
 
@@ -24,7 +23,7 @@ class Command(BaseCommand):
             chosen = Month.parse(month)
         except ValueError as error:
             raise CommandError(f"--month: {error}") from error
-        place = Location.objects.get(pk=_location_id(location)) if location else None
+        place = location_option(location)
         path = Path(output or f"liaison-summary-{chosen}.pdf")
         path.write_bytes(summary_pdf(monthly_summary(chosen, place)))
         self.stdout.write(f"Wrote {path} ({chosen.label}).")

@@ -55,13 +55,19 @@ def _date(value: str) -> dt.date:
         raise CommandError(f"--as-of: {value!r} is not a date (YYYY-MM-DD).") from error
 
 
-def _location_id(value: str | None) -> int | None:
+def location_option(value: str | None):
+    """The location a --location option names (its practice id or code), None when not given."""
     if value is None:
         return None
     location = find_location(value)
     if location is None:
         raise CommandError(f"--location: no location has the id or code {value!r}.")
-    return location.pk
+    return location
+
+
+def _location_id(value: str | None) -> int | None:
+    location = location_option(value)
+    return location.pk if location else None
 
 
 def _csv_cell(value) -> str:
