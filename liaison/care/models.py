@@ -163,9 +163,12 @@ class Referral(Record):
             # Today's lists: referrals waiting for triage, and the recent ones to book.
             models.Index(fields=["received_on"], condition=Q(decision__isnull=True),
                          name="referral_awaiting_triage_idx"),
-            # Covers the window's referrals and declines pooled over all partners (insights).
-            models.Index(fields=["received_on", "decision", "decline_reason", "decided_on"],
-                         name="referral_window_decisions_idx"),
+            # Covers the window's referral counts and declines, per partner and pooled
+            # (insights).
+            models.Index(
+                fields=["received_on", "partner", "decision", "decline_reason", "decided_on"],
+                name="referral_window_counts_idx",
+            ),
         ]
         constraints = [
             *Record.Meta.constraints,

@@ -1,9 +1,10 @@
 """Channel figures (docs/metrics.md, "Channels"): what each way of finding us brings."""
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 
 from liaison.care.models import Channel
 from liaison.insights.episodes import (
@@ -14,7 +15,8 @@ from liaison.insights.episodes import (
     located,
     regroup,
 )
-from liaison.insights.models import PatientFacts
+from liaison.insights.models import ChannelMonth, PatientFacts
+from liaison.insights.monthly_counts import month_start
 from liaison.insights.scope import Scope
 from liaison.insights.sql import CENT, fetch, money
 
@@ -53,26 +55,95 @@ def channel_figures(
     ]
 
 
-def _channel_rows(scope: Scope) -> list[dict]:
-    """Patients per channel by cohort and their payments, from the per-patient facts."""
-    facts = located(PatientFacts.objects.filter(first_visit_on__lte=scope.as_of), scope,
-                    "location_id")
+# The sums each channel figure is made of: a measure over the patients first seen on or
+# before a cut day (docs/metrics.md, "Channels").
+SUMS = {
+    "patients": ["d", "window", "cohort_end", "cohort", "returning"],
+    "paid_cents": ["d"],
+    "first_year_cents": ["cohort_end", "cohort"],
+    "second_episodes": ["returning"],
+}
+MONTH_MEASURES = {name: F(name) for name in SUMS}
+DAY_MEASURES = {
+    "patients": Value(1),
+    "paid_cents": F("paid_cents"),
+    "first_year_cents": F("first_year_cents"),
+    "second_episodes": Case(When(second_episode_on__isnull=False, then=Value(1)),
+                            default=Value(0)),
+}
+
+
+def _cut_days(scope: Scope) -> dict[str, dt.date]:
     cohort_start, cohort_end = scope.ltv_cohort
-    cohort = Q(first_visit_on__gte=cohort_start, first_visit_on__lte=cohort_end)
-    returning = Q(first_visit_on__lte=scope.returning_until)
-    return list(
-        facts.values("channel")
-        .annotate(
-            new_patients=Count("pk", filter=Q(first_visit_on__gte=scope.window_start)),
-            ltv_patients=Count("pk", filter=cohort),
-            ltv_cents=Sum("first_year_cents", filter=cohort),
-            seen_patients=Count("pk"),
-            paid_cents=Sum("paid_cents"),
-            returning_base=Count("pk", filter=returning),
-            returned=Count("pk", filter=returning & Q(second_episode_on__lte=scope.as_of)),
-        )
-        .order_by()
+    return {
+        "d": scope.as_of,
+        "window": scope.window_start - dt.timedelta(days=1),
+        "cohort_end": cohort_end,
+        "cohort": cohort_start - dt.timedelta(days=1),
+        "returning": scope.returning_until,
+    }
+
+
+def _channel_rows(scope: Scope) -> list[dict]:
+    """Patients per channel by cohort and their payments, in one query whatever the history:
+    each sum over the patients first seen by a cut day reads the whole months before that
+    day's month from `ChannelMonth`, and the days from the month's start to the cut day from
+    the patient facts."""
+    cuts = _cut_days(scope)
+    # First seen by the returning cut, second episode started after D: not returned as of D.
+    late = Q(first_visit_on__lte=scope.returning_until, second_episode_on__gt=scope.as_of)
+    months = located(ChannelMonth.objects.filter(month__lte=scope.as_of), scope, "location_id")
+    months = months.values("channel").annotate(
+        **_sums(MONTH_MEASURES, {c: Q(month__lt=month_start(day)) for c, day in cuts.items()}),
+        returned_late=Value(0),
     )
+    days = located(PatientFacts.objects.filter(_edges(cuts.values()) | late), scope,
+                   "location_id")
+    days = days.values("channel").annotate(
+        **_sums(DAY_MEASURES, {c: _days_of_month(day) for c, day in cuts.items()}),
+        returned_late=Count("pk", filter=late),
+    )
+    sums: dict = {}
+    for row in months.order_by().union(days.order_by(), all=True):
+        total = sums.setdefault(row["channel"], dict.fromkeys(row, 0))
+        for name, value in row.items():
+            if name != "channel":
+                total[name] += int(value or 0)
+    rows = [_channel_row(channel, s) for channel, s in sums.items()]
+    return [row for row in rows if row["seen_patients"]]
+
+
+def _sums(measures: dict, within: dict[str, Q]) -> dict:
+    return {
+        f"{measure}_{cut}": Sum(measures[measure], filter=within[cut])
+        for measure, cuts in SUMS.items()
+        for cut in cuts
+    }
+
+
+def _days_of_month(day: dt.date) -> Q:
+    """First visits from the start of the day's month to the day."""
+    return Q(first_visit_on__gte=month_start(day), first_visit_on__lte=day)
+
+
+def _edges(days) -> Q:
+    edges = Q()
+    for day in days:
+        edges |= _days_of_month(day)
+    return edges
+
+
+def _channel_row(channel: str, s: dict) -> dict:
+    return {
+        "channel": channel,
+        "new_patients": s["patients_d"] - s["patients_window"],
+        "ltv_patients": s["patients_cohort_end"] - s["patients_cohort"],
+        "ltv_cents": s["first_year_cents_cohort_end"] - s["first_year_cents_cohort"],
+        "seen_patients": s["patients_d"],
+        "paid_cents": s["paid_cents_d"],
+        "returning_base": s["patients_returning"],
+        "returned": s["second_episodes_returning"] - s["returned_late"],
+    }
 
 
 def _later_payments(scope: Scope) -> dict[str, int]:

@@ -117,7 +117,20 @@ def refresh_visits(episode: str) -> list[str]:
     return [
         f"""UPDATE {EPISODE_FACTS} SET
             attended_visits = (SELECT COUNT(*) {attended}),
+            first_attended_on = (SELECT MIN(v.visit_on) {attended}),
             last_attended_on = (SELECT MAX(v.visit_on) {attended})
+        WHERE episode_id = {episode}"""
+    ]
+
+
+def refresh_payments(episode: str) -> list[str]:
+    """Recompute one episode's payments (`episode` is an SQL expression)."""
+    paid = f"FROM care_payment pay WHERE pay.episode_id = {episode}"
+    return [
+        f"""UPDATE {EPISODE_FACTS} SET
+            paid_cents = (SELECT COALESCE(SUM({cents("pay.amount")}), 0) {paid}),
+            first_paid_on = (SELECT MIN(pay.paid_on) {paid}),
+            last_paid_on = (SELECT MAX(pay.paid_on) {paid})
         WHERE episode_id = {episode}"""
     ]
 
@@ -146,6 +159,7 @@ def refresh_readings(episode: str) -> list[str]:
 def copied_columns(new: str = "NEW") -> dict[str, str]:
     """The episode's, its referral's and its patient's columns the episode facts copy."""
     return {
+        "referral_id": f"{new}.referral_id",
         "ended_on": f"{new}.ended_on",
         "planned_visits": f"{new}.planned_visits",
         "primary_measure": f"{new}.primary_measure",
@@ -158,10 +172,12 @@ def copied_columns(new: str = "NEW") -> dict[str, str]:
 def episode_insert() -> list[str]:
     copied = copied_columns()
     return [
-        f"""INSERT INTO {EPISODE_FACTS} (episode_id, attended_visits, readings, {", ".join(copied)})
-            VALUES (NEW.id, 0, 0, {", ".join(copied.values())})""",
+        f"""INSERT INTO {EPISODE_FACTS}
+            (episode_id, attended_visits, readings, paid_cents, {", ".join(copied)})
+            VALUES (NEW.id, 0, 0, 0, {", ".join(copied.values())})""",
         *refresh_visits("NEW.id"),
         *refresh_readings("NEW.id"),
+        *refresh_payments("NEW.id"),
     ]
 
 
@@ -179,8 +195,21 @@ EPISODE_COLUMNS = ["referral_id", "patient_id", "ended_on", "planned_visits", "p
 def attended_visit_insert() -> list[str]:
     return [
         f"""UPDATE {EPISODE_FACTS} SET attended_visits = attended_visits + 1,
+            first_attended_on = CASE WHEN first_attended_on IS NULL
+                OR NEW.visit_on < first_attended_on THEN NEW.visit_on ELSE first_attended_on END,
             last_attended_on = CASE WHEN last_attended_on IS NULL
                 OR NEW.visit_on > last_attended_on THEN NEW.visit_on ELSE last_attended_on END
+        WHERE episode_id = NEW.episode_id"""
+    ]
+
+
+def episode_payment_insert() -> list[str]:
+    return [
+        f"""UPDATE {EPISODE_FACTS} SET paid_cents = paid_cents + {cents("NEW.amount")},
+            first_paid_on = CASE WHEN first_paid_on IS NULL
+                OR NEW.paid_on < first_paid_on THEN NEW.paid_on ELSE first_paid_on END,
+            last_paid_on = CASE WHEN last_paid_on IS NULL
+                OR NEW.paid_on > last_paid_on THEN NEW.paid_on ELSE last_paid_on END
         WHERE episode_id = NEW.episode_id"""
     ]
 
@@ -237,11 +266,77 @@ def episode_triggers() -> list[tuple]:
          [*refresh_readings("OLD.episode_id"), *refresh_readings("NEW.episode_id")]),
         ("efacts_outcome_del", "care_outcome", "DELETE", None, None,
          refresh_readings("OLD.episode_id")),
+        ("efacts_payment_ins", "care_payment", "INSERT", None, "NEW.episode_id IS NOT NULL",
+         episode_payment_insert()),
+        ("efacts_payment_upd", "care_payment", "UPDATE", ["episode_id", "paid_on", "amount"],
+         changed(["episode_id", "paid_on", "amount"]),
+         [*refresh_payments("OLD.episode_id"), *refresh_payments("NEW.episode_id")]),
+        ("efacts_payment_del", "care_payment", "DELETE", None, "OLD.episode_id IS NOT NULL",
+         refresh_payments("OLD.episode_id")),
     ]
 
 
+MONTHS = "insights_channelmonth"
+MONTH_KEY = ["channel", "location_id", "first_visit_on"]
+# What each patient adds to the month of their first visit (`{row}` is NEW or OLD).
+MONTH_SUMS = {
+    "patients": "1",
+    "paid_cents": "{row}.paid_cents",
+    "first_year_cents": "{row}.first_year_cents",
+    "second_episodes": "CASE WHEN {row}.second_episode_on IS NULL THEN 0 ELSE 1 END",
+}
+
+
+def month_of(vendor: str, day: str) -> str:
+    """The first day of the month of a date."""
+    if vendor == "sqlite":
+        return f"date({day}, 'start of month')"
+    return f"CAST(date_trunc('month', {day}) AS date)"
+
+
+def month_add(vendor: str) -> str:
+    """Add the NEW patient facts row to the month of its first visit (if any)."""
+    columns = ", ".join(MONTH_SUMS)
+    values = ", ".join(v.format(row="NEW") for v in MONTH_SUMS.values())
+    sums = ", ".join(f"{c} = {MONTHS}.{c} + excluded.{c}" for c in MONTH_SUMS)
+    return f"""INSERT INTO {MONTHS} (channel, location_id, month, {columns})
+        SELECT NEW.channel, NEW.location_id, {month_of(vendor, "NEW.first_visit_on")}, {values}
+        WHERE NEW.first_visit_on IS NOT NULL
+        ON CONFLICT (channel, location_id, month) DO UPDATE SET {sums}"""
+
+
+def month_subtract(vendor: str) -> str:
+    """Take the OLD patient facts row off the month of its first visit (if any)."""
+    sums = ", ".join(f"{c} = {c} - {v.format(row='OLD')}" for c, v in MONTH_SUMS.items())
+    return f"""UPDATE {MONTHS} SET {sums}
+        WHERE channel = OLD.channel AND location_id = OLD.location_id
+        AND month = {month_of(vendor, "OLD.first_visit_on")}"""
+
+
+def month_triggers(vendor: str) -> list[tuple]:
+    """Triggers on the patient facts that keep their sums per month current."""
+    columns = [*MONTH_KEY, "paid_cents", "first_year_cents", "second_episode_on"]
+    return [
+        ("months_ins", FACTS, "INSERT", None, "NEW.first_visit_on IS NOT NULL",
+         [month_add(vendor)]),
+        ("months_upd", FACTS, "UPDATE", columns, changed(columns),
+         [month_subtract(vendor), month_add(vendor)]),
+        ("months_del", FACTS, "DELETE", None, "OLD.first_visit_on IS NOT NULL",
+         [month_subtract(vendor)]),
+    ]
+
+
+def backfill_months(vendor: str) -> str:
+    """Every month's sums from the patient facts, in one statement."""
+    sums = ", ".join(f"SUM({v.format(row=FACTS)})" for v in MONTH_SUMS.values())
+    month = month_of(vendor, "first_visit_on")
+    return f"""INSERT INTO {MONTHS} (channel, location_id, month, {", ".join(MONTH_SUMS)})
+        SELECT channel, location_id, {month}, {sums} FROM {FACTS}
+        WHERE first_visit_on IS NOT NULL GROUP BY channel, location_id, {month}"""
+
+
 # (name, table, event, columns an UPDATE must touch, WHEN condition, statements)
-def triggers(vendor: str, *, episodes: bool = True) -> list[tuple]:
+def triggers(vendor: str, *, episodes: bool = True, months: bool = True) -> list[tuple]:
     ep_changed = changed(["patient_id", "started_on"])
     visit_changed = changed(["episode_id", "status", "visit_on"])
     pay_changed = changed(["patient_id", "paid_on", "amount"])
@@ -265,12 +360,13 @@ def triggers(vendor: str, *, episodes: bool = True) -> list[tuple]:
          pay_changed, both(vendor, "OLD.patient_id", "NEW.patient_id")),
         ("payment_del", "care_payment", "DELETE", None, None, refresh(vendor, "OLD.patient_id")),
         *(episode_triggers() if episodes else []),
+        *(month_triggers(vendor) if months else []),
     ]
 
 
-def sqlite_statements(episodes: bool) -> list[str]:
+def sqlite_statements(**tables: bool) -> list[str]:
     statements = []
-    for name, table, event, columns, when, body in triggers("sqlite", episodes=episodes):
+    for name, table, event, columns, when, body in triggers("sqlite", **tables):
         of = f" OF {', '.join(columns)}" if columns else ""
         # SQLite spells IS DISTINCT FROM as IS NOT.
         condition = f" WHEN {when.replace('IS DISTINCT FROM', 'IS NOT')}" if when else ""
@@ -281,9 +377,9 @@ def sqlite_statements(episodes: bool) -> list[str]:
     return statements
 
 
-def postgres_statements(episodes: bool) -> list[str]:
+def postgres_statements(**tables: bool) -> list[str]:
     statements = []
-    for name, table, event, columns, when, body in triggers("postgresql", episodes=episodes):
+    for name, table, event, columns, when, body in triggers("postgresql", **tables):
         function = f"insights_facts_{name}"
         statements.append(
             f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ "
@@ -345,8 +441,12 @@ def backfill_episodes() -> str:
     }
     return f"""
 WITH attended AS (
-    SELECT episode_id, COUNT(*) AS visits, MAX(visit_on) AS last_on
+    SELECT episode_id, COUNT(*) AS visits, MIN(visit_on) AS first_on, MAX(visit_on) AS last_on
     FROM care_visit WHERE status = {ATTENDED} GROUP BY episode_id),
+paid AS (
+    SELECT episode_id, SUM({cents("amount")}) AS cents, MIN(paid_on) AS first_on,
+        MAX(paid_on) AS last_on
+    FROM care_payment WHERE episode_id IS NOT NULL GROUP BY episode_id),
 readings AS (
     SELECT o.episode_id, o.id, o.measured_on, {cents("o.score")} AS score_h,
         COUNT(*) OVER (PARTITION BY o.episode_id) AS readings,
@@ -356,16 +456,19 @@ readings AS (
     FROM care_outcome o JOIN care_episode e ON e.id = o.episode_id
     WHERE o.instrument = e.primary_measure)
 INSERT INTO {EPISODE_FACTS} (episode_id, {", ".join(copied)}, attended_visits,
-    last_attended_on, readings, first_reading_on, first_reading_id, first_score_h,
-    last_reading_on, last_reading_id, last_score_h)
-SELECT e.id, {", ".join(copied.values())}, COALESCE(a.visits, 0), a.last_on,
-    COALESCE(f.readings, 0), f.measured_on, f.id, f.score_h, l.measured_on, l.id, l.score_h
+    first_attended_on, last_attended_on, readings, first_reading_on, first_reading_id,
+    first_score_h, last_reading_on, last_reading_id, last_score_h, paid_cents, first_paid_on,
+    last_paid_on)
+SELECT e.id, {", ".join(copied.values())}, COALESCE(a.visits, 0), a.first_on, a.last_on,
+    COALESCE(f.readings, 0), f.measured_on, f.id, f.score_h, l.measured_on, l.id, l.score_h,
+    COALESCE(paid.cents, 0), paid.first_on, paid.last_on
 FROM care_episode e
 LEFT JOIN care_referral r ON r.id = e.referral_id
 LEFT JOIN care_patient pa ON pa.id = e.patient_id
 LEFT JOIN attended a ON a.episode_id = e.id
 LEFT JOIN readings f ON f.episode_id = e.id AND f.nth = 1
-LEFT JOIN readings l ON l.episode_id = e.id AND l.nth_last = 1"""
+LEFT JOIN readings l ON l.episode_id = e.id AND l.nth_last = 1
+LEFT JOIN paid ON paid.episode_id = e.id"""
 
 
 def facts_table_exists(connection: BaseDatabaseWrapper, table: str = FACTS) -> bool:
@@ -376,11 +479,14 @@ def facts_table_exists(connection: BaseDatabaseWrapper, table: str = FACTS) -> b
 def install(connection: BaseDatabaseWrapper) -> None:
     """Create the triggers (dropping any older ones first), for the tables that exist."""
     drop(connection)
-    episodes = facts_table_exists(connection, EPISODE_FACTS)
+    tables = {
+        "episodes": facts_table_exists(connection, EPISODE_FACTS),
+        "months": facts_table_exists(connection, MONTHS),
+    }
     if connection.vendor == "sqlite":
-        statements = sqlite_statements(episodes)
+        statements = sqlite_statements(**tables)
     else:
-        statements = postgres_statements(episodes)
+        statements = postgres_statements(**tables)
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -393,13 +499,18 @@ def drop(connection: BaseDatabaseWrapper) -> None:
 
 
 def rebuild(connection: BaseDatabaseWrapper) -> None:
-    """Recompute every patient's (and episode's) facts from the records."""
+    """Recompute every patient's (and episode's) facts, and their sums per month, from the
+    records: with the triggers down, then put back."""
+    drop(connection)
     statements = [f"DELETE FROM {FACTS}", backfill(connection.vendor)]
     if facts_table_exists(connection, EPISODE_FACTS):
         statements += [f"DELETE FROM {EPISODE_FACTS}", backfill_episodes()]
+    if facts_table_exists(connection, MONTHS):
+        statements += [f"DELETE FROM {MONTHS}", backfill_months(connection.vendor)]
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+    install(connection)
 
 
 def _first_app_with_models(app_config) -> bool:
@@ -427,9 +538,10 @@ def after_migrate(*, app_config, using, plan=None, **kwargs) -> None:
     connection = connections[using]
     if not (_last_app_with_models(app_config) and facts_table_exists(connection)):
         return
-    install(connection)
     if plan:
         rebuild(connection)
+    else:
+        install(connection)
 
 
 @contextmanager
@@ -442,4 +554,3 @@ def suspended(using: str = "default"):
     drop(connection)
     yield
     rebuild(connection)
-    install(connection)

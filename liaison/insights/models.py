@@ -34,7 +34,19 @@ class PatientFacts(models.Model):
 
     class Meta:
         verbose_name_plural = "patient facts"
-        indexes = [models.Index(fields=["first_visit_on", "channel"])]
+        indexes = [
+            # Covers the patients first seen in a range of days, per channel and clinic.
+            models.Index(
+                fields=["first_visit_on", "channel", "location_id", "paid_cents",
+                        "first_year_cents", "second_episode_on"],
+                name="insights_patient_first_idx",
+            ),
+            # Patients whose second episode started after a date (the channels' return rate).
+            models.Index(
+                fields=["second_episode_on", "first_visit_on", "channel", "location_id"],
+                name="insights_patient_second_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Facts of patient {self.patient_id}"
@@ -42,7 +54,8 @@ class PatientFacts(models.Model):
 
 class EpisodeFacts(models.Model):
     """Per-episode facts over the whole history, kept current by database triggers (see
-    `liaison/insights/facts.py`): attended visits, and the primary instrument's readings.
+    `liaison/insights/facts.py`): attended visits, the primary instrument's readings and the
+    payments.
 
     As of a date D they hold when nothing they count is dated after D — always so for the
     current date; otherwise the figures count the records again (docs/metrics.md).
@@ -53,6 +66,7 @@ class EpisodeFacts(models.Model):
     )
     # Copies of the episode's, its referral's and its patient's columns that the figures group
     # and filter by, so that the closed episodes of a window are read from this table alone.
+    referral_id = models.BigIntegerField(null=True)
     ended_on = models.DateField(null=True)
     planned_visits = models.IntegerField(null=True)
     primary_measure = models.CharField(max_length=10, null=True)
@@ -60,6 +74,7 @@ class EpisodeFacts(models.Model):
     channel = models.CharField(max_length=24, null=True)
     location_id = models.BigIntegerField(null=True)
     attended_visits = models.IntegerField(default=0)
+    first_attended_on = models.DateField(null=True)
     last_attended_on = models.DateField(null=True)
     readings = models.IntegerField(
         default=0, help_text="Measurements of the episode's primary instrument."
@@ -70,6 +85,9 @@ class EpisodeFacts(models.Model):
     last_reading_on = models.DateField(null=True)
     last_reading_id = models.BigIntegerField(null=True)
     last_score_h = models.IntegerField(null=True, help_text="The last score × 100.")
+    paid_cents = models.BigIntegerField(default=0, help_text="All the episode's payments.")
+    first_paid_on = models.DateField(null=True)
+    last_paid_on = models.DateField(null=True)
 
     class Meta:
         verbose_name_plural = "episode facts"
@@ -85,7 +103,45 @@ class EpisodeFacts(models.Model):
             ),
             # One partner's closed episodes of a window.
             models.Index(fields=["partner_id", "ended_on"], name="insights_episode_partner_idx"),
+            # A referral's first visit: the earliest first attended visit of its episodes.
+            models.Index(fields=["referral_id", "first_attended_on"],
+                         name="insights_episode_referral_idx"),
+            # Covers the payments of a window on partners' episodes (revenue), in the order
+            # of the partners they are summed up by.
+            models.Index(
+                fields=["partner_id", "last_paid_on", "first_paid_on", "location_id",
+                        "paid_cents"],
+                condition=models.Q(partner_id__isnull=False),
+                name="insights_episode_paid_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Facts of episode {self.episode_id}"
+
+
+class ChannelMonth(models.Model):
+    """The patient facts summed per channel, clinic and month of first visit, kept current by
+    triggers on the patient facts (`liaison/insights/facts.py`). A figure over all patients
+    first seen by a date reads the months before that date's month here, and the few days of
+    its own month from the patient facts: a few thousand rows, whatever the history."""
+
+    channel = models.CharField(max_length=24)
+    location_id = models.BigIntegerField()
+    month = models.DateField(help_text="The first day of the month.")
+    patients = models.IntegerField(default=0)
+    paid_cents = models.BigIntegerField(default=0)
+    first_year_cents = models.BigIntegerField(default=0)
+    second_episodes = models.IntegerField(
+        default=0, help_text="Patients who have started a second episode (on any date)."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "location_id", "month"], name="insights_channel_month_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} at {self.location_id} in {self.month:%Y-%m}"

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
-from liaison.care.models import Referral, Visit
+from liaison.care.models import Referral
 from liaison.insights.episodes import located
+from liaison.insights.models import EpisodeFacts
 from liaison.insights.scope import Scope
 from liaison.insights.sql import DaysBetween, fetch, middle_ranks_sql
 from liaison.insights.stats import median_from_ranks, p90_from_ranks
@@ -23,11 +24,15 @@ def in_window(scope: Scope) -> QuerySet:
 
 
 def first_visit_on(as_of: dt.date) -> Subquery:
-    """The outer referral's first visit: its episodes' earliest attended visit dated ≤ D."""
-    visits = Visit.objects.filter(
-        episode__referral=OuterRef("pk"), status=Visit.Status.ATTENDED, visit_on__lte=as_of
+    """The outer referral's first visit: its episodes' earliest attended visit dated ≤ D.
+
+    Each episode's first attended visit is in its facts, so this is one step down their
+    referral index: the earliest of them, when it is ≤ D, is the earliest visit ≤ D.
+    """
+    episodes = EpisodeFacts.objects.filter(
+        referral_id=OuterRef("pk"), first_attended_on__lte=as_of
     )
-    return Subquery(visits.order_by("visit_on").values("visit_on")[:1])
+    return Subquery(episodes.order_by("first_attended_on").values("first_attended_on")[:1])
 
 
 def first_visit_facts(scope: Scope, group, partner_pk: int | None = None) -> QuerySet:

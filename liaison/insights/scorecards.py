@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 
 from liaison.care.models import Payment, Referral
 from liaison.insights.episodes import (
@@ -17,9 +17,10 @@ from liaison.insights.episodes import (
     regroup,
     total,
 )
+from liaison.insights.models import EpisodeFacts
 from liaison.insights.referrals import FirstVisitStats, first_visit_stats, in_window, received
 from liaison.insights.scope import BASELINE_DAYS, RECENT_DAYS, Scope
-from liaison.insights.sql import CENT, Hundredths, as_date, fetch, money
+from liaison.insights.sql import CENT, Hundredths, as_date, money
 from liaison.insights.stats import poisson_cdf, poisson_sf, ratio, shrink
 from liaison.partners.models import NAME_FIELDS, Partner, Touchpoint, display_name
 
@@ -95,18 +96,29 @@ def partner_scorecards(
     `first_visits` (first-visit statistics per partner) each save a query when the caller
     already has them.
     """
-    # Rows, not model objects: eight thousand of those would cost more than the figures.
-    partners = Partner.objects.values_list(
-        "id", "external_id", "code", "specialty_id", *NAME_FIELDS
-    ).order_by("id")
+    figures = _Figures.gather(scope, partner_pk, care, first_visits, pooled)
+    return [figures.scorecard(row, scope) for row in _partner_rows(scope, partner_pk)]
+
+
+def _partner_rows(scope: Scope, partner_pk: int | None) -> QuerySet:
+    """Rows, not model objects (eight thousand of those would cost more than the figures): the
+    partner's ids and name, and its first and last referral and last touchpoint as of D, each
+    read by one step down an index that leads with the partner."""
+    referrals = received(scope).filter(partner_id=OuterRef("pk")).values("received_on")
+    touchpoints = Touchpoint.objects.filter(
+        partner_id=OuterRef("pk"), occurred_on__lte=scope.as_of
+    ).values("occurred_on")
+    partners = Partner.objects.annotate(
+        first_referral_on=Subquery(referrals.order_by("received_on")[:1]),
+        last_referral_on=Subquery(referrals.order_by("-received_on")[:1]),
+        last_touchpoint_on=Subquery(touchpoints.order_by("-occurred_on")[:1]),
+    )
     if partner_pk is not None:
         partners = partners.filter(pk=partner_pk)
-    figures = _Figures.gather(scope, partner_pk, care, first_visits, pooled)
-    return [
-        figures.scorecard(pk, practice_id(external_id, code), display_name(*name), specialty,
-                          scope)
-        for pk, external_id, code, specialty, *name in partners
-    ]
+    return partners.values_list(
+        "id", "external_id", "code", "specialty_id", *NAME_FIELDS, "first_referral_on",
+        "last_referral_on", "last_touchpoint_on",
+    ).order_by("id")
 
 
 def pooled_rates(*, scope: Scope) -> Pooled:
@@ -144,7 +156,6 @@ class _Figures:
     first_visits: dict
     episodes: dict
     revenue: dict
-    touchpoints: dict
     pooled: Pooled
 
     @classmethod
@@ -168,13 +179,12 @@ class _Figures:
             ),
             episodes=care,
             revenue=_revenue(scope, partner_pk),
-            touchpoints=_last_touchpoints(scope, partner_pk),
             pooled=pooled,
         )
 
-    def scorecard(
-        self, pk: int, partner_id: str, name: str, specialty: str | None, scope: Scope
-    ) -> PartnerScorecard:
+    def scorecard(self, row: tuple, scope: Scope) -> PartnerScorecard:
+        """The scorecard of one row of `_partner_rows`."""
+        pk, external_id, code, specialty, *name, first_on, last_on, last_touchpoint = row
         counts = self.referrals.get(pk, {})
         seen = self.first_visits.get(pk, FirstVisitStats())
         care = self.episodes.get(pk, CareSums())
@@ -188,12 +198,12 @@ class _Figures:
         }
         quality = _mean([v for v in shrunk.values() if v is not None])
         revenue = money(self.revenue.get(pk, 0))
-        trend = _trend_figures(counts, scope)
-        last_touchpoint = self.touchpoints.get(pk)
+        trend = _trend_figures(counts, as_date(first_on), as_date(last_on), scope)
+        last_touchpoint = as_date(last_touchpoint)
         return PartnerScorecard(
             pk=pk,
-            partner_id=partner_id,
-            name=name,
+            partner_id=practice_id(external_id, code),
+            name=display_name(*name),
             specialty=specialty,
             referrals=n,
             mature_referrals=counts.get("mature_referrals", 0),
@@ -250,13 +260,12 @@ def classify_trend(
     return Trend.STEADY
 
 
-def _trend_figures(counts: dict, scope: Scope) -> dict:
+def _trend_figures(
+    counts: dict, first_on: dt.date | None, last_on: dt.date | None, scope: Scope
+) -> dict:
     recent, baseline = counts.get("recent_referrals", 0), counts.get("baseline_referrals", 0)
     expected = baseline * RECENT_DAYS / BASELINE_DAYS
     p_decline, p_growth = poisson_cdf(recent, expected), poisson_sf(recent, expected)
-    first_on, last_on = as_date(counts.get("first_referral_on")), as_date(
-        counts.get("last_referral_on")
-    )
     trend = classify_trend(
         first_referral_on=first_on, last_referral_on=last_on, recent=recent, expected=expected,
         p_decline=p_decline, p_growth=p_growth, scope=scope,
@@ -294,17 +303,14 @@ def _referral_conditions(scope: Scope) -> dict[str, Q]:
 
 
 def _referral_counts(scope: Scope, partner_pk: int | None) -> dict[int, dict]:
-    referrals = received(scope)
+    """The counts per partner, over the referrals that any of them reads: received in the
+    window or in the 455 days of the recent and baseline periods."""
+    earliest = min(scope.window_start, scope.baseline_after + dt.timedelta(days=1))
+    referrals = received(scope).filter(received_on__gte=earliest)
     if partner_pk is not None:
         referrals = referrals.filter(partner_id=partner_pk)
     counts = {name: Count("id", filter=q) for name, q in _referral_conditions(scope).items()}
-    rows = (
-        referrals.values("partner_id")
-        .annotate(
-            first_referral_on=Min("received_on"), last_referral_on=Max("received_on"), **counts
-        )
-        .order_by()
-    )
+    rows = referrals.values("partner_id").annotate(**counts).order_by()
     return {row["partner_id"]: row for row in rows}
 
 
@@ -338,53 +344,36 @@ def _closed_episode_sums(scope: Scope, partner_pk: int | None) -> dict[int, Care
 
 
 def _revenue(scope: Scope, partner_pk: int | None) -> dict[int, int]:
-    """Cents paid in the window on each partner's episodes."""
-    if partner_pk is not None:
-        return _one_partners_revenue(scope, partner_pk)
-    # Summed per episode first: the joins up to the partner then run once per episode, not
-    # once per payment.
-    payments = Payment.objects.filter(
-        paid_on__gte=scope.window_start, paid_on__lte=scope.as_of, episode__isnull=False
-    )
-    per_episode = payments.values("episode_id").annotate(cents=Sum(Hundredths("amount")))
-    location, params = "", []
-    if scope.location_id is not None:
-        location, params = "AND f.location_id = %s", [scope.location_id]
-    rows = fetch(_REVENUE.format(location=location), params, paid=per_episode.order_by())
-    return {row["partner"]: row["cents"] for row in rows}
+    """Cents paid in the window on each partner's episodes (on one partner's, if given).
 
-
-# The episode's partner (and its patient's location) from the narrow episode facts rather than
-# the episode and referral rows.
-_REVENUE = """
-    SELECT f.partner_id AS partner, SUM(paid.cents) AS cents
-    FROM paid
-    JOIN insights_episodefacts f ON f.episode_id = paid.episode_id
-    WHERE f.partner_id IS NOT NULL {location}
-    GROUP BY f.partner_id
-"""
-
-
-def _one_partners_revenue(scope: Scope, partner_pk: int) -> dict[int, int]:
-    payments = located(
-        Payment.objects.filter(
-            paid_on__gte=scope.window_start,
-            paid_on__lte=scope.as_of,
-            episode__referral__partner_id=partner_pk,
+    An episode paid only within the window brings its stored total (one entry of a covering
+    index); only those paid on both sides of an edge of the window have their payments summed
+    again.
+    """
+    episodes = located(
+        EpisodeFacts.objects.filter(
+            partner_id__isnull=False,
+            last_paid_on__gte=scope.window_start,
+            first_paid_on__lte=scope.as_of,
         ),
         scope,
-        "episode__patient__location_id",
+        "location_id",
     )
-    cents = payments.aggregate(cents=Sum(Hundredths("amount")))["cents"]
-    return {partner_pk: cents} if cents is not None else {}
-
-
-def _last_touchpoints(scope: Scope, partner_pk: int | None) -> dict[int, dt.date]:
-    touchpoints = Touchpoint.objects.filter(occurred_on__lte=scope.as_of)
     if partner_pk is not None:
-        touchpoints = touchpoints.filter(partner_id=partner_pk)
-    rows = touchpoints.values("partner_id").annotate(last=Max("occurred_on")).order_by()
-    return {row["partner_id"]: as_date(row["last"]) for row in rows}
+        episodes = episodes.filter(partner_id=partner_pk)
+    payments = Payment.objects.filter(
+        episode_id=OuterRef("episode_id"),
+        paid_on__gte=scope.window_start,
+        paid_on__lte=scope.as_of,
+    )
+    summed = payments.order_by().values("episode_id").annotate(c=Sum(Hundredths("amount")))
+    cents = Case(
+        When(first_paid_on__gte=scope.window_start, last_paid_on__lte=scope.as_of,
+             then=F("paid_cents")),
+        default=Subquery(summed.values("c")),
+    )
+    rows = episodes.values("partner_id").annotate(cents=Sum(cents)).order_by()
+    return {row["partner_id"]: row["cents"] for row in rows}
 
 
 def _pool(referral_rows, care) -> Pooled:

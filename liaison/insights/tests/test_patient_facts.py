@@ -18,7 +18,7 @@ from liaison.factories import (
     VisitFactory,
 )
 from liaison.insights import facts
-from liaison.insights.models import EpisodeFacts, PatientFacts
+from liaison.insights.models import ChannelMonth, EpisodeFacts, PatientFacts
 from liaison.insights.tests.history import day, episode, payment, visits
 
 pytestmark = pytest.mark.django_db
@@ -59,16 +59,24 @@ def expected_episode_facts(ep: Episode) -> dict:
         for o in ep.outcomes.all() if o.instrument == ep.primary_measure
     )
     first, last = (readings[0], readings[-1]) if readings else ((None,) * 3, (None,) * 3)
+    paid: dict[dt.date, Decimal] = {}
+    for pay in ep.payments.all():
+        paid[pay.paid_on] = paid.get(pay.paid_on, 0) + pay.amount
     return {
         "ended_on": ep.ended_on, "planned_visits": ep.planned_visits,
         "primary_measure": ep.primary_measure,
+        "referral_id": ep.referral_id,
         "partner_id": ep.referral.partner_id if ep.referral else None,
         "channel": ep.patient.channel, "location_id": ep.patient.location_id,
         "attended_visits": len(attended),
+        "first_attended_on": min(attended, default=None),
         "last_attended_on": max(attended, default=None),
         "readings": len(readings),
         "first_reading_on": first[0], "first_reading_id": first[1], "first_score_h": first[2],
         "last_reading_on": last[0], "last_reading_id": last[1], "last_score_h": last[2],
+        "paid_cents": int(sum(paid.values()) * 100),
+        "first_paid_on": min(paid, default=None),
+        "last_paid_on": max(paid, default=None),
     }
 
 
@@ -84,6 +92,29 @@ def assert_facts_current():
     assert EpisodeFacts.objects.count() == Episode.objects.count()
     for ep in Episode.objects.all():
         assert stored_episode_facts(ep) == expected_episode_facts(ep)
+    assert stored_months() == expected_months()
+
+
+def expected_months() -> dict:
+    """The patient facts summed per channel, clinic and month of first visit, in Python."""
+    months: dict = {}
+    for f in PatientFacts.objects.filter(first_visit_on__isnull=False):
+        key = (f.channel, f.location_id, f.first_visit_on.replace(day=1))
+        sums = months.setdefault(key, [0, 0, 0, 0])
+        for i, value in enumerate(
+            (1, f.paid_cents, f.first_year_cents, f.second_episode_on is not None)
+        ):
+            sums[i] += value
+    return months
+
+
+def stored_months() -> dict:
+    """The kept sums per month; a month whose patients have all gone keeps a row of zeros."""
+    rows = ChannelMonth.objects.values_list(
+        "channel", "location_id", "month", "patients", "paid_cents", "first_year_cents",
+        "second_episodes",
+    )
+    return {(c, loc, m): list(sums) for c, loc, m, *sums in rows if any(sums)}
 
 
 def test_facts_follow_inserts():
@@ -182,6 +213,8 @@ def apply(name, pick, on, amount, location):
                                amount=amount)
     elif name == "payment_change" and pay:
         pay.amount, pay.paid_on = amount, on
+        if pick % 4 == 0:
+            pay.episode = ep
         pay.save()
     elif name == "payment_delete" and pay:
         pay.delete()

@@ -41,12 +41,12 @@ def grow(partners: int, referrals_each: int):
 
 
 CALLS = [
-    (lambda: queries.partner_scorecards(scope=SCOPE), 6),
+    (lambda: queries.partner_scorecards(scope=SCOPE), 5),
     (lambda: queries.channel_figures(scope=SCOPE), 3),
     (lambda: queries.response_times(scope=SCOPE), 3),
     (lambda: queries.network_gaps(scope=SCOPE), 3),
     (lambda: queries.patients_not_responding(scope=SCOPE), 1),
-    (lambda: queries.scorecards_document(scope=SCOPE), 11),
+    (lambda: queries.scorecards_document(scope=SCOPE), 10),
 ]
 
 
@@ -72,7 +72,7 @@ def figure_queries(call) -> int:
     )
 
 
-def test_one_partners_scorecard_in_six_queries_and_two_for_the_pooled_rates(
+def test_one_partners_scorecard_in_five_queries_and_two_for_the_pooled_rates(
     django_capture_on_commit_callbacks,
 ):
     partner = PartnerFactory()
@@ -83,4 +83,4 @@ def test_one_partners_scorecard_in_six_queries_and_two_for_the_pooled_rates(
             figures_changed()
         card = lambda: queries.partner_scorecard(scope=SCOPE, partner=partner)  # noqa: E731
         counts.append((figure_queries(card), figure_queries(card)))
-    assert counts == [(8, 6), (8, 6)]  # after a write, then with the pooled rates kept
+    assert counts == [(7, 5), (7, 5)]  # after a write, then with the pooled rates kept
