@@ -81,7 +81,7 @@ def scorecards_document(*, scope: Scope) -> dict:
 
     The closed episodes' sums are computed once, per partner and channel, for both the
     partners and the channels; the first visits once, per partner and overall, for both the
-    partners and the response times. Eleven queries.
+    partners and the response times. Ten queries.
     """
     facts = closed_episode_facts(closed_in_window(scope), scope, "partner_id", "channel")
     care = care_sums(facts, ["partner_id", "channel"])

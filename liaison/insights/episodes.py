@@ -5,7 +5,6 @@ not-responding list all sum or filter these."""
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from django.db.models import (
     Case,
@@ -212,18 +211,27 @@ class CareSums:
         for planned, kept in other.kept_by_planned.items():
             self.kept_by_planned[planned] = self.kept_by_planned.get(planned, 0) + kept
 
-    @property
-    def compliance_sum(self) -> Fraction:
-        """The sum over episodes of kept / planned visits: exact, over the planned counts'
-        common multiple (they are few and positive)."""
+    def _kept_over_common(self) -> tuple[int, int]:
+        """The sum over episodes of kept / planned visits as a whole numerator over the planned
+        counts' common multiple (they are few and positive): exact."""
         if not self.kept_by_planned:
-            return Fraction(0)
+            return 0, 1
         common = math.lcm(*self.kept_by_planned)
-        return Fraction(sum(k * (common // p) for p, k in self.kept_by_planned.items()), common)
+        return sum(k * (common // p) for p, k in self.kept_by_planned.items()), common
+
+    @property
+    def compliance_sum(self) -> float:
+        """The sum over episodes of kept / planned visits, rounded once (integer division is
+        correctly rounded)."""
+        kept, common = self._kept_over_common()
+        return kept / common
 
     @property
     def compliance_rate(self) -> float | None:
-        return float(self.compliance_sum / self.compliance_n) if self.compliance_n else None
+        if not self.compliance_n:
+            return None
+        kept, common = self._kept_over_common()
+        return kept / (common * self.compliance_n)
 
     @property
     def outcome_success_rate(self) -> float | None:

@@ -1,8 +1,11 @@
-"""insights_patientfacts and insights_episodefacts, kept current by the database itself,
-whatever writes the care tables: services, admin, practice-file import, demo seed, raw SQL.
+"""insights_patientfacts, insights_episodefacts and insights_channelmonth, kept current by the
+database itself, whatever writes the care tables: services, admin, practice-file import, demo
+seed, raw SQL.
 
 Inserts, the bulk of every write, update the facts incrementally; updates and deletes
-recompute the patient's facts from scratch, which is always right.
+recompute the patient's (or the episode's) facts from scratch, which is always right. The
+sums per month follow the patient facts through triggers of their own: each change takes the
+old row off its month and adds the new one.
 
 SQLite drops a table's triggers when a migration rebuilds the table (as it does to change a
 constraint), and a trigger firing in the middle of such a rebuild can break it. So the

@@ -6,6 +6,7 @@ columns with constants.
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 DEFAULT_WINDOW_DAYS = 365
 MAX_WINDOW_DAYS = 3650
@@ -25,7 +26,9 @@ def days(n: int) -> dt.timedelta:
 
 @dataclass(frozen=True)
 class Scope:
-    """The as-of date D (inclusive), the window length W and an optional location id."""
+    """The as-of date D (inclusive), the window length W and an optional location id.
+
+    The boundaries are computed once per scope (thousands of scorecards read them)."""
 
     as_of: dt.date
     window_days: int = DEFAULT_WINDOW_DAYS
@@ -35,43 +38,43 @@ class Scope:
         if not 1 <= self.window_days <= MAX_WINDOW_DAYS:
             raise ValueError(f"window_days must be between 1 and {MAX_WINDOW_DAYS}")
 
-    @property
+    @cached_property
     def window_start(self) -> dt.date:
         """First day of the window [D − W + 1, D]."""
         return self.as_of - days(self.window_days - 1)
 
-    @property
+    @cached_property
     def mature_until(self) -> dt.date:
         """Referrals received on or before this day are mature."""
         return self.as_of - days(MATURITY_DAYS)
 
-    @property
+    @cached_property
     def recent_after(self) -> dt.date:
         """Recent referrals are received in (D − 90, D]."""
         return self.as_of - days(RECENT_DAYS)
 
-    @property
+    @cached_property
     def baseline_after(self) -> dt.date:
         """Baseline referrals are received in (D − 455, D − 90]."""
         return self.as_of - days(RECENT_DAYS + BASELINE_DAYS)
 
-    @property
+    @cached_property
     def dormant_until(self) -> dt.date:
         """A partner whose last referral is on or before this day is dormant."""
         return self.as_of - days(DORMANT_DAYS)
 
-    @property
+    @cached_property
     def reconnect_after(self) -> dt.date:
         """A touchpoint after this day counts as a recent contact."""
         return self.as_of - days(RECONNECT_DAYS)
 
-    @property
+    @cached_property
     def ltv_cohort(self) -> tuple[dt.date, dt.date]:
         """First visits in [D − W − 364, D − 365]: a full year of payments lies behind each."""
         end = self.as_of - days(LTV_DAYS)
         return end - days(self.window_days - 1), end
 
-    @property
+    @cached_property
     def returning_until(self) -> dt.date:
         """Patients first seen on or before this day have had a year to come back."""
         return self.as_of - days(RETURN_AFTER_DAYS)

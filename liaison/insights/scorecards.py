@@ -89,7 +89,7 @@ def partner_scorecards(
     pooled: Pooled | None = None,
 ) -> list[PartnerScorecard]:
     """Every partner's scorecard (prospects included), or one partner's when `partner_pk` is
-    given: six queries for all partners; for one, six and the two of `pooled_rates` unless
+    given: five queries for all partners; for one, five and the two of `pooled_rates` unless
     `pooled` is given, whatever the size of the history.
 
     `care` (closed-episode sums per partner, as `_closed_episode_sums` makes them) and
@@ -137,7 +137,7 @@ def kept_pooled_rates(*, scope: Scope) -> Pooled:
 
 
 def partner_scorecard(*, scope: Scope, partner: Partner) -> PartnerScorecard:
-    """One partner's scorecard, shrunk towards the pooled rates kept for the scope: six queries,
+    """One partner's scorecard, shrunk towards the pooled rates kept for the scope: five queries,
     and two more when the data changed since the pooled rates were last computed."""
     pooled = kept_pooled_rates(scope=scope)
     return partner_scorecards(scope=scope, partner_pk=partner.pk, pooled=pooled)[0]

@@ -2,6 +2,7 @@
 medians by rank."""
 
 import math
+from functools import lru_cache
 
 
 def _log_term(i: int, log_lam: float, lam: float) -> float:
@@ -9,6 +10,8 @@ def _log_term(i: int, log_lam: float, lam: float) -> float:
     return i * log_lam - lam - math.lgamma(i + 1)
 
 
+# Partners share a few small counts: each tail is computed once per (k, λ).
+@lru_cache(maxsize=4096)
 def poisson_cdf(k: int, lam: float) -> float:
     """P(X ≤ k), X ~ Poisson(lam): the exact sum of the terms 0..k.
 
@@ -23,6 +26,7 @@ def poisson_cdf(k: int, lam: float) -> float:
     return min(1.0, math.fsum(math.exp(_log_term(i, log_lam, lam)) for i in range(k + 1)))
 
 
+@lru_cache(maxsize=4096)
 def poisson_sf(k: int, lam: float) -> float:
     """P(X ≥ k), X ~ Poisson(lam), summed upward from k (no 1 − cdf cancellation)."""
     if k <= 0:

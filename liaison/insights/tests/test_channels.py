@@ -1,12 +1,17 @@
 """Channel figures' worked example (docs/metrics.md, "Channels")."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from liaison.care.models import Channel
-from liaison.factories import PatientFactory
-from liaison.insights.channels import channel_figures
+from liaison.factories import LocationFactory, PatientFactory
+from liaison.insights.channels import _channel_rows, channel_figures
+from liaison.insights.models import PatientFacts
 from liaison.insights.scope import Scope
 from liaison.insights.tests.history import day, episode, payment, visits
 
@@ -85,3 +90,59 @@ def test_a_window_with_no_data(history):
     assert web.lifetime_revenue_mean == Decimal("100.00")  # the refund came later
     assert web.compliance_rate is None
     assert by_channel(Scope(as_of=day("2020-01-01"))) == {}
+
+
+def straight_sums(scope: Scope) -> dict[str, dict]:
+    """What `_channel_rows` sums, read patient by patient from the patient facts."""
+    cohort_start, cohort_end = scope.ltv_cohort
+    rows: dict = {}
+    for f in PatientFacts.objects.filter(first_visit_on__lte=scope.as_of):
+        if scope.location_id is not None and f.location_id != scope.location_id:
+            continue
+        row = rows.setdefault(f.channel, dict.fromkeys(
+            ["new_patients", "ltv_patients", "ltv_cents", "seen_patients", "paid_cents",
+             "returning_base", "returned"], 0))
+        in_cohort = cohort_start <= f.first_visit_on <= cohort_end
+        returning = f.first_visit_on <= scope.returning_until
+        row["new_patients"] += f.first_visit_on >= scope.window_start
+        row["ltv_patients"] += in_cohort
+        row["ltv_cents"] += f.first_year_cents if in_cohort else 0
+        row["seen_patients"] += 1
+        row["paid_cents"] += f.paid_cents
+        row["returning_base"] += returning
+        row["returned"] += returning and f.second_episode_on is not None and (
+            f.second_episode_on <= scope.as_of)
+    return rows
+
+
+FIRST_DAY = dt.date(2023, 1, 1)
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.data())
+def test_sums_by_month_and_by_day_agree_with_the_patients_one_by_one(data):
+    """Whatever the as-of day (a month's first, last or any day between), the window and the
+    clinic: the months before each cut day plus its month's days count each patient once."""
+    days = st.integers(0, 4 * 365).map(lambda n: FIRST_DAY + dt.timedelta(days=n))
+    locations = [LocationFactory(), LocationFactory()]
+    with transaction.atomic():
+        for _ in range(data.draw(st.integers(1, 12))):
+            patient = PatientFactory(
+                location=data.draw(st.sampled_from(locations)),
+                channel=data.draw(st.sampled_from([Channel.SELF, Channel.WEB_SEARCH])),
+            )
+            for started in data.draw(st.lists(days, max_size=3)):
+                ep = episode(patient=patient, started=started.isoformat())
+                visits(ep, started.isoformat())
+                for paid_on in data.draw(st.lists(days, max_size=2)):
+                    payment(patient, paid_on.isoformat(), "12.34", ep)
+        for _ in range(5):
+            scope = Scope(
+                as_of=data.draw(days), window_days=data.draw(st.sampled_from([1, 30, 365, 900])),
+                location_id=data.draw(st.sampled_from([None, locations[0].pk])),
+            )
+            assert {row.pop("channel"): row for row in _channel_rows(scope)} == straight_sums(
+                scope
+            )
+        transaction.set_rollback(True)
