@@ -24,10 +24,11 @@ then, in this process:
   analyst would, and the time that takes (the median of five passes).
 
 It asserts that both agree on every figure of every partner, then prints the times, their
-ratios and whether the targets hold (full scorecards warm under 2 s, the partners' scorecards
-faster than DuckDB's pass over the same figures, one partner warm under 50 ms). Seeding and
-exporting are not timed. The cache is the settings' one (a table of the benchmarked database
-unless REDIS_URL is set): the run writes to it.
+ratios and whether the targets hold (full scorecards warm under 2 s; the partners' scorecards,
+and the full set with channels and response times besides, faster than DuckDB's pass over the
+partner figures; one partner warm under 50 ms). Seeding and exporting are not timed. The
+cache is the settings' one (a table of the benchmarked database unless REDIS_URL is set):
+the run writes to it.
 """
 
 import argparse
@@ -297,7 +298,8 @@ def report(engine: str, m: dict, duck_seconds: float, partners: int) -> None:
         f"  DuckDB ÷ ours: partners' scorecards {duck_seconds / m['partners_warm']:.2f}, "
         f"full {duck_seconds / m['full_warm']:.2f}",
         "  targets: full warm < 2 s: " + yes(m["full_warm"] < 2)
-        + "; partners' scorecards faster than DuckDB: " + yes(m["partners_warm"] < duck_seconds)
+        + "; faster than DuckDB: partners' scorecards " + yes(m["partners_warm"] < duck_seconds)
+        + ", full " + yes(m["full_warm"] < duck_seconds)
         + "; one partner warm < 50 ms: " + yes(m["one_warm"]["median"] < 0.05),
     ]
     print("\n".join(lines))
