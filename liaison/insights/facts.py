@@ -280,7 +280,6 @@ def episode_triggers() -> list[tuple]:
 
 
 MONTHS = "insights_channelmonth"
-MONTH_KEY = ["channel", "location_id", "first_visit_on"]
 # What each patient adds to the month of their first visit (`{row}` is NEW or OLD).
 MONTH_SUMS = {
     "patients": "1",
@@ -318,7 +317,8 @@ def month_subtract(vendor: str) -> str:
 
 def month_triggers(vendor: str) -> list[tuple]:
     """Triggers on the patient facts that keep their sums per month current."""
-    columns = [*MONTH_KEY, "paid_cents", "first_year_cents", "second_episode_on"]
+    columns = ["channel", "location_id", "first_visit_on", "paid_cents", "first_year_cents",
+               "second_episode_on"]
     return [
         ("months_ins", FACTS, "INSERT", None, "NEW.first_visit_on IS NOT NULL",
          [month_add(vendor)]),
