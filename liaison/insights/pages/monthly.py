@@ -18,11 +18,10 @@ from liaison.care.models import Channel
 from liaison.insights.kept import kept_channels, kept_gaps, kept_response, kept_scorecards
 from liaison.insights.monthly_counts import referrals_per_month
 from liaison.insights.pages.common import filters_for, insights_page
-from liaison.insights.pages.overview import top_by_referrals
+from liaison.insights.pages.overview import top_by_referrals, top_by_value
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard, Trend
 
-TOP_PARTNERS = 10
 LONGEST_LIST = 25  # a longer list is cut, its length said: the summary stays a few pages
 
 
@@ -111,11 +110,6 @@ class Cut:
 
 def cut(items: list) -> Cut:
     return Cut(items[:LONGEST_LIST], max(0, len(items) - LONGEST_LIST))
-
-
-def top_by_value(cards: list[PartnerScorecard]) -> list[PartnerScorecard]:
-    valued = [c for c in cards if c.value_score is not None]
-    return sorted(valued, key=lambda c: (-c.value_score, c.name))[:TOP_PARTNERS]
 
 
 def to_reconnect(cards: list[PartnerScorecard]) -> list[PartnerScorecard]:

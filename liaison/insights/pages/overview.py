@@ -78,6 +78,8 @@ def channel_shares(scope: Scope) -> list[ChannelShare]:
 
 
 def top_by_value(cards: list[PartnerScorecard]) -> list[PartnerScorecard]:
+    """The partners who referred in the window, the highest value score first (the overview
+    and the monthly summary list the same ones)."""
     scored = [c for c in cards if c.value_score is not None and c.referrals > 0]
     return sorted(scored, key=lambda c: (-c.value_score, c.name))[:TOP]
 

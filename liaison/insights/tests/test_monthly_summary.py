@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from conftest import client_for
 from liaison.factories import PartnerFactory
-from liaison.insights.pages.monthly import LONGEST_LIST, Month, cut
+from liaison.insights.pages.monthly import LONGEST_LIST, Month, cut, monthly_summary
 from liaison.insights.tests.history import episode, payment, referral, visits
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,18 @@ def test_the_command_writes_a_pdf_with_the_engines_figures(history, tmp_path):
     year = scorecards("2026-03-31", 365)
     top = max(year["partners"], key=lambda p: p["referrals"])
     assert top["name"].split(",")[0] in text
+
+
+def test_the_summary_ranks_by_value_only_partners_who_referred_in_the_year(history):
+    """As the overview does: revenue from an older referral's episode does not put a partner
+    who sent nobody this year at the top."""
+    linus = PartnerFactory(external_id="DR-3", first_name="Linus", last_name="Torvalds")
+    ref = referral(linus, "2024-12-01")  # before the year that ends with March 2026
+    ep = episode(ref, started="2024-12-01", ended=None)
+    visits(ep, "2024-12-01")
+    payment(ref.patient, "2026-03-02", "900.00", ep)
+    top = monthly_summary(Month(2026, 3))["top_by_value"]
+    assert [c.partner_id for c in top] == ["DR-1", "DR-2"]
 
 
 def test_a_bad_month_names_the_argument(history, tmp_path):
