@@ -15,6 +15,7 @@ from liaison.insights.episodes import (
     located,
     regroup,
 )
+from liaison.insights.facts import cents
 from liaison.insights.models import ChannelMonth, PatientFacts
 from liaison.insights.monthly_counts import month_start
 from liaison.insights.scope import Scope
@@ -31,12 +32,24 @@ class ChannelFigures:
     compliance_rate: float | None
 
 
-# Payments dated after D of patients first seen by D: taken off their all-time totals.
-_LATER_PAYMENTS = """
-    SELECT f.channel, SUM(CAST(ROUND(pay.amount * 100) AS BIGINT)) AS cents
-    FROM care_payment pay JOIN insights_patientfacts f ON f.patient_id = pay.patient_id
-    WHERE pay.paid_on > %s AND f.first_visit_on <= %s {location}
-    GROUP BY f.channel
+# Payments that count as of D (dated by D, their payer first seen by D), per channel: whole
+# months before D's month from the paid months; in D's month, the payments whose later day —
+# paid, or payer first seen — falls there, each counted once.
+_PAID_BY = """
+    SELECT channel, SUM(cents) AS cents FROM (
+        SELECT m.channel, m.cents FROM insights_paidmonth m
+        WHERE m.month < %s {months_location}
+        UNION ALL
+        SELECT f.channel, {cents} FROM care_payment pay
+        JOIN insights_patientfacts f ON f.patient_id = pay.patient_id
+        WHERE pay.paid_on >= %s AND pay.paid_on <= %s
+        AND f.first_visit_on <= pay.paid_on {location}
+        UNION ALL
+        SELECT f.channel, {cents} FROM insights_patientfacts f
+        JOIN care_payment pay ON pay.patient_id = f.patient_id
+        WHERE f.first_visit_on >= %s AND f.first_visit_on <= %s
+        AND pay.paid_on < f.first_visit_on {location}
+    ) counted GROUP BY channel
 """
 
 
@@ -46,10 +59,10 @@ def channel_figures(
     """One object per channel with a patient first seen by D, in the order of the Channel
     choices; three queries (two when the closed episodes' sums per channel are given)."""
     rows = {row["channel"]: row for row in _channel_rows(scope)}
-    later = _later_payments(scope)
+    paid = _paid_by(scope)
     care = _channel_care(scope) if care is None else care
     return [
-        _figures(channel, rows[channel], later.get(channel, 0), care.get(channel, CareSums()))
+        _figures(channel, rows[channel], paid.get(channel, 0), care.get(channel, CareSums()))
         for channel in Channel.values
         if channel in rows
     ]
@@ -59,14 +72,12 @@ def channel_figures(
 # before a cut day (docs/metrics.md, "Channels").
 SUMS = {
     "patients": ["d", "window", "cohort_end", "cohort", "returning"],
-    "paid_cents": ["d"],
     "first_year_cents": ["cohort_end", "cohort"],
     "second_episodes": ["returning"],
 }
 MONTH_MEASURES = {name: F(name) for name in SUMS}
 DAY_MEASURES = {
     "patients": Value(1),
-    "paid_cents": F("paid_cents"),
     "first_year_cents": F("first_year_cents"),
     "second_episodes": Case(When(second_episode_on__isnull=False, then=Value(1)),
                             default=Value(0)),
@@ -140,19 +151,26 @@ def _channel_row(channel: str, s: dict) -> dict:
         "ltv_patients": s["patients_cohort_end"] - s["patients_cohort"],
         "ltv_cents": s["first_year_cents_cohort_end"] - s["first_year_cents_cohort"],
         "seen_patients": s["patients_d"],
-        "paid_cents": s["paid_cents_d"],
         "returning_base": s["patients_returning"],
         "returned": s["second_episodes_returning"] - s["returned_late"],
     }
 
 
-def _later_payments(scope: Scope) -> dict[str, int]:
-    params = [scope.as_of, scope.as_of]
-    location = ""
-    if scope.location_id is not None:
-        location, params = "AND f.location_id = %s", [*params, scope.location_id]
-    rows = fetch(_LATER_PAYMENTS.format(location=location), params)
-    return {row["channel"]: int(row["cents"]) for row in rows}
+def _paid_by(scope: Scope) -> dict[str, int]:
+    """Cents paid by D by the patients first seen by D, per channel: one query."""
+    month = month_start(scope.as_of)
+    sql = _PAID_BY.format(
+        cents=cents("pay.amount"),
+        months_location=_at_location("m", scope),
+        location=_at_location("f", scope),
+    )
+    clinic = [] if scope.location_id is None else [scope.location_id]
+    params = [month, *clinic, month, scope.as_of, *clinic, month, scope.as_of, *clinic]
+    return {row["channel"]: int(row["cents"]) for row in fetch(sql, params)}
+
+
+def _at_location(alias: str, scope: Scope) -> str:
+    return "" if scope.location_id is None else f"AND {alias}.location_id = %s"
 
 
 def _channel_care(scope: Scope) -> dict[str, CareSums]:
@@ -160,14 +178,12 @@ def _channel_care(scope: Scope) -> dict[str, CareSums]:
     return regroup(care_sums(facts, ["channel"]), 0)
 
 
-def _figures(channel: str, row: dict, later_cents: int, care: CareSums) -> ChannelFigures:
+def _figures(channel: str, row: dict, paid_cents: int, care: CareSums) -> ChannelFigures:
     return ChannelFigures(
         channel=channel,
         new_patients=int(row["new_patients"]),
         ltv_12m=_mean_money(row["ltv_cents"], row["ltv_patients"]),
-        lifetime_revenue_mean=_mean_money(
-            int(row["paid_cents"] or 0) - later_cents, row["seen_patients"]
-        ),
+        lifetime_revenue_mean=_mean_money(paid_cents, row["seen_patients"]),
         return_rate=(
             int(row["returned"]) / int(row["returning_base"]) if row["returning_base"] else None
         ),

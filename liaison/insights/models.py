@@ -27,7 +27,6 @@ class PatientFacts(models.Model):
     second_episode_on = models.DateField(
         null=True, help_text="The second-earliest start date of the patient's episodes."
     )
-    paid_cents = models.BigIntegerField(default=0, help_text="All the patient's payments.")
     first_year_cents = models.BigIntegerField(
         default=0, help_text="Payments dated in [first visit, first visit + 364 days]."
     )
@@ -37,8 +36,8 @@ class PatientFacts(models.Model):
         indexes = [
             # Covers the patients first seen in a range of days, per channel and clinic.
             models.Index(
-                fields=["first_visit_on", "channel", "location_id", "paid_cents",
-                        "first_year_cents", "second_episode_on"],
+                fields=["first_visit_on", "channel", "location_id", "first_year_cents",
+                        "second_episode_on"],
                 name="insights_patient_first_idx",
             ),
             # Patients whose second episode started after a date (the channels' return rate).
@@ -130,7 +129,6 @@ class ChannelMonth(models.Model):
     location_id = models.BigIntegerField()
     month = models.DateField(help_text="The first day of the month.")
     patients = models.IntegerField(default=0)
-    paid_cents = models.BigIntegerField(default=0)
     first_year_cents = models.BigIntegerField(default=0)
     second_episodes = models.IntegerField(
         default=0, help_text="Patients who have started a second episode (on any date)."
@@ -145,3 +143,25 @@ class ChannelMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} at {self.location_id} in {self.month:%Y-%m}"
+
+
+class PaidMonth(models.Model):
+    """Payments summed per payer's channel and clinic, and month from which they count in the
+    lifetime revenue: the later of the payment and the payer's first visit (a payment counts as
+    of D once both are by D). Kept current by triggers on payments and on the patient facts
+    (`liaison/insights/facts.py`); payers never seen are left out until their first visit."""
+
+    channel = models.CharField(max_length=24)
+    location_id = models.BigIntegerField()
+    month = models.DateField(help_text="The first day of the month.")
+    cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "location_id", "month"], name="insights_paid_month_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} at {self.location_id}, counted from {self.month:%Y-%m}"

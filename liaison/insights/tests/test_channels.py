@@ -8,9 +8,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liaison.care.models import Channel
+from liaison.care.models import Channel, Payment
 from liaison.factories import LocationFactory, PatientFactory
-from liaison.insights.channels import _channel_rows, channel_figures
+from liaison.insights.channels import _channel_rows, _paid_by, channel_figures
 from liaison.insights.models import PatientFacts
 from liaison.insights.scope import Scope
 from liaison.insights.tests.history import day, episode, payment, visits
@@ -100,19 +100,29 @@ def straight_sums(scope: Scope) -> dict[str, dict]:
         if scope.location_id is not None and f.location_id != scope.location_id:
             continue
         row = rows.setdefault(f.channel, dict.fromkeys(
-            ["new_patients", "ltv_patients", "ltv_cents", "seen_patients", "paid_cents",
-             "returning_base", "returned"], 0))
+            ["new_patients", "ltv_patients", "ltv_cents", "seen_patients", "returning_base",
+             "returned"], 0))
         in_cohort = cohort_start <= f.first_visit_on <= cohort_end
         returning = f.first_visit_on <= scope.returning_until
         row["new_patients"] += f.first_visit_on >= scope.window_start
         row["ltv_patients"] += in_cohort
         row["ltv_cents"] += f.first_year_cents if in_cohort else 0
         row["seen_patients"] += 1
-        row["paid_cents"] += f.paid_cents
         row["returning_base"] += returning
         row["returned"] += returning and f.second_episode_on is not None and (
             f.second_episode_on <= scope.as_of)
     return rows
+
+
+def straight_paid(scope: Scope) -> dict[str, int]:
+    """Cents paid by D by the patients first seen by D, payment by payment."""
+    seen = {f.patient_id: f for f in PatientFacts.objects.filter(first_visit_on__lte=scope.as_of)}
+    paid: dict[str, int] = {}
+    for pay in Payment.objects.filter(paid_on__lte=scope.as_of, patient_id__in=seen):
+        f = seen[pay.patient_id]
+        if scope.location_id is None or f.location_id == scope.location_id:
+            paid[f.channel] = paid.get(f.channel, 0) + int(pay.amount * 100)
+    return paid
 
 
 FIRST_DAY = dt.date(2023, 1, 1)
@@ -123,7 +133,8 @@ FIRST_DAY = dt.date(2023, 1, 1)
 @given(st.data())
 def test_sums_by_month_and_by_day_agree_with_the_patients_one_by_one(data):
     """Whatever the as-of day (a month's first, last or any day between), the window and the
-    clinic: the months before each cut day plus its month's days count each patient once."""
+    clinic: the months before each cut day plus its month's days count each patient, and each
+    payment, once."""
     days = st.integers(0, 4 * 365).map(lambda n: FIRST_DAY + dt.timedelta(days=n))
     locations = [LocationFactory(), LocationFactory()]
     with transaction.atomic():
@@ -137,6 +148,8 @@ def test_sums_by_month_and_by_day_agree_with_the_patients_one_by_one(data):
                 visits(ep, started.isoformat())
                 for paid_on in data.draw(st.lists(days, max_size=2)):
                     payment(patient, paid_on.isoformat(), "12.34", ep)
+            for paid_on in data.draw(st.lists(days, max_size=2)):  # paid before any visit, too
+                payment(patient, paid_on.isoformat(), "-5.00")
         for _ in range(5):
             scope = Scope(
                 as_of=data.draw(days), window_days=data.draw(st.sampled_from([1, 30, 365, 900])),
@@ -145,4 +158,5 @@ def test_sums_by_month_and_by_day_agree_with_the_patients_one_by_one(data):
             assert {row.pop("channel"): row for row in _channel_rows(scope)} == straight_sums(
                 scope
             )
+            assert _paid_by(scope) == straight_paid(scope)
         transaction.set_rollback(True)

@@ -18,7 +18,7 @@ from liaison.factories import (
     VisitFactory,
 )
 from liaison.insights import facts
-from liaison.insights.models import ChannelMonth, EpisodeFacts, PatientFacts
+from liaison.insights.models import ChannelMonth, EpisodeFacts, PaidMonth, PatientFacts
 from liaison.insights.tests.history import day, episode, payment, visits
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,6 @@ def expected_facts(patient: Patient) -> dict:
         "zip": patient.zip,
         "first_visit_on": first,
         "second_episode_on": starts[1] if len(starts) > 1 else None,
-        "paid_cents": int(sum(p.amount for p in payments) * 100),
         "first_year_cents": int(sum(p.amount for p in first_year) * 100),
     }
 
@@ -93,6 +92,7 @@ def assert_facts_current():
     for ep in Episode.objects.all():
         assert stored_episode_facts(ep) == expected_episode_facts(ep)
     assert stored_months() == expected_months()
+    assert stored_paid_months() == expected_paid_months()
 
 
 def expected_months() -> dict:
@@ -100,10 +100,8 @@ def expected_months() -> dict:
     months: dict = {}
     for f in PatientFacts.objects.filter(first_visit_on__isnull=False):
         key = (f.channel, f.location_id, f.first_visit_on.replace(day=1))
-        sums = months.setdefault(key, [0, 0, 0, 0])
-        for i, value in enumerate(
-            (1, f.paid_cents, f.first_year_cents, f.second_episode_on is not None)
-        ):
+        sums = months.setdefault(key, [0, 0, 0])
+        for i, value in enumerate((1, f.first_year_cents, f.second_episode_on is not None)):
             sums[i] += value
     return months
 
@@ -111,10 +109,26 @@ def expected_months() -> dict:
 def stored_months() -> dict:
     """The kept sums per month; a month whose patients have all gone keeps a row of zeros."""
     rows = ChannelMonth.objects.values_list(
-        "channel", "location_id", "month", "patients", "paid_cents", "first_year_cents",
-        "second_episodes",
+        "channel", "location_id", "month", "patients", "first_year_cents", "second_episodes",
     )
     return {(c, loc, m): list(sums) for c, loc, m, *sums in rows if any(sums)}
+
+
+def expected_paid_months() -> dict:
+    """Payments summed per payer's channel and clinic and month from which they count (the
+    later of the payment and the payer's first visit), in Python."""
+    months: dict = {}
+    for pay in Payment.objects.all():
+        f = PatientFacts.objects.get(patient_id=pay.patient_id)
+        if f.first_visit_on is not None:
+            key = (f.channel, f.location_id, max(pay.paid_on, f.first_visit_on).replace(day=1))
+            months[key] = months.get(key, 0) + int(pay.amount * 100)
+    return {key: cents for key, cents in months.items() if cents}
+
+
+def stored_paid_months() -> dict:
+    rows = PaidMonth.objects.values_list("channel", "location_id", "month", "cents")
+    return {(c, loc, m): cents for c, loc, m, cents in rows if cents}
 
 
 def test_facts_follow_inserts():
@@ -215,6 +229,8 @@ def apply(name, pick, on, amount, location):
         pay.amount, pay.paid_on = amount, on
         if pick % 4 == 0:
             pay.episode = ep
+        if pick % 5 == 0:
+            pay.patient = patient
         pay.save()
     elif name == "payment_delete" and pay:
         pay.delete()
