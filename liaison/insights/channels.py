@@ -96,10 +96,10 @@ def _cut_days(scope: Scope) -> dict[str, dt.date]:
 
 
 def _channel_rows(scope: Scope) -> list[dict]:
-    """Patients per channel by cohort and their payments, in one query whatever the history:
-    each sum over the patients first seen by a cut day reads the whole months before that
-    day's month from `ChannelMonth`, and the days from the month's start to the cut day from
-    the patient facts."""
+    """Patients per channel — new, in the LTV cohort (and their first-year payments), seen,
+    returning and returned — in one query whatever the history: each sum over the patients
+    first seen by a cut day reads the whole months before that day's month from
+    `ChannelMonth`, and the days from the month's start to the cut day from the patient facts."""
     cuts = _cut_days(scope)
     # First seen by the returning cut, second episode started after D: not returned as of D.
     late = Q(first_visit_on__lte=scope.returning_until, second_episode_on__gt=scope.as_of)
