@@ -6,12 +6,6 @@ from django.db import migrations, models
 from liaison.insights import facts
 
 
-def install(apps, schema_editor):
-    """Nothing to do here any more: the facts are computed and their triggers installed once
-    the whole migrate is done (`facts.after_migrate`), for the tables as the last migration
-    leaves them; the code of today cannot fill the tables of this migration's day."""
-
-
 def uninstall(apps, schema_editor):
     facts.drop(schema_editor.connection)
 
@@ -49,5 +43,6 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['ended_on'], name='insights_ep_ended_o_9164cd_idx')],
             },
         ),
-        migrations.RunPython(install, uninstall),
+        # Forwards, nothing: the facts are built after the whole migrate (see 0002).
+        migrations.RunPython(migrations.RunPython.noop, uninstall),
     ]
