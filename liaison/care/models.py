@@ -143,6 +143,9 @@ class Referral(Record):
     decline_reason = models.CharField(
         max_length=20, choices=DeclineReason.choices, null=True, blank=True
     )
+    decline_note = models.TextField(
+        "why, in words", blank=True, help_text="Why we declined, as the referrer will read it."
+    )
     alternative = models.TextField(
         blank=True, help_text="Where we suggested the patient go instead."
     )
@@ -234,10 +237,23 @@ class DischargeReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Payer(models.TextChoices):
+    """Who pays for an episode of care."""
+
+    MEDICARE = "medicare", "Medicare"
+    MEDICAID = "medicaid", "Medicaid"
+    COMMERCIAL = "commercial", "Commercial insurance"
+    WORKERS_COMP = "workers_comp", "Workers' compensation"
+    AUTO = "auto", "Auto insurance"
+    SELF_PAY = "self_pay", "Self-pay"
+    OTHER = "other", "Other"
+
+
 class Episode(Record):
     """The course of care for one complaint."""
 
     DischargeReason = DischargeReason
+    Payer = Payer
 
     patient = models.ForeignKey("Patient", on_delete=models.PROTECT, related_name="episodes")
     referral = models.ForeignKey(
@@ -257,6 +273,7 @@ class Episode(Record):
     discharge_reason = models.CharField(
         max_length=16, choices=DischargeReason.choices, null=True, blank=True
     )
+    payer = models.CharField(max_length=16, choices=Payer.choices, null=True, blank=True)
 
     # What the clinician records at evaluation (all optional: imported episodes lack them).
     diagnosis_code = models.CharField(
@@ -316,6 +333,10 @@ class Episode(Record):
             models.CheckConstraint(
                 condition=Q(visits_per_week__isnull=True) | Q(visits_per_week__lte=14),
                 name="episode_visits_per_week_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(payer__isnull=True) | Q(payer__in=Payer.values),
+                name="episode_payer_valid",
             ),
         ]
 
@@ -489,3 +510,37 @@ class Payment(Record):
 
     def __str__(self) -> str:
         return f"{self.amount} on {self.paid_on}"
+
+
+class MarketingSpend(Record):
+    """Money spent to win new patients through one channel (the cost of touchpoints with
+    partners counts towards the referral channel on its own)."""
+
+    Channel = Channel
+
+    channel = models.CharField(max_length=24, choices=Channel.choices)
+    spent_on = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Empty: spent for the whole practice.",
+    )
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta(Record.Meta):
+        ordering = ["-spent_on", "-id"]
+        verbose_name_plural = "marketing spend"
+        indexes = [models.Index(fields=["spent_on", "channel", "location", "amount"],
+                                name="marketing_spend_window_idx")]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="marketing_spend_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="marketing_spend_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.amount} on {self.spent_on}"
