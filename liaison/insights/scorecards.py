@@ -2,6 +2,7 @@
 queries whatever the history, then per-partner arithmetic on the aggregates."""
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -76,8 +77,10 @@ class PartnerScorecard:
     last_referral_on: dt.date | None
     last_touchpoint_on: dt.date | None
     needs_reconnect: bool
-    # Not in the scorecard's JSON: the shrunk components, for pages that explain the index.
+    # Not in the scorecard's JSON, for pages that explain the index: each component's shrunk
+    # rate, and that rate relative to the pooled one (the factors whose product is the index).
     shrunk: dict = field(default_factory=dict, compare=False, repr=False)
+    factors: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def partner_scorecards(
@@ -116,8 +119,14 @@ def _partner_rows(scope: Scope, partner_pk: int | None) -> QuerySet:
     if partner_pk is not None:
         partners = partners.filter(pk=partner_pk)
     return partners.values_list(
-        "id", "external_id", "code", "specialty_id", *NAME_FIELDS, "first_referral_on",
-        "last_referral_on", "last_touchpoint_on",
+        "id",
+        "external_id",
+        "code",
+        "specialty_id",
+        *NAME_FIELDS,
+        "first_referral_on",
+        "last_referral_on",
+        "last_touchpoint_on",
     ).order_by("id")
 
 
@@ -160,7 +169,11 @@ class _Figures:
 
     @classmethod
     def gather(
-        cls, scope: Scope, partner_pk: int | None, care: dict | None, first_visits: dict | None,
+        cls,
+        scope: Scope,
+        partner_pk: int | None,
+        care: dict | None,
+        first_visits: dict | None,
         pooled: Pooled | None,
     ) -> "_Figures":
         referrals = _referral_counts(scope, partner_pk)
@@ -169,14 +182,14 @@ class _Figures:
         if pooled is None:
             # One partner's shrinkage still needs every partner's totals.
             whole = partner_pk is None
-            pooled = _pool(referrals.values(), care.values()) if whole else pooled_rates(
-                scope=scope
+            pooled = (
+                _pool(referrals.values(), care.values()) if whole else pooled_rates(scope=scope)
             )
         return cls(
             referrals=referrals,
-            first_visits=first_visits if first_visits is not None else _first_visits(
-                scope, partner_pk
-            ),
+            first_visits=first_visits
+            if first_visits is not None
+            else _first_visits(scope, partner_pk),
             episodes=care,
             revenue=_revenue(scope, partner_pk),
             pooled=pooled,
@@ -196,7 +209,8 @@ class _Figures:
             "compliance": shrink(care.compliance_sum, care.compliance_n, pooled.compliance, s),
             "outcome_success": shrink(care.outcome_k, care.outcome_n, pooled.outcome_success, s),
         }
-        quality = _mean([v for v in shrunk.values() if v is not None])
+        factors = quality_factors(shrunk, pooled)
+        quality = _product([v for v in factors.values() if v is not None])
         revenue = money(self.revenue.get(pk, 0))
         trend = _trend_figures(counts, as_date(first_on), as_date(last_on), scope)
         last_touchpoint = as_date(last_touchpoint)
@@ -221,8 +235,18 @@ class _Figures:
             last_touchpoint_on=last_touchpoint,
             needs_reconnect=needs_reconnect(trend["trend"], last_touchpoint, scope),
             shrunk=shrunk,
+            factors=factors,
             **trend,
         )
+
+
+def quality_factors(shrunk: dict[str, float | None], pooled: Pooled) -> dict[str, float | None]:
+    """Each shrunk rate relative to the practice's pooled rate (1.0: the average partner); a
+    component whose pooled rate is undefined or 0 has no factor and is left out of the index."""
+    return {
+        name: None if not getattr(pooled, name) else rate / getattr(pooled, name)
+        for name, rate in shrunk.items()
+    }
 
 
 def value_score(revenue: Decimal, quality_index: float) -> Decimal:
@@ -267,8 +291,13 @@ def _trend_figures(
     expected = baseline * RECENT_DAYS / BASELINE_DAYS
     p_decline, p_growth = poisson_cdf(recent, expected), poisson_sf(recent, expected)
     trend = classify_trend(
-        first_referral_on=first_on, last_referral_on=last_on, recent=recent, expected=expected,
-        p_decline=p_decline, p_growth=p_growth, scope=scope,
+        first_referral_on=first_on,
+        last_referral_on=last_on,
+        recent=recent,
+        expected=expected,
+        p_decline=p_decline,
+        p_growth=p_growth,
+        scope=scope,
     )
     return {
         "recent_referrals": recent,
@@ -281,8 +310,8 @@ def _trend_figures(
     }
 
 
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
+def _product(values: list[float]) -> float | None:
+    return math.prod(values) if values else None
 
 
 def _referral_conditions(scope: Scope) -> dict[str, Q]:
@@ -368,8 +397,11 @@ def _revenue(scope: Scope, partner_pk: int | None) -> dict[int, int]:
     )
     summed = payments.order_by().values("episode_id").annotate(c=Sum(Hundredths("amount")))
     cents = Case(
-        When(first_paid_on__gte=scope.window_start, last_paid_on__lte=scope.as_of,
-             then=F("paid_cents")),
+        When(
+            first_paid_on__gte=scope.window_start,
+            last_paid_on__lte=scope.as_of,
+            then=F("paid_cents"),
+        ),
         default=Subquery(summed.values("c")),
     )
     rows = episodes.values("partner_id").annotate(cents=Sum(cents)).order_by()

@@ -1,5 +1,7 @@
-"""The partner ranking: every scorecard field sorted on the server, the shrunk quality
+"""The partner ranking: every scorecard field sorted on the server, the quality
 components, filters by specialty and trend, the scatter and the CSV of the filtered table."""
+
+import math
 
 import pytest
 from django.urls import reverse
@@ -23,7 +25,6 @@ def names(response) -> list[str]:
     return [row.card.name for row in response.context["rows"]]
 
 
-
 @ROLES
 def test_the_page_is_for_managers_and_the_liaison(request, client, user, status):
     assert status_for(request, client, user, f"{URL}?as_of={D.isoformat()}") == status
@@ -31,7 +32,7 @@ def test_the_page_is_for_managers_and_the_liaison(request, client, user, status)
 
 def test_every_scorecard_field_is_a_column():
     shown = {c.field for c in COLUMNS}
-    hidden = {"pk", "partner_id", "shrunk"}
+    hidden = {"pk", "partner_id", "shrunk", "factors"}
     assert set(PartnerScorecard.__dataclass_fields__) - hidden <= shown
 
 
@@ -60,18 +61,25 @@ def test_filters_by_trend_and_specialty_keep_the_sort(client, owner, network):
     assert "trend=declining&amp;sort=name" in page
 
 
-def test_the_shrunk_components_average_to_the_quality_index(client, owner, network):
+def test_the_quality_factors_multiply_to_the_quality_index(client, owner, network):
     steady = network["steady"]
     declined(steady, "2026-04-03", "2026-04-04")
     ref = declined(network["growing"], "2026-05-02", None, reason="other")
     visits(episode(ref, started="2026-05-03", ended="2026-06-01"), "2026-05-03", "2026-05-10")
     for row in get(client, owner).context["rows"]:
-        parts = [v for v in row.card.shrunk.values() if v is not None]
+        parts = [v for v in row.card.factors.values() if v is not None]
         if row.card.quality_index is None:
             assert not parts
         else:
-            assert sum(parts) / len(parts) == pytest.approx(row.card.quality_index)
-    assert "Appropriate (shrunk)" in get(client, owner).content.decode()
+            assert math.prod(parts) == pytest.approx(row.card.quality_index)
+    assert "Appropriate ×" in get(client, owner).content.decode()
+
+
+def test_the_page_explains_quality_and_shows_the_worked_example(client, owner, network):
+    page = get(client, owner).content.decode()
+    assert "against the practice&#x27;s average partner (1.00)" in page
+    assert "Five excellent referrals against fifteen marginal ones" in page
+    assert "$8,956" in page and "$3,792" in page
 
 
 def test_the_scatter_has_a_point_per_partner_who_referred(client, owner, network):

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import math
 from decimal import Decimal
 
 import pytest
@@ -120,8 +121,7 @@ def test_rates_shrinkage_and_p_values_stay_in_bounds(data):
     build_history(data.draw, partners, location)
     window = data.draw(st.sampled_from([30, 90, 365, 730]))
     cards = partner_scorecards(scope=Scope(as_of=D, window_days=window))
-    rates = ["conversion_rate", "appropriateness_rate", "compliance_rate", "outcome_success_rate",
-             "quality_index"]
+    rates = ["conversion_rate", "appropriateness_rate", "compliance_rate", "outcome_success_rate"]
     for card in cards:
         for name in rates:
             value = getattr(card, name)
@@ -141,6 +141,8 @@ def test_rates_shrinkage_and_p_values_stay_in_bounds(data):
             else:
                 low, high = sorted([raw[name], m])
                 assert low - 1e-12 <= shrunk <= high + 1e-12
+        factors = [f for f in card.factors.values() if f is not None]
+        assert card.quality_index == (pytest.approx(math.prod(factors)) if factors else None)
 
 
 def add_future(draw, partners, location):

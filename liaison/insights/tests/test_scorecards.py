@@ -35,8 +35,13 @@ def history():
     """Partner A with every trap, partner B for the pooled rates, prospect C with nothing."""
     a = PartnerFactory(external_id="A-17", specialty_id="primary_care")
     b = PartnerFactory(external_id="B-2", specialty_id="orthopedic_surgery")
-    c = PartnerFactory(external_id=None, stage="prospect", kind="organization",
-                       organization_name="Cedar Clinic", last_name="")
+    c = PartnerFactory(
+        external_id=None,
+        stage="prospect",
+        kind="organization",
+        organization_name="Cedar Clinic",
+        last_name="",
+    )
 
     r1 = referral(a, "2025-06-02")  # seen after 7 days, mature
     declined(a, "2025-09-01", "2025-09-02")  # declined as not appropriate
@@ -144,13 +149,14 @@ def test_identity_of_the_worked_example(history):
 
 
 def expected_quality(n, declined, compliance, compliance_n, successes, outcome_n):
+    """The product of each shrunk rate divided by the pooled rate it is shrunk towards."""
     m_app, m_comp, m_out = Fraction(3, 4), Fraction(41, 60), Fraction(1, 2)
     parts = [
-        (n - declined + 10 * m_app) / (n + 10),
-        (compliance + 10 * m_comp) / (compliance_n + 10),
-        (successes + 10 * m_out) / (outcome_n + 10),
+        (n - declined + 10 * m_app) / (n + 10) / m_app,
+        (compliance + 10 * m_comp) / (compliance_n + 10) / m_comp,
+        (successes + 10 * m_out) / (outcome_n + 10) / m_out,
     ]
-    return float(sum(parts) / 3)
+    return float(parts[0] * parts[1] * parts[2])
 
 
 def test_shrinkage_and_value_of_the_worked_example(history):
@@ -159,7 +165,10 @@ def test_shrinkage_and_value_of_the_worked_example(history):
     # outcome success 2/4.
     quality_a = expected_quality(6, 1, Fraction(21, 20), 2, 2, 3)
     assert a.quality_index == pytest.approx(quality_a, rel=1e-12)
+    assert a.quality_index == pytest.approx(1.0785, abs=1e-4)  # 8 % better than the average
     assert a.shrunk["appropriateness"] == pytest.approx(12.5 / 16)
+    assert a.factors["appropriateness"] == pytest.approx(12.5 / 16 / 0.75)
+    assert a.value_score == Decimal("420.66")
     expected_value = (Decimal("390.05") * Decimal(a.quality_index)).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_EVEN
     )
@@ -176,9 +185,8 @@ def test_a_partner_with_no_referrals_at_all(history):
     assert c.median_days_to_first_visit is None
     assert c.compliance_rate is None and c.outcome_success_rate is None
     assert c.revenue == Decimal("0.00")
-    # With n = 0 each shrunk rate is the pooled rate.
-    pooled = Fraction(3, 4) + Fraction(41, 60) + Fraction(1, 2)
-    assert c.quality_index == pytest.approx(float(pooled / 3))
+    # With n = 0 each shrunk rate is the pooled rate: the practice's average partner.
+    assert c.quality_index == pytest.approx(1.0)
     assert c.value_score == Decimal("0.00")
     assert (c.expected_recent, c.p_decline, c.p_growth) == (0.0, 1.0, 1.0)
     assert c.trend == "none"
@@ -251,13 +259,20 @@ def test_a_decline_through_the_services_reaches_the_next_card_at_once(
     before = card(a)  # the pooled rates are now kept
     waiting = referral(b, "2026-03-02")
     with django_capture_on_commit_callbacks(execute=True):
-        referral_decline(referral=waiting, reason="not_appropriate", alternative="Spine Center",
-                         on=day("2026-03-03"), by=owner)
+        referral_decline(
+            referral=waiting,
+            reason="not_appropriate",
+            alternative="Spine Center",
+            on=day("2026-03-03"),
+            by=owner,
+        )
     after = card(a)
-    # Pooled appropriateness fell from 6/8 to 6/9: A's own figures did not change, its index did.
+    # Pooled appropriateness fell from 6/8 to 6/9: A's own figures did not change, but against
+    # a practice average that fell, its index rose.
     assert after.appropriateness_rate == before.appropriateness_rate
     assert after.shrunk["appropriateness"] == pytest.approx((5 + 10 * 6 / 9) / 16)
-    assert after.quality_index < before.quality_index
+    assert after.factors["appropriateness"] == pytest.approx((5 + 10 * 6 / 9) / 16 / (6 / 9))
+    assert after.quality_index > before.quality_index
     assert after == practice_figures(a)
 
 
@@ -272,3 +287,39 @@ def test_an_import_reaches_the_next_card_at_once(
         assert import_practice_files(tmp_path).ok
     assert card(a) == practice_figures(a)
     assert card(a).shrunk["appropriateness"] == pytest.approx((5 + 10 * 6 / 9) / 16)
+
+
+def care_of(partner, *, patients: int, attended: int, improved: int):
+    """`patients` referrals from `partner`, each treated in an episode of ten planned visits
+    closed in the window, `attended` of them attended and paid 100.00 each; the first
+    `improved` patients' ODI falls by 12 (≥ the MCID of 10), the others' by 4."""
+    for i in range(patients):
+        ref = referral(partner, "2025-10-01")
+        ep = episode(ref, started="2025-10-06", ended="2026-01-30", planned=10)
+        attended_days = [f"2025-{10 + w // 4:02d}-{6 + 7 * (w % 4):02d}" for w in range(attended)]
+        visits(ep, *attended_days)
+        for on in attended_days:
+            payment(ref.patient, on, "100.00", ep)
+        reading(ep, "2025-10-06", 50)
+        reading(ep, "2026-01-26", 38 if i < improved else 46)
+
+
+def test_five_excellent_referrals_are_worth_more_than_fifteen_marginal_ones():
+    """The article's test case (docs/metrics.md, "Quality index"): five appropriate patients
+    who all complete their plans and improve beat fifteen appropriate patients who attend
+    four visits in ten and of whom four improve, though the fifteen pay more."""
+    five, fifteen = PartnerFactory(), PartnerFactory()
+    care_of(five, patients=5, attended=10, improved=5)
+    care_of(fifteen, patients=15, attended=4, improved=4)
+    a, b = card(five), card(fifteen)
+    assert (a.revenue, b.revenue) == (Decimal("5000.00"), Decimal("6000.00"))
+    assert (a.compliance_rate, b.compliance_rate) == (1.0, pytest.approx(0.4))
+    assert (a.outcome_success_rate, b.outcome_success_rate) == (1.0, 4 / 15)
+    # Pooled: appropriateness 1, compliance (5 + 15 × 0.4) / 20 = 0.55, success 9 / 20 = 0.45.
+    assert a.factors == pytest.approx(
+        {"appropriateness": 1.0, "compliance": 0.7 / 0.55, "outcome_success": 9.5 / 15 / 0.45}
+    )
+    assert a.quality_index == pytest.approx(532 / 297)  # 1.79: 79 % better than average
+    assert b.quality_index == pytest.approx(1564 / 2475)  # 0.63
+    assert (a.value_score, b.value_score) == (Decimal("8956.23"), Decimal("3791.52"))
+    assert a.value_score > b.value_score

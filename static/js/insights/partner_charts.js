@@ -65,7 +65,7 @@
       options: Object.assign({}, common, {
         scales: {
           x: { type: "logarithmic", title: { display: true, text: "Referrals in the window" }, grid: { color: GRID } },
-          y: { min: 0, max: 1, title: { display: true, text: "Quality index" }, grid: { color: GRID } }
+          y: { min: 0, title: { display: true, text: "Quality index (1 = average)" }, grid: { color: GRID } }
         },
         plugins: {
           legend: { display: false },
