@@ -7,7 +7,14 @@ from django.db import transaction
 
 from liaison.accounts.access import scope_to_user
 from liaison.accounts.audit import audit_record
-from liaison.accounts.models import AuditEvent, Location, LoginFailure, Role, User
+from liaison.accounts.models import (
+    AuditCheckpoint,
+    AuditEvent,
+    Location,
+    LoginFailure,
+    Role,
+    User,
+)
 
 
 class AuditedAdminMixin:
@@ -212,6 +219,11 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ["username", "object_code"]
     show_full_result_count = False
     list_per_page = 100
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ["at", "up_to_id", "removed", "removed_before", "by"]
 
 
 @admin.register(LoginFailure)

@@ -3,6 +3,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from liaison.core.models import Record
 
@@ -71,11 +72,15 @@ class AuditAction(models.TextChoices):
 
 class AuditEvent(models.Model):
     """One view or change of a record carrying patient data. Append-only: the database refuses
-    updates (see the migration's triggers), and no screen offers a delete."""
+    updates, deletes and truncation (accounts/audit_guard.py), and each event carries a hash
+    of its content and of the event before it, so that an event altered or removed behind the
+    database's back breaks the chain (`liaison audit_verify`)."""
 
     Action = AuditAction
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by accounts/audit.py before the hash is taken (not auto_now_add, which would set it
+    # again on save, after the hash).
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     username = models.CharField(max_length=150, help_text="Kept when the user is deleted.")
     action = models.CharField(max_length=10, choices=Action.choices)
@@ -85,6 +90,10 @@ class AuditEvent(models.Model):
         max_length=200, blank=True, help_text="Which page or fields; never patient data."
     )
     ip_address = models.GenericIPAddressField(null=True)
+    # The chain: hex SHA-256 digests. Empty on an event written around accounts/audit.py,
+    # which `audit_verify` reports.
+    prev_hash = models.CharField(max_length=64, null=True, editable=False)
+    hash = models.CharField(max_length=64, null=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -96,6 +105,26 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}"
+
+
+class AuditCheckpoint(models.Model):
+    """Where the audit chain starts after a retention purge removed the events up to
+    `up_to_id`: the last removed event's hash, signed with the secret key so that nobody
+    without it can pass off a removal as a purge. Append-only like the events."""
+
+    at = models.DateTimeField(default=timezone.now)
+    up_to_id = models.BigIntegerField(unique=True)
+    last_hash = models.CharField(max_length=64)
+    removed = models.PositiveIntegerField()
+    removed_before = models.DateTimeField(help_text="The retention cut-off of that purge.")
+    by = models.CharField(max_length=150)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-up_to_id"]
+
+    def __str__(self) -> str:
+        return f"Audit checkpoint after event {self.up_to_id}"
 
 
 class LoginFailure(models.Model):

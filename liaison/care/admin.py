@@ -4,7 +4,15 @@ with hundreds of thousands of patients (no full counts, no select boxes of patie
 from django.contrib import admin
 
 from liaison.accounts.admin import AuditedAdminMixin
-from liaison.care.models import Episode, Outcome, Patient, Payment, Referral, Visit
+from liaison.care.models import (
+    Episode,
+    MarketingSpend,
+    Outcome,
+    Patient,
+    Payment,
+    Referral,
+    Visit,
+)
 
 RECORD_FIELDS = ["external_id", "code", "created_at", "updated_at"]
 
@@ -157,3 +165,12 @@ class PaymentAdmin(CareAdmin):
     autocomplete_fields = ["patient"]
     raw_id_fields = ["episode"]
     fields = ["patient", "episode", "paid_on", "amount", *RECORD_FIELDS]
+
+
+@admin.register(MarketingSpend)
+class MarketingSpendAdmin(admin.ModelAdmin):
+    """Spend per channel carries no patient data: not audited, not narrowed by location."""
+
+    list_display = ["spent_on", "channel", "amount", "location", "description"]
+    list_filter = ["channel", "spent_on"]
+    search_fields = ["description", "=external_id"]

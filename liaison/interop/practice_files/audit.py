@@ -2,16 +2,17 @@
 
 import getpass
 
+from liaison.accounts.audit import audit_append
 from liaison.accounts.models import AuditEvent
 
 
 def audit_practice_files(*, user, action: str, detail: str) -> AuditEvent:
     known = user if user is not None and user.is_authenticated else None
-    return AuditEvent.objects.create(
+    return audit_append(
         user=known,
         # Without a user the command line ran it: name the account it ran under.
         username=known.get_username() if known else f"command line ({getpass.getuser()})",
         action=action,
         object_type="practice files",
-        detail=detail[:200],
+        detail=detail,
     )
