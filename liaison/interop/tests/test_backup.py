@@ -7,7 +7,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from contextlib import closing
 from urllib.parse import urlparse
 
@@ -20,7 +19,6 @@ pytestmark = pytest.mark.slow
 LIAISON = [sys.executable, "-m", "liaison.cli"]
 # Writes patients, partners and audit events, one transaction each, until stopped.
 WRITER = """
-import time
 from django.db import transaction
 from liaison.accounts.audit import audit_record
 from liaison.factories import PartnerFactory, PatientFactory
