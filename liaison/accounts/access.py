@@ -11,6 +11,26 @@ from liaison.accounts.models import Role
 
 PATIENT_ROLES = {Role.MANAGER, Role.CLINICIAN, Role.FRONT_DESK}
 INSIGHTS_ROLES = {Role.MANAGER, Role.LIAISON}
+CLINICAL_ROLES = {Role.MANAGER, Role.CLINICIAN}
+
+
+class Audience:
+    """Who an endpoint or a page serves, by the level of what it shows (minimum necessary)."""
+
+    PARTNER = "partner"  # figures per partner, channel or clinic: managers and the liaison role
+    CLINICAL = "clinical"  # rows about one patient's care: managers, and clinicians of the
+    # patient's location (rows narrowed by `scope_to_user`); every such view is audited
+
+    ROLES = {PARTNER: INSIGHTS_ROLES, CLINICAL: CLINICAL_ROLES}
+    REFUSALS = {
+        PARTNER: "Insights are open to managers and the liaison role only.",
+        CLINICAL: "Patient-level rows are open to managers and clinicians only.",
+    }
+
+
+def serves(user, audience: str) -> bool:
+    """Whether `user` may call what serves `audience`."""
+    return user.is_authenticated and user.is_active and user.role in Audience.ROLES[audience]
 
 
 def can_see_patients(user) -> bool:
@@ -19,7 +39,7 @@ def can_see_patients(user) -> bool:
 
 def can_see_insights(user) -> bool:
     """The insights pages are partner-level figures: for managers and the liaison role."""
-    return user.is_authenticated and user.is_active and user.role in INSIGHTS_ROLES
+    return serves(user, Audience.PARTNER)
 
 
 def require_patient_access(user) -> None:

@@ -31,6 +31,17 @@ class AuditedAdminMixin:
     def get_queryset(self, request):
         return scope_to_user(super().get_queryset(request), request.user, self.location_path)
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if getattr(response, "status_code", None) == 200:
+            audit_record(
+                request=request,
+                action=AuditEvent.Action.VIEW,
+                obj=self.model,
+                detail=f"{self.audit_detail} list",
+            )
+        return response
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             obj = self.get_object(request, unquote(object_id))

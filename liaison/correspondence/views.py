@@ -45,11 +45,13 @@ from liaison.correspondence.services import (
 View = AuditEvent.Action.VIEW
 
 
-def _get_report_for_user(request, code) -> Report:
-    """The report, or 404 when this user may not see it; the view is audited."""
+def _get_report_for_user(
+    request, code, *, action: str = View, detail: str = "report page"
+) -> Report:
+    """The report, or 404 when this user may not see it; the view (or download) is audited."""
     require_patient_access(request.user)
     report = get_object_or_404(reports_for_letters().visible_to(request.user), code=code)
-    audit_record(request=request, action=View, obj=report, detail="report page")
+    audit_record(request=request, action=action, obj=report, detail=detail)
     return report
 
 
@@ -166,7 +168,9 @@ def _report_context(report: Report, form, addendum_form=None) -> dict:
 def report_pdf(request, code):
     from liaison.correspondence.pdf import report_pdf as render_pdf
 
-    report = _get_report_for_user(request, code)
+    report = _get_report_for_user(
+        request, code, action=AuditEvent.Action.EXPORT, detail="letter PDF downloaded"
+    )
     response = HttpResponse(render_pdf(report=report), content_type="application/pdf")
     name = f"{report.kind}-{str(report.code)[:8]}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

@@ -1,6 +1,9 @@
 """The insights over the API: the same objects as `liaison scorecards --format json`.
 
-Open to managers and the liaison role only (partner-level figures; nothing names a patient).
+Each endpoint declares its audience (accounts/access.py `Audience`), which the OpenAPI
+description carries as `x-audience`: partner-level figures are for managers and the liaison
+role and name no patient; the one clinical endpoint (episodes not responding to care) is for
+managers and clinicians, narrowed to the patients they may see, and every call is audited.
 Every endpoint takes `as_of` (default today), `window_days` (default 365) and `location`
 (a location's practice id or code).
 """
@@ -11,12 +14,16 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
-from liaison.accounts.access import can_see_insights
+from liaison.accounts.access import Audience, serves
+from liaison.accounts.audit import audit_record
+from liaison.accounts.models import AuditEvent
+from liaison.care.models import Episode
 from liaison.insights.queries import (
     Scope,
     channels_document,
     find_location,
     gaps_document,
+    not_responding_by_partner_document,
     not_responding_document,
     response_document,
     scorecards_document,
@@ -145,6 +152,16 @@ class NotRespondingListOut(Header):
     episodes: list[NotRespondingOut]
 
 
+class PartnerNotRespondingOut(Schema):
+    partner_id: str | None = Field(description="None: patients who came without a referral")
+    not_responding: int
+    worsening: int
+
+
+class NotRespondingByPartnerOut(Header):
+    partners: list[PartnerNotRespondingOut]
+
+
 class Problem(Schema):
     detail: str
 
@@ -152,40 +169,63 @@ class Problem(Schema):
 FAILURES = {401: Problem, 403: Problem}
 
 
-@router.get("/scorecards", response={200: ScorecardsOut, **FAILURES})
+def _for(audience: str) -> dict:
+    """The OpenAPI extension that states an endpoint's audience."""
+    return {"openapi_extra": {"x-audience": audience}}
+
+
+PARTNER_LEVEL, CLINICAL = _for(Audience.PARTNER), _for(Audience.CLINICAL)
+
+
+@router.get("/scorecards", response={200: ScorecardsOut, **FAILURES}, **PARTNER_LEVEL)
 def scorecards(request, filters: Query[Filters]):
     """Every partner's scorecard, the channels and the response times."""
-    return scorecards_document(scope=_scope(request, filters))
+    return scorecards_document(scope=_scope(request, filters, Audience.PARTNER))
 
 
-@router.get("/channels", response={200: ChannelsOut, **FAILURES})
+@router.get("/channels", response={200: ChannelsOut, **FAILURES}, **PARTNER_LEVEL)
 def channels(request, filters: Query[Filters]):
     """New patients, value, returns and compliance per acquisition channel."""
-    return channels_document(scope=_scope(request, filters))
+    return channels_document(scope=_scope(request, filters, Audience.PARTNER))
 
 
-@router.get("/response", response={200: ResponseTimesOut, **FAILURES})
+@router.get("/response", response={200: ResponseTimesOut, **FAILURES}, **PARTNER_LEVEL)
 def response(request, filters: Query[Filters]):
     """Days from referral to first visit, and the share of reports sent on time."""
-    return response_document(scope=_scope(request, filters))
+    return response_document(scope=_scope(request, filters, Audience.PARTNER))
 
 
-@router.get("/gaps", response={200: GapsOut, **FAILURES})
+@router.get("/gaps", response={200: GapsOut, **FAILURES}, **PARTNER_LEVEL)
 def gaps(request, filters: Query[Filters]):
     """Specialties short of active partners, and ZIPs with new patients but no partner near."""
-    return gaps_document(scope=_scope(request, filters))
+    return gaps_document(scope=_scope(request, filters, Audience.PARTNER))
 
 
-@router.get("/not-responding", response={200: NotRespondingListOut, **FAILURES})
+@router.get(
+    "/not-responding/by-partner", response={200: NotRespondingByPartnerOut, **FAILURES},
+    **PARTNER_LEVEL,
+)
+def not_responding_by_partner(request, filters: Query[Filters]):
+    """How many of each partner's patients are not responding to care: counts, no episode."""
+    return not_responding_by_partner_document(scope=_scope(request, filters, Audience.PARTNER))
+
+
+@router.get("/not-responding", response={200: NotRespondingListOut, **FAILURES}, **CLINICAL)
 def not_responding(request, filters: Query[Filters]):
-    """Open episodes not responding to care (worsening ones flagged): codes, never names."""
-    return not_responding_document(scope=_scope(request, filters))
+    """Open episodes not responding to care (worsening ones flagged), of the patients the
+    caller may see: episode codes, never names. Audited."""
+    document = not_responding_document(
+        scope=_scope(request, filters, Audience.CLINICAL), user=request.auth
+    )
+    audit_record(request=request, user=request.auth, action=AuditEvent.Action.VIEW, obj=Episode,
+                 detail=f"API not-responding list: {len(document['episodes'])} episodes")
+    return document
 
 
-def _scope(request, filters: Filters) -> Scope:
-    """The scope the filters ask for, once the user is known to be allowed the figures."""
-    if not can_see_insights(request.auth):
-        raise HttpError(403, "Insights are open to managers and the liaison role only.")
+def _scope(request, filters: Filters, audience: str) -> Scope:
+    """The scope the filters ask for, once the user is known to be served by the endpoint."""
+    if not serves(request.auth, audience):
+        raise HttpError(403, Audience.REFUSALS[audience])
     location_id = None
     if filters.location is not None:
         location = find_location(filters.location)

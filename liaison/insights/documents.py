@@ -11,7 +11,11 @@ from django.db.models import F
 from liaison.insights.channels import ChannelFigures, channel_figures
 from liaison.insights.episodes import care_sums, closed_episode_facts, closed_in_window, regroup
 from liaison.insights.gaps import NetworkGaps, network_gaps
-from liaison.insights.not_responding import NotResponding, patients_not_responding
+from liaison.insights.not_responding import (
+    NotResponding,
+    not_responding_by_partner,
+    patients_not_responding,
+)
 from liaison.insights.referrals import first_visit_stats
 from liaison.insights.response import ResponseTimes, response_target_days, response_times
 from liaison.insights.scope import Scope
@@ -113,6 +117,11 @@ def gaps_document(*, scope: Scope) -> dict:
     }
 
 
-def not_responding_document(*, scope: Scope) -> dict:
-    episodes: list[NotResponding] = patients_not_responding(scope=scope)
+def not_responding_document(*, scope: Scope, user=None) -> dict:
+    episodes: list[NotResponding] = patients_not_responding(scope=scope, user=user)
     return {**header(scope), "episodes": [dataclasses.asdict(e) for e in episodes]}
+
+
+def not_responding_by_partner_document(*, scope: Scope) -> dict:
+    partners = not_responding_by_partner(scope=scope)
+    return {**header(scope), "partners": [dataclasses.asdict(p) for p in partners]}

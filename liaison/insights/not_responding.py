@@ -42,15 +42,39 @@ _NOT_RESPONDING = """
 """
 
 
-def patients_not_responding(*, scope: Scope) -> list[NotResponding]:
-    """Episodes open on D that are not responding (worsening ones flagged), worst first."""
+def patients_not_responding(*, scope: Scope, user=None) -> list[NotResponding]:
+    """Episodes open on D that are not responding (worsening ones flagged), worst first; only
+    those of patients `user` may see, when a user is given."""
     days = days_between_sql("last_on", "first_on")
-    rows = fetch(_NOT_RESPONDING.format(days=days), [MIN_DAYS_MEASURED], facts=_facts(scope))
+    facts = _facts(scope, user)
+    rows = fetch(_NOT_RESPONDING.format(days=days), [MIN_DAYS_MEASURED], facts=facts)
     return [_item(row) for row in rows]
 
 
-def _facts(scope: Scope):
-    episodes = located(Episode.objects.open_on(scope.as_of), scope, "patient__location_id")
+@dataclass(frozen=True)
+class PartnerNotResponding:
+    partner_id: str | None  # None: patients who came without a partner's referral
+    not_responding: int
+    worsening: int
+
+
+def not_responding_by_partner(*, scope: Scope) -> list[PartnerNotResponding]:
+    """How many episodes of each partner's patients are not responding (and worsening): the
+    partner-level count the liaison role may see, naming no episode."""
+    counts: dict[str | None, list[int]] = {}
+    for item in patients_not_responding(scope=scope):
+        count = counts.setdefault(item.partner_id, [0, 0])
+        count[0] += 1
+        count[1] += item.worsening
+    ordered = sorted(counts.items(), key=lambda pair: (pair[0] is None, pair[0] or ""))
+    return [PartnerNotResponding(partner, n, worse) for partner, (n, worse) in ordered]
+
+
+def _facts(scope: Scope, user=None):
+    episodes = Episode.objects.open_on(scope.as_of)
+    if user is not None:
+        episodes = episodes.visible_to(user)
+    episodes = located(episodes, scope, "patient__location_id")
     return (
         episodes.filter(primary_measure__isnull=False)
         .annotate(
@@ -66,8 +90,15 @@ def _facts(scope: Scope):
         )
         .order_by()
         .values(
-            "episode_code", "partner_external_id", "partner_code", "instrument", "reading_count",
-            "first_on", "last_on", "improvement", "mcid",
+            "episode_code",
+            "partner_external_id",
+            "partner_code",
+            "instrument",
+            "reading_count",
+            "first_on",
+            "last_on",
+            "improvement",
+            "mcid",
         )
     )
 

@@ -11,6 +11,7 @@ from liaison.insights.channels import ChannelFigures, channel_figures
 from liaison.insights.documents import (
     channels_document,
     gaps_document,
+    not_responding_by_partner_document,
     not_responding_document,
     response_document,
     scorecards_document,
@@ -24,7 +25,8 @@ from liaison.insights.scorecards import PartnerScorecard, partner_scorecard, par
 __all__ = [
     "ChannelFigures", "NetworkGaps", "NotResponding", "PartnerScorecard",
     "ResponseTimes", "Scope", "channel_figures", "channels_document", "find_location",
-    "gaps_document", "network_gaps", "not_responding_document", "partner_scorecard",
+    "gaps_document", "network_gaps", "not_responding_by_partner_document",
+    "not_responding_document", "partner_scorecard",
     "partner_scorecards", "patients_not_responding", "response_document",
     "response_times", "scorecards_document",
 ]

@@ -177,7 +177,8 @@ def test_the_pdf_is_served_and_audited(client, clinician, report_a):
     response = client.get(report_url(report_a, "correspondence-report-pdf"))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert AuditEvent.objects.filter(object_code=report_a.code, action="view").exists()
+    # A download, logged as one: the letter left the screen.
+    assert AuditEvent.objects.filter(object_code=report_a.code, action="export").exists()
 
 
 def test_report_urls_carry_a_code_not_a_name_or_number(report_a):

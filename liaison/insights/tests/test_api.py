@@ -4,12 +4,15 @@ import json
 
 import pytest
 
+from liaison.accounts.access import Audience
+from liaison.accounts.models import AuditEvent
 from liaison.factories import LocationFactory, PartnerFactory
 from liaison.insights.tests.history import day, episode, payment, reading, referral, visits
 
 pytestmark = pytest.mark.django_db
 
-ENDPOINTS = ["scorecards", "channels", "response", "gaps", "not-responding"]
+ENDPOINTS = ["scorecards", "channels", "response", "gaps", "not-responding",
+             "not-responding/by-partner"]
 AS_OF = "?as_of=2026-03-31"
 
 
@@ -32,23 +35,64 @@ def history(location_a):
     return ref
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS)
-@pytest.mark.parametrize("user", ["owner", "liaison_user"])
-def test_managers_and_liaisons_get_the_figures(client, request, history, endpoint, user):
-    client.force_login(request.getfixturevalue(user))
-    response = client.get(url(endpoint))
-    assert response.status_code == 200
-    body = response.json()
-    assert (body["as_of"], body["window_days"]) == ("2026-03-31", 365)
+def operations() -> list[tuple[str, str]]:
+    """Every GET operation of the OpenAPI description, with the audience it declares."""
+    from liaison.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    return [(path, op.get("x-audience")) for path, ops in paths.items() for op in ops.values()]
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS)
-@pytest.mark.parametrize("user", ["front_desk", "clinician", "outsider"])
-def test_other_roles_are_refused_with_a_reason(client, request, endpoint, user):
+CAST = ["owner", "clinician", "front_desk", "liaison_user", "outsider"]
+ALLOWED = {
+    Audience.PARTNER: {"owner", "liaison_user"},
+    Audience.CLINICAL: {"owner", "clinician"},
+}
+
+
+def test_every_endpoint_declares_its_audience():
+    assert operations() and all(audience in ALLOWED for _, audience in operations())
+
+
+@pytest.mark.parametrize("user", CAST)
+def test_every_endpoint_answers_each_role_as_designed(client, request, history, user):
     client.force_login(request.getfixturevalue(user))
-    response = client.get(url(endpoint))
-    assert response.status_code == 403
-    assert "managers and the liaison role" in response.json()["detail"]
+    for path, audience in operations():
+        response = client.get(path + AS_OF)
+        if user in ALLOWED[audience]:
+            assert response.status_code == 200, (path, user)
+            assert (response.json()["as_of"], response.json()["window_days"]) == (
+                "2026-03-31", 365)
+        else:
+            assert response.status_code == 403, (path, user)
+            assert response.json()["detail"] == Audience.REFUSALS[audience]
+
+
+def test_the_liaison_never_receives_a_patient_level_row(client, liaison_user, history):
+    client.force_login(liaison_user)
+    episode_code = str(history.episodes.get().code)
+    for path, _ in operations():
+        text = client.get(path + AS_OF).content.decode()
+        assert episode_code not in text and "episode_code" not in text, path
+    counts = client.get(url("not-responding/by-partner")).json()["partners"]
+    assert counts == [{"partner_id": "DR-1", "not_responding": 1, "worsening": 0}]
+
+
+def test_a_clinician_sees_only_episodes_of_their_locations_and_each_call_is_audited(
+    client, clinician, history, location_b
+):
+    elsewhere = referral(PartnerFactory(), "2026-01-05", location=location_b)
+    ep = episode(elsewhere, started="2026-01-07")
+    reading(ep, "2026-01-07", 40)
+    reading(ep, "2026-03-01", 41)
+    client.force_login(clinician)
+    before = AuditEvent.objects.count()
+    episodes = client.get(url("not-responding")).json()["episodes"]
+    assert [e["episode_code"] for e in episodes] == [str(history.episodes.get().code)]
+    event = AuditEvent.objects.order_by("-id").first()
+    assert AuditEvent.objects.count() == before + 1
+    assert (event.username, event.action, event.object_type) == ("clinician", "view", "episode")
+    assert event.detail == "API not-responding list: 1 episodes"
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
@@ -90,8 +134,8 @@ def test_location_by_practice_id_or_code(client, owner, history, location_a):
         "partners"][0]["referrals"] == 0
 
 
-def test_no_patient_is_named_in_any_insights_response(client, liaison_user, history):
-    client.force_login(liaison_user)
+def test_no_patient_is_named_in_any_insights_response(client, owner, history):
+    client.force_login(owner)
     patient = history.patient
     for endpoint in ENDPOINTS:
         text = client.get(url(endpoint)).content.decode()
