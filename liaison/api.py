@@ -5,6 +5,7 @@ the pages and the commands.
 """
 
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from liaison.insights.api import router as insights_router
@@ -18,3 +19,9 @@ api = NinjaAPI(
     docs_url=None,  # the OpenAPI description is the documentation; no page to serve
 )
 api.add_router("/insights/", insights_router)
+
+
+@api.exception_handler(ValidationError)
+def bad_request(request, error: ValidationError):
+    """A parameter the endpoint cannot take: 400, each error naming its field in `loc`."""
+    return api.create_response(request, {"detail": error.errors}, status=400)

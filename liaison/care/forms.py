@@ -1,6 +1,5 @@
 """The care pages' forms: intake, triage, booking, visits, questionnaires."""
 
-import uuid
 
 from django import forms
 from django.utils import timezone
@@ -11,6 +10,7 @@ from liaison.care.models import Channel, DeclineReason, Patient, Urgency, VisitS
 from liaison.care.queries import Suggestion, patients_matching
 from liaison.care.scoring import PSFS_MAX_ACTIVITIES, QUESTIONNAIRES
 from liaison.care.services import Answers, NewPatient, ReferralDetails
+from liaison.core.codes import as_code
 from liaison.core.npi import is_valid_npi
 from liaison.partners.forms import SearchOptions, search_options
 from liaison.partners.models import Partner, PartnerKind
@@ -97,7 +97,7 @@ class IntakeForm(forms.Form):
         if choice == NEW:
             self._clean_new_partner(data)
         elif choice:
-            self.chosen_partner = Partner.objects.filter(code=_uuid_or_none(choice)).first()
+            self.chosen_partner = Partner.objects.filter(code=as_code(choice)).first()
             if self.chosen_partner is None:
                 self.add_error("partner_query", "That partner is no longer in the directory.")
         else:
@@ -161,7 +161,7 @@ class IntakeForm(forms.Form):
         results = partners_search(q=query)
         chosen = self.chosen_partner or self.npi_holder
         if chosen is None and self.is_bound and self.data.get("partner") not in ("", NEW, None):
-            chosen = Partner.objects.filter(code=_uuid_or_none(self.data["partner"])).first()
+            chosen = Partner.objects.filter(code=as_code(self.data["partner"])).first()
         new = self.is_bound and self.data.get("partner") == NEW and self.npi_holder is None
         return search_options(results=results, query=query, chosen=chosen, new=new)
 
@@ -197,11 +197,6 @@ class IntakeForm(forms.Form):
         )
 
 
-def _uuid_or_none(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 class DeclineForm(forms.Form):

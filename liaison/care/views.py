@@ -1,4 +1,3 @@
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +26,7 @@ from liaison.care.forms import (
 from liaison.care.instruments import INSTRUMENTS
 from liaison.care.models import Episode, Patient, Referral
 from liaison.care.scoring import QUESTIONNAIRES, ScoringError
+from liaison.core.codes import as_code
 from liaison.core.exports import csv_response
 from liaison.partners.models import Partner
 from liaison.partners.services import PartnerError, partner_create
@@ -161,15 +161,10 @@ def _referral_filters(request) -> queries.ReferralFilters:
 
 
 def _code_param(request, name: str) -> str:
-    code = _as_uuid(request.GET.get(name, ""))
+    code = as_code(request.GET.get(name, ""))
     return str(code) if code else ""
 
 
-def _as_uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 @login_required

@@ -12,6 +12,7 @@ from liaison.accounts.access import require_patient_access
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode, Referral
+from liaison.core.codes import required_code
 from liaison.correspondence import delivery as deliveries
 from liaison.correspondence.forms import (
     AddendumForm,
@@ -99,12 +100,14 @@ def draft(request):
     """Open the report meeting an obligation, writing its draft the first time."""
     require_patient_access(request.user)
     referral = get_object_or_404(
-        Referral.objects.visible_to(request.user), code=request.POST.get("referral")
+        Referral.objects.visible_to(request.user),
+        code=required_code(request.POST.get("referral"), "referral"),
     )
     episode = None
     if request.POST.get("episode"):
         episode = get_object_or_404(
-            Episode.objects.filter(referral=referral), code=request.POST["episode"]
+            Episode.objects.filter(referral=referral),
+            code=required_code(request.POST["episode"], "episode"),
         )
     try:
         due_on = dt.date.fromisoformat(request.POST.get("due_on", ""))

@@ -13,11 +13,13 @@ import datetime as dt
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
+from pydantic import field_validator
 
 from liaison.accounts.access import Audience, serves
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode
+from liaison.core.dates import PLAUSIBLE, implausible
 from liaison.insights.queries import (
     Scope,
     channels_document,
@@ -35,13 +37,23 @@ router = Router(tags=["insights"])
 
 
 class Filters(Schema):
-    as_of: dt.date | None = Field(None, description="Inclusive as-of date; default today.")
+    as_of: dt.date | None = Field(
+        None, description=f"Inclusive as-of date, {PLAUSIBLE}; default today."
+    )
     window_days: int = Field(
         DEFAULT_WINDOW_DAYS, ge=1, le=MAX_WINDOW_DAYS, description="Window length in days."
     )
     location: str | None = Field(
-        None, description="Only this location's patients: its practice id or code."
+        None, description="Only this location's patients: its practice id or code.",
+        max_length=64,
     )
+
+    @field_validator("as_of")
+    @classmethod
+    def _plausible(cls, day: dt.date | None) -> dt.date | None:
+        if day is not None and (problem := implausible(day)):
+            raise ValueError(problem)
+        return day
 
 
 class Header(Schema):

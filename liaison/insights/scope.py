@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+from liaison.core.dates import implausible
+
 DEFAULT_WINDOW_DAYS = 365
 MAX_WINDOW_DAYS = 3650
 
@@ -37,6 +39,8 @@ class Scope:
     def __post_init__(self):
         if not 1 <= self.window_days <= MAX_WINDOW_DAYS:
             raise ValueError(f"window_days must be between 1 and {MAX_WINDOW_DAYS}")
+        if problem := implausible(self.as_of):
+            raise ValueError(f"as_of: {problem}")
 
     @cached_property
     def window_start(self) -> dt.date:

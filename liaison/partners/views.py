@@ -5,7 +5,6 @@ may see them): pages are faces over several apps, while services and queries kee
 """
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -24,6 +23,7 @@ from liaison.accounts.access import can_see_patients, is_manager
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care import queries as care_queries
+from liaison.core.codes import as_code
 from liaison.core.exports import csv_response
 from liaison.correspondence.models import Report
 from liaison.insights.today import partner_scorecard_today, practice_scorecards
@@ -399,7 +399,7 @@ def _touchpoint_initial(request, partner: Partner) -> dict:
     plans = partner.planned_touchpoints.open().order_by("planned_on")
     plan = None
     if request.GET.get("plan"):
-        plan = plans.filter(code=_uuid(request.GET["plan"])).first()
+        plan = plans.filter(code=as_code(request.GET["plan"])).first()
     if plan is None:
         soon = timezone.localdate() + dt.timedelta(days=7)
         plan = plans.filter(planned_on__lte=soon).first()
@@ -413,11 +413,6 @@ def _plan_initial(request) -> dict:
     return {k: request.GET[k] for k in ("planned_on", "kind", "notes") if k in request.GET}
 
 
-def _uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 def _log_touchpoint(request, partner: Partner, form: TouchpointForm) -> None:

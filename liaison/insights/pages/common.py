@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from liaison.accounts.access import can_see_insights
 from liaison.accounts.models import Location
+from liaison.core.dates import validate_plausible
 from liaison.core.exports import csv_response
 from liaison.insights.scope import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, Scope
 
@@ -55,7 +56,7 @@ def insights_page(view: Callable) -> Callable:
 class FiltersForm(forms.Form):
     as_of = forms.DateField(
         label="As of", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Nothing dated after this day counts.",
+        help_text="Nothing dated after this day counts.", validators=[validate_plausible],
     )
     window_days = forms.TypedChoiceField(
         label="Window", coerce=int, choices=WINDOW_CHOICES, required=False,

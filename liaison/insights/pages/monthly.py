@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 
 from liaison.accounts.models import Location
 from liaison.care.models import Channel
+from liaison.core.dates import EARLIEST, LATEST
 from liaison.insights.kept import kept_channels, kept_gaps, kept_response, kept_scorecards
 from liaison.insights.monthly_counts import referrals_per_month
 from liaison.insights.pages.common import filters_for, insights_page
@@ -38,6 +39,8 @@ class Month:
             raise ValueError(f"{text!r} is not a month (YYYY-MM).")
         if not 1 <= int(month) <= 12:
             raise ValueError(f"{text!r} is not a month (YYYY-MM).")
+        if not EARLIEST.year <= int(year) <= LATEST.year:
+            raise ValueError(f"{text!r} is not a month between {EARLIEST.year} and {LATEST.year}.")
         return cls(int(year), int(month))
 
     @classmethod

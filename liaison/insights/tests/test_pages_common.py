@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from liaison.insights.pages.common import PAGES
 from liaison.insights.tests.page_checks import queries_of
 from liaison.insights.tests.pages_history import D, build
 
@@ -54,6 +55,24 @@ def test_a_bad_date_is_named_and_not_remembered(client, owner):
     assert response.status_code == 200
     assert "Enter a valid date." in response.content.decode()
     assert bar(client.get(reverse("insights-trends")))["as_of"] == ""
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "1899-12-31", "2101-01-01"])
+def test_an_out_of_range_date_is_named_on_every_page_and_not_remembered(client, owner, as_of):
+    client.force_login(owner)
+    for name, _ in PAGES:
+        response = client.get(reverse(name), {"as_of": as_of})
+        assert response.status_code == 200, name
+        assert "is not a date between 1900 and 2100" in response.content.decode(), name
+    assert bar(client.get(reverse("insights-trends")))["as_of"] == ""
+
+
+@pytest.mark.parametrize("month", ["0000-01", "9999-12", "1899-12", "2026-13", "soon"])
+def test_the_monthly_summary_refuses_a_month_out_of_range(client, owner, month):
+    client.force_login(owner)
+    response = client.get(reverse("insights-monthly-pdf"), {"month": month})
+    assert response.status_code == 400
+    assert response.content.decode().startswith("month: ")
 
 
 @pytest.mark.parametrize("name", ["insights-overview", "insights-ranking", "insights-trends"])

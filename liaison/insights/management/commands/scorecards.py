@@ -1,12 +1,12 @@
 """`liaison scorecards`: every partner's scorecard, the channels and the response times."""
 
 import csv
-import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from liaison.core.dates import date_argument
 from liaison.insights.documents import PARTNER_FIELDS
 from liaison.insights.queries import Scope, find_location, scorecards_document
 from liaison.insights.scope import MAX_WINDOW_DAYS
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Print every partner's scorecard, the channels and the response times (docs/metrics.md)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", type=_date, default=None,
+        parser.add_argument("--as-of", type=date_argument, default=None,
                             help="The as-of date, YYYY-MM-DD (inclusive; default today).")
         parser.add_argument("--window-days", type=int, default=365,
                             help="The window's length in days, ending on the as-of date.")
@@ -46,13 +46,6 @@ class Command(BaseCommand):
 
     def _table(self, document: dict) -> None:
         self.stdout.write(render_table(document))
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--as-of: {value!r} is not a date (YYYY-MM-DD).") from error
 
 
 def location_option(value: str | None):

@@ -1,11 +1,11 @@
 """`liaison seed_demo`: fill an empty database with the demo practice."""
 
-import datetime as dt
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from liaison.core.dates import date_argument
 from liaison.interop import demo
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
                             "large: 20 clinics, 10 years (default: small).")
         parser.add_argument("--seed", type=int, default=1,
                             help="Same seed, same records (default: 1).")
-        parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
+        parser.add_argument("--as-of", type=date_argument, default=None,
                             help="The last day of the history, YYYY-MM-DD (default: today).")
         when = parser.add_mutually_exclusive_group()
         when.add_argument("--flush", action="store_true",
