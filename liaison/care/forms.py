@@ -208,6 +208,12 @@ class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why decline?", choices=DeclineReason.choices, widget=forms.RadioSelect
     )
+    decline_note = forms.CharField(
+        label="Why, in words", required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the referral is not appropriate: in these words the redirect "
+        "letter tells the referring partner why we are not the right fit.",
+    )
     specialty = forms.ChoiceField(
         label="Fitting specialty", choices=[("", "Choose…"), *SpecialtySlug.choices],
         required=False, help_text="Suggests partners to send the patient to instead.",
@@ -233,9 +239,15 @@ class DeclineForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("reason") == DeclineReason.NOT_APPROPRIATE and not (
-            data.get("alternative_partner") or (data.get("alternative") or "").strip()
-        ):
+        if data.get("reason") != DeclineReason.NOT_APPROPRIATE:
+            return data
+        if not (data.get("decline_note") or "").strip():
+            self.add_error(
+                "decline_note",
+                "A referral that is not appropriate needs the reason in words: the redirect "
+                "letter tells the referring partner why we are not the right fit.",
+            )
+        if not (data.get("alternative_partner") or (data.get("alternative") or "").strip()):
             self.add_error(
                 "alternative",
                 "A referral that is not appropriate needs the alternative: choose a suggested "

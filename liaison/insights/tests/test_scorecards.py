@@ -252,7 +252,7 @@ def test_a_decline_through_the_services_reaches_the_next_card_at_once(
     waiting = referral(b, "2026-03-02")
     with django_capture_on_commit_callbacks(execute=True):
         referral_decline(referral=waiting, reason="not_appropriate", alternative="Spine Center",
-                         on=day("2026-03-03"), by=owner)
+                         decline_note="Red flags.", on=day("2026-03-03"), by=owner)
     after = card(a)
     # Pooled appropriateness fell from 6/8 to 6/9: A's own figures did not change, its index did.
     assert after.appropriateness_rate == before.appropriateness_rate
