@@ -89,6 +89,7 @@ def test_the_front_desk_declines_a_referral_that_belongs_elsewhere(page, log_in,
     log_in(desk)
     page.get_by_role("link", name="Lindqvist, Tom").click()
     page.get_by_label("Not appropriate for our care").check()
+    page.get_by_label("Why, in words").fill("Numbness in both hands: a nerve study first.")
     page.get_by_label("Fitting specialty").select_option("neurology")
     expect(page.get_by_label("Suggested partner")).to_contain_text("Lee Brain")
     page.get_by_label("Suggested partner").select_option(str(neuro.code))
@@ -99,6 +100,7 @@ def test_the_front_desk_declines_a_referral_that_belongs_elsewhere(page, log_in,
         .to_be_visible()
     referral.refresh_from_db()
     assert (referral.decline_reason, referral.alternative_partner) == ("not_appropriate", neuro)
+    assert referral.decline_note == "Numbness in both hands: a nerve study first."
 
     # The same page on a tablet: everything fits the screen.
     page.set_viewport_size({"width": 768, "height": 1024})

@@ -215,6 +215,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "liaison@localhost")
 LIAISON_FAX_GATEWAY = env("LIAISON_FAX_GATEWAY")
 LIAISON_SITE_URL = env("LIAISON_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LIAISON_DIGEST_HOUR = env_int("LIAISON_DIGEST_HOUR", 7)
+# The gaps map's tiles ({z}/{x}/{y}); set it empty to keep the map drawn offline. The tile
+# server learns which area is looked at, never a patient's ZIP or count.
+LIAISON_MAP_TILES = env("LIAISON_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+LIAISON_MAP_ATTRIBUTION = env(
+    "LIAISON_MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 
 # Log records carry request paths and user ids only; no patient data is ever formatted into them.
 LOGGING = {

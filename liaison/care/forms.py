@@ -12,7 +12,7 @@ from liaison.care.scoring import PSFS_MAX_ACTIVITIES, QUESTIONNAIRES
 from liaison.care.services import Answers, NewPatient, ReferralDetails
 from liaison.core.codes import as_code
 from liaison.core.npi import is_valid_npi
-from liaison.partners.forms import SearchOptions, search_options
+from liaison.partners.forms import SearchOptions, npi_not_valid, npi_on_file, search_options
 from liaison.partners.models import Partner, PartnerKind
 from liaison.partners.queries import partners_search, partners_with_npi
 from liaison.partners.services import NewPartner
@@ -114,19 +114,15 @@ class IntakeForm(forms.Form):
             self.add_error("np_last_name", "A person needs a last name.")
         npi = (data.get("np_npi") or "").strip()
         if npi and not is_valid_npi(npi):
-            self.add_error(
-                "np_npi",
-                f"{npi} is not a valid NPI: an NPI has 10 digits and its last digit is a "
-                "check digit. Check the referral letter for a typing slip.",
-            )
+            self.add_error("np_npi", npi_not_valid(npi))
         elif npi:
             self.npi_holder = partners_with_npi(npi=npi).first()
-            if self.npi_holder is not None:
-                self.add_error(
-                    "np_npi",
-                    f"NPI {npi} is already in the directory as {self.npi_holder.display_name}: "
-                    "choose them instead of adding them twice.",
-                )
+        if self.npi_holder is not None:
+            # Shown by the partner choices, where the holder is now chosen: the new
+            # partner's fields are hidden once "New partner" is no longer checked.
+            then = "They are chosen below: record the patient again to use them."
+            self.add_error("partner_query", npi_on_file(npi, self.npi_holder, then))
+            self.add_error("np_npi", f"Already on file for {self.npi_holder.display_name}.")
 
     def _clean_duplicates(self, data) -> None:
         matches = list(
@@ -203,6 +199,12 @@ class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why decline?", choices=DeclineReason.choices, widget=forms.RadioSelect
     )
+    decline_note = forms.CharField(
+        label="Why, in words", required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the referral is not appropriate: in these words the redirect "
+        "letter tells the referring partner why we are not the right fit.",
+    )
     specialty = forms.ChoiceField(
         label="Fitting specialty", choices=[("", "Choose…"), *SpecialtySlug.choices],
         required=False, help_text="Suggests partners to send the patient to instead.",
@@ -228,9 +230,15 @@ class DeclineForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("reason") == DeclineReason.NOT_APPROPRIATE and not (
-            data.get("alternative_partner") or (data.get("alternative") or "").strip()
-        ):
+        if data.get("reason") != DeclineReason.NOT_APPROPRIATE:
+            return data
+        if not (data.get("decline_note") or "").strip():
+            self.add_error(
+                "decline_note",
+                "A referral that is not appropriate needs the reason in words: the redirect "
+                "letter tells the referring partner why we are not the right fit.",
+            )
+        if not (data.get("alternative_partner") or (data.get("alternative") or "").strip()):
             self.add_error(
                 "alternative",
                 "A referral that is not appropriate needs the alternative: choose a suggested "

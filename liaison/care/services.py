@@ -141,11 +141,12 @@ def referral_accept(*, referral: Referral, on: dt.date, by, request=None) -> Ref
     referral.decision = Decision.ACCEPTED
     referral.decided_on = on
     referral.decline_reason = None
+    referral.decline_note = ""
     referral.alternative = ""
     referral.alternative_partner = None
     referral.save(update_fields=[
-        "decision", "decided_on", "decline_reason", "alternative", "alternative_partner",
-        "updated_at",
+        "decision", "decided_on", "decline_reason", "decline_note", "alternative",
+        "alternative_partner", "updated_at",
     ])
     _audit(UPDATE, referral, by, request, "triage: accepted")
     return referral
@@ -156,31 +157,43 @@ def referral_decline(
     *,
     referral: Referral,
     reason: str,
+    decline_note: str = "",
     alternative: str = "",
     alternative_partner: Partner | None = None,
     on: dt.date,
     by,
     request=None,
 ) -> Referral:
-    """Decline with a reason. Declined as not appropriate, the referral owes the partner a
-    redirect letter naming the alternative (the due engine derives that obligation)."""
+    """Decline with a reason and, in words, why. Declined as not appropriate, the referral
+    owes the partner a redirect letter that says why and names the alternative (the due
+    engine derives that obligation), so both are then required."""
     _decidable(referral, on)
     if reason not in DeclineReason.values:
         raise CareError("Choose why the referral is declined.")
-    if reason == DeclineReason.NOT_APPROPRIATE and not (alternative.strip() or alternative_partner):
-        raise CareError("Say where the patient should go instead: the redirect letter names it.")
+    if reason == DeclineReason.NOT_APPROPRIATE:
+        _redirect_letter_can_be_written(decline_note, alternative, alternative_partner)
     referral.decision = Decision.DECLINED
     referral.decided_on = on
     referral.decline_reason = reason
+    referral.decline_note = decline_note.strip()
     referral.alternative = alternative.strip()
     referral.alternative_partner = alternative_partner
     referral.scheduled_on = None
     referral.save(update_fields=[
-        "decision", "decided_on", "decline_reason", "alternative", "alternative_partner",
-        "scheduled_on", "updated_at",
+        "decision", "decided_on", "decline_reason", "decline_note", "alternative",
+        "alternative_partner", "scheduled_on", "updated_at",
     ])
     _audit(UPDATE, referral, by, request, f"triage: declined, {reason}")
     return referral
+
+
+def _redirect_letter_can_be_written(
+    decline_note: str, alternative: str, alternative_partner: Partner | None
+) -> None:
+    if not decline_note.strip():
+        raise CareError("Say why we are not the right fit: the redirect letter explains it.")
+    if not (alternative.strip() or alternative_partner):
+        raise CareError("Say where the patient should go instead: the redirect letter names it.")
 
 
 def referral_schedule(*, referral: Referral, on: dt.date | None, by, request=None) -> Referral:

@@ -323,6 +323,7 @@ def referral_decline(request, code):
         try:
             services.referral_decline(
                 referral=referral, reason=form.cleaned_data["reason"],
+                decline_note=form.cleaned_data["decline_note"],
                 alternative=form.cleaned_data["alternative"],
                 alternative_partner=form.cleaned_data["alternative_partner"],
                 on=form.cleaned_data["decided_on"], by=request.user, request=request,

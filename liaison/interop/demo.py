@@ -497,23 +497,25 @@ COURSES = [
     ("worsening", 5, (-2.6, -1.4), "referred_out"),
 ]
 
+# Why we are not the right fit, where we suggest instead, and the fitting specialty.
 NOT_APPROPRIATE = [
-    ("Cauda equina warning signs: sent to the emergency department the same day.",
-     S.EMERGENCY_URGENT_CARE),
-    ("Suspected fracture on exam: imaging first, then back to the referring office.",
-     S.RADIOLOGY),
-    ("Progressive weakness in the leg: suggested a neurosurgical consult.", S.NEUROSURGERY),
-    ("Inflammatory pattern (morning stiffness over an hour): suggested a rheumatology work-up.",
-     S.RHEUMATOLOGY),
-    ("Under two weeks after surgery: continue the surgeon's post-operative protocol.",
+    ("Cauda equina warning signs need an emergency assessment.",
+     "The emergency department, the same day.", S.EMERGENCY_URGENT_CARE),
+    ("A fracture is suspected on exam.",
+     "Imaging first, then back to the referring office.", S.RADIOLOGY),
+    ("Progressive weakness in the leg.", "A neurosurgical consult.", S.NEUROSURGERY),
+    ("An inflammatory pattern: morning stiffness over an hour.",
+     "A rheumatology work-up.", S.RHEUMATOLOGY),
+    ("Under two weeks after surgery.",
+     "The surgeon's post-operative protocol, continued.", S.ORTHOPEDIC_SURGERY),
+    ("Pelvic floor dysfunction is outside our care.",
+     "A pelvic health physical therapist.", S.PHYSICAL_THERAPY),
+    ("Pediatric scoliosis is outside our care.", "A pediatric orthopedist.",
      S.ORTHOPEDIC_SURGERY),
-    ("Pelvic floor dysfunction: suggested a pelvic health physical therapist.",
-     S.PHYSICAL_THERAPY),
-    ("Pediatric scoliosis: suggested a pediatric orthopedist.", S.ORTHOPEDIC_SURGERY),
-    ("Chronic widespread pain with low mood: suggested behavioral health with primary care.",
-     S.BEHAVIORAL_HEALTH),
-    ("Night pain with weight loss: returned to primary care for a medical work-up.",
-     S.PRIMARY_CARE),
+    ("Chronic widespread pain with low mood.",
+     "Behavioral health together with primary care.", S.BEHAVIORAL_HEALTH),
+    ("Night pain with weight loss needs a medical work-up first.",
+     "Back to primary care.", S.PRIMARY_CARE),
 ]
 OTHER_DECLINES = [("patient_declined", 30), ("insurance", 30), ("could_not_contact", 30),
                   ("other", 10)]
@@ -679,7 +681,8 @@ TABLES = {
     ], "PT", 6),
     "referrals": (Referral, [
         "patient", "partner", "location", "received_on", "reason", "icd10_codes", "urgency",
-        "decision", "decided_on", "decline_reason", "alternative", "alternative_partner",
+        "decision", "decided_on", "decline_reason", "decline_note", "alternative",
+        "alternative_partner",
     ], "R", 7),
     "episodes": (Episode, [
         "patient", "referral", "location", "clinician", "started_on", "planned_visits",
@@ -1284,14 +1287,14 @@ def _referral(world, patient_id, partner, site, day, complaint, returning=False)
     """Write the referral and its redirect letter; return (referral id, first visit day)."""
     rng, today = world.rng, world.today
     decision = decided = reason = None
-    alternative, alternative_partner = "", None
+    note, alternative, alternative_partner = "", "", None
     if not (day > today - 5 and rng.random() < 0.6):  # the newest wait for triage
         decided = min(today, day + rng.choice([0, 0, 1, 1, 2, 3]))
         roll = rng.random()
         inappropriate = 0 if returning else partner.inappropriate
         if roll < inappropriate:
             decision, reason = "declined", "not_appropriate"
-            alternative, alternative_partner = _alternative(world, rng, partner)
+            note, alternative, alternative_partner = _alternative(world, rng, partner)
         elif roll < inappropriate + 0.07:
             decision, reason = "declined", _weighted(rng, OTHER_DECLINES)
         else:
@@ -1302,7 +1305,7 @@ def _referral(world, patient_id, partner, site, day, complaint, returning=False)
         rng.choice(reasons).format(w=rng.randint(2, 16)),
         ";".join(rng.sample(codes, rng.choice([1, 1, 2]))),
         "urgent" if rng.random() < 0.07 else "routine", decision, _date(decided), reason,
-        alternative, alternative_partner,
+        note, alternative, alternative_partner,
     )
     if reason == "not_appropriate":
         _report(world, referral_id, None, "redirect", _business_days_after(decided, 1),
@@ -1313,13 +1316,14 @@ def _referral(world, patient_id, partner, site, day, complaint, returning=False)
     return referral_id, decided + min(wait, 60)
 
 
-def _alternative(world: _World, rng, partner: _Partner) -> tuple[str, int | None]:
-    text, specialty = rng.choice(NOT_APPROPRIATE)
+def _alternative(world: _World, rng, partner: _Partner) -> tuple[str, str, int | None]:
+    """Why in words, where instead, and now and then the partner triage chose."""
+    note, text, specialty = rng.choice(NOT_APPROPRIATE)
     nearby = world.by_specialty.get((partner.site, specialty), [])
     candidates = [p for p in nearby[:40] if p.id != partner.id]
     if candidates and rng.random() < 0.4:
-        return text, rng.choice(candidates).id
-    return text, None
+        return note, text, rng.choice(candidates).id
+    return note, text, None
 
 
 @dataclass

@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from liaison.core.npi import is_valid_npi
 from liaison.partners.models import (
@@ -20,6 +22,23 @@ from liaison.partners.queries import Spend, partner_spend, partners_with_npi, se
 from liaison.partners.specialties import SpecialtySlug
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def npi_not_valid(npi: str) -> str:
+    return (
+        f"{npi} is not a valid NPI: an NPI has 10 digits and its last digit is a check "
+        "digit. Check for a typing slip."
+    )
+
+
+def npi_on_file(npi: str, holder: Partner, then: str) -> str:
+    """Every form's message for an NPI that a partner already holds: it names the partner,
+    links to their page, and says what to do (`then`). Nothing is saved meanwhile."""
+    url = reverse("partners-detail", args=[holder.code])
+    return format_html(
+        'NPI {} is already on file for <a href="{}">{}</a>. {}',
+        npi, url, holder.display_name, then,
+    )
 
 
 @dataclass(frozen=True)
@@ -127,15 +146,15 @@ class PartnerForm(forms.ModelForm):
         if npi is None:
             return None
         if not is_valid_npi(npi):
-            raise forms.ValidationError(
-                f"{npi} is not a valid NPI: ten digits, the last a check digit."
-            )
+            raise forms.ValidationError(npi_not_valid(npi))
         holder = partners_with_npi(npi=npi).exclude(pk=self.instance.pk).first()
         if holder is not None:
-            raise forms.ValidationError(
-                f"NPI {npi} is already {holder.display_name}'s: merge them instead "
-                "of keeping two records."
+            then = (
+                "If both are the same partner, a manager merges them (Merge a duplicate)."
+                if self.instance.pk
+                else "Open their page instead of adding them twice."
             )
+            raise forms.ValidationError(npi_on_file(npi, holder, then))
         return npi
 
     def clean_works_at_name(self) -> Partner | None:

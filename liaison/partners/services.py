@@ -65,7 +65,7 @@ def partner_create(*, new: NewPartner, stage: str, by) -> Partner:
         validate_npi(npi)
         holder = Partner.objects.filter(npi=npi).first()
         if holder is not None:
-            raise PartnerError(f"NPI {npi} is already {holder.display_name}'s.")
+            raise PartnerError(f"NPI {npi} is already on file for {holder.display_name}.")
     partner = Partner(
         kind=new.kind,
         last_name=new.last_name.strip(),

@@ -91,10 +91,20 @@ def test_an_npi_already_in_the_directory_offers_that_partner_instead(desk, locat
                                    np_npi=reed.npi))
     page = response.content.decode()
     assert response.status_code == 400
-    assert "already in the directory as Ana Reed, MD" in page
+    on_file = (
+        f'NPI {reed.npi} is already on file for <a href="/partners/{reed.code}/">'
+        "Ana Reed, MD</a>. They are chosen below: record the patient again to use them."
+    )
+    # Said by the partner choices, not inside the new partner's fields that are now hidden.
+    assert page.index(on_file) < page.index('<fieldset class="new-partner">')
     # The existing partner is offered, checked, so that Enter now reuses them.
     assert f'value="{reed.code}" checked' in page
-    assert Partner.objects.count() == 1
+    assert Partner.objects.count() == 1 and not Patient.objects.exists()
+
+    response = desk.post(URL, form(location_b, partner=reed.code, np_last_name="Reed",
+                                   np_npi=reed.npi))
+    assert response.status_code == 302
+    assert Referral.objects.get().partner == reed and Partner.objects.count() == 1
 
 
 def test_a_patient_with_the_same_name_and_birth_date_is_offered_for_reuse(desk, location_b):

@@ -100,7 +100,8 @@ def test_a_declined_referral_owes_a_redirect_letter(clinician):
     alternative = PartnerFactory(specialty_id="neurology")
     services.referral_decline(
         referral=referral, reason=Referral.DeclineReason.NOT_APPROPRIATE,
-        alternative_partner=alternative, on=MONDAY, by=clinician,
+        decline_note="Numbness in both hands.", alternative_partner=alternative, on=MONDAY,
+        by=clinician,
     )
     owed = obligations_due(as_of=MONDAY + dt.timedelta(days=2))
     assert [(o.kind, o.referral_id, o.due_on) for o in owed] == [
@@ -111,11 +112,32 @@ def test_a_declined_referral_owes_a_redirect_letter(clinician):
 def test_declining_as_not_appropriate_needs_the_alternative(clinician):
     referral = ReferralFactory(received_on=MONDAY)
     with pytest.raises(services.CareError, match="instead"):
-        services.referral_decline(referral=referral, reason="not_appropriate", on=MONDAY,
-                                  by=clinician)
+        services.referral_decline(referral=referral, reason="not_appropriate",
+                                  decline_note="Red flags.", on=MONDAY, by=clinician)
     services.referral_decline(referral=referral, reason="insurance", on=MONDAY, by=clinician)
     referral.refresh_from_db()
     assert (referral.decision, referral.decline_reason) == ("declined", "insurance")
+
+
+def test_declining_as_not_appropriate_needs_why_in_words(clinician):
+    referral = ReferralFactory(received_on=MONDAY)
+    with pytest.raises(services.CareError, match="right fit"):
+        services.referral_decline(referral=referral, reason="not_appropriate",
+                                  alternative="Spine Center", on=MONDAY, by=clinician)
+    referral.refresh_from_db()
+    assert referral.decision is None
+
+
+def test_accepting_a_declined_referral_forgets_why_it_was_declined(clinician):
+    referral = ReferralFactory(received_on=MONDAY)
+    services.referral_decline(referral=referral, reason="not_appropriate",
+                              decline_note="Red flags.", alternative="The ED", on=MONDAY,
+                              by=clinician)
+    services.referral_accept(referral=referral, on=MONDAY, by=clinician)
+    referral.refresh_from_db()
+    assert (referral.decision, referral.decline_note, referral.alternative) == (
+        "accepted", "", ""
+    )
 
 
 def test_the_first_visit_opens_the_episode_and_accepts_a_pending_referral(clinician):

@@ -56,6 +56,33 @@ def test_declining_as_not_appropriate_asks_for_the_alternative(desk, referral):
     assert referral.decision is None
 
 
+def test_declining_as_not_appropriate_asks_why_in_words_and_keeps_what_was_typed(desk, referral):
+    response = desk.post(url("care-referral-decline", referral), {
+        "reason": "not_appropriate", "alternative": "A neurosurgical consult",
+        "decline_note": "  ", "decided_on": "2026-03-04",
+    })
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<label for="id_decline_note">Why, in words</label>' in page
+    assert "needs the reason in words" in page
+    assert 'value="A neurosurgical consult"' in page
+    assert "needs the alternative" not in page
+    referral.refresh_from_db()
+    assert referral.decision is None
+
+
+def test_the_reason_in_words_is_kept_and_shown_on_the_referral(desk, referral):
+    response = desk.post(url("care-referral-decline", referral), {
+        "reason": "not_appropriate", "decline_note": "Progressive weakness in the leg.",
+        "alternative": "A neurosurgical consult", "decided_on": "2026-03-04",
+    })
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.decline_note == "Progressive weakness in the leg."
+    page = desk.get(url("care-referral-detail", referral)).content.decode()
+    assert "<dt>Why, in words</dt><dd>Progressive weakness in the leg.</dd>" in page
+
+
 def test_the_alternative_is_suggested_from_partners_of_a_fitting_specialty(desk, referral):
     near = PartnerFactory(last_name="Nearby", specialty_id="neurology", zip="02139")
     far = PartnerFactory(last_name="Faraway", specialty_id="neurology", zip="90210")
@@ -66,6 +93,7 @@ def test_the_alternative_is_suggested_from_partners_of_a_fitting_specialty(desk,
 
     response = desk.post(url("care-referral-decline", referral), {
         "reason": "not_appropriate", "specialty": "neurology",
+        "decline_note": "Numbness in both hands: a nerve study first.",
         "alternative_partner": str(far.code), "decided_on": "2026-03-04",
     })
     referral.refresh_from_db()
@@ -79,6 +107,17 @@ def test_a_decline_for_another_reason_needs_no_alternative(desk, referral):
               {"reason": "could_not_contact", "decided_on": "2026-03-04"})
     referral.refresh_from_db()
     assert referral.decline_reason == "could_not_contact"
+
+
+def test_a_decline_for_another_reason_may_say_why_in_words(desk, referral):
+    desk.post(url("care-referral-decline", referral), {
+        "reason": "patient_declined", "decline_note": "Prefers a clinic nearer work.",
+        "decided_on": "2026-03-04",
+    })
+    referral.refresh_from_db()
+    assert (referral.decline_reason, referral.decline_note) == (
+        "patient_declined", "Prefers a clinic nearer work."
+    )
 
 
 def test_booking_and_recording_a_no_show_then_the_attended_visit(desk, referral):

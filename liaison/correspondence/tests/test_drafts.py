@@ -110,6 +110,60 @@ def test_the_redirect_letter_explains_why_and_names_the_nearest_fitting_partner(
 
 
 @pytest.mark.django_db
+def test_the_redirect_letter_says_why_and_where_each_under_its_heading(location_a):
+    chosen = PartnerFactory(last_name="Chosen", specialty_id="rheumatology", city="Boston")
+    referral = ReferralFactory(
+        patient__location=location_a,
+        decision="declined",
+        decided_on=day("2026-01-16"),
+        received_on=day("2026-01-15"),
+        decline_reason="not_appropriate",
+        decline_note="Morning stiffness over an hour points to an inflammatory cause.",
+        alternative="A rheumatology work-up first.",
+        alternative_partner=chosen,
+    )
+    body = draft_body(kind="redirect", referral=referral, episode=None, as_of=day("2026-01-16"))
+    letter = sections(body)
+    assert letter["Why we are not the right fit"] == [
+        "Morning stiffness over an hour points to an inflammatory cause."
+    ]
+    assert letter["Where we suggest"][:2] == [
+        "A rheumatology work-up first.",
+        "Alex Chosen, MD (rheumatology), Boston.",
+    ]
+    assert prompts_left(body) == []
+
+
+@pytest.mark.django_db
+def test_a_redirect_letter_without_the_reason_in_words_prompts_for_it(location_a):
+    referral = ReferralFactory(
+        patient__location=location_a,
+        decision="declined",
+        decided_on=day("2026-01-16"),
+        received_on=day("2026-01-15"),
+        decline_reason="not_appropriate",
+        alternative="The emergency department, today.",
+    )
+    body = draft_body(kind="redirect", referral=referral, episode=None, as_of=day("2026-01-16"))
+    why = sections(body)["Why we are not the right fit"]
+    assert why == ["[[Why this referral is not right for us now, in a sentence or two]]"]
+    assert "The emergency department, today." in sections(body)["Where we suggest"]
+
+
+def sections(body: str) -> dict[str, list[str]]:
+    """The paragraphs under each heading of a letter, by heading."""
+    out: dict[str, list[str]] = {}
+    heading = None
+    for block in letter_blocks(body):
+        if block.kind == "heading":
+            heading = block.text
+            out[heading] = []
+        elif heading is not None:
+            out[heading].append(block.text)
+    return out
+
+
+@pytest.mark.django_db
 def test_the_redirect_letter_prefers_the_partner_triage_chose(location_a):
     chosen = PartnerFactory(last_name="Chosen", specialty_id="rheumatology", zip="10001")
     PartnerFactory(last_name="Closer", specialty_id="rheumatology", zip="02139")

@@ -1,24 +1,35 @@
 """Insights: gaps — specialty coverage against the practice's targets (set in Settings), and
-an offline map of where new patients live against where the active partners are, drawn
-server-side as an inline SVG from ZIP centroids (no tiles, no network)."""
+a map of where new patients live against where the active partners are.
+
+The map is drawn twice from the same points (ZIP centroids). On the server as an inline SVG,
+labelled, with its legend: it needs no network and is what tests, printouts and offline
+browsers see. In the browser, static/js/insights/gaps_map.js puts the same bubbles and
+markers on map tiles with Leaflet (vendored) from the practice's `LIAISON_MAP_TILES`, and
+shows that map only once a tile has loaded; until then, or with no tile server set, the
+drawing stays."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.urls import reverse
 
 from liaison.accounts.access import is_manager
-from liaison.core.geo import zip_centroid
+from liaison.core.geo import zip5, zip_centroid
 from liaison.insights.gaps import NEARBY_MILES, NetworkGaps, ZipCoverage
 from liaison.insights.kept import kept, kept_gaps
 from liaison.insights.pages.common import csv_table, filters_for, insights_page, render_page
 from liaison.insights.referrals import in_window
 from liaison.insights.scope import Scope
-from liaison.partners.models import Partner
+from liaison.partners.models import NAME_FIELDS, Partner, display_name
 
 MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 420, 24
+LEGEND_HEIGHT = 30  # a band below the plot
 MAX_RADIUS, MIN_RADIUS = 18.0, 2.5
 MAX_ZIPS_DRAWN = 400  # the largest ZIPs by new patients; the table lists them all
+LABEL_WIDTH, LABEL_HEIGHT = 34, 11  # a five-digit ZIP at the labels' size
+ZIPS_LABELLED = 12  # besides every gap, the largest ZIPs carry their number on the map
+NAMES_PER_PLACE = 5  # a partner marker's popup names this many, then says how many more
 
 
 @insights_page
@@ -26,7 +37,8 @@ def page(request):
     filters = filters_for(request)
     scope = filters.scope
     gaps = kept_gaps(scope)
-    drawn = kept("gaps-map", scope, lambda: coverage_map(gaps.zips, active_partner_points(scope)))
+    drawn = kept("gaps-map-places", scope,
+                 lambda: coverage_map(gaps.zips, active_partner_places(scope)))
     download = csv_table(request, {
         "specialties": lambda: specialties_table(gaps),
         "gap-areas": lambda: zips_table(gap_areas(gaps)),
@@ -34,9 +46,12 @@ def page(request):
     })
     if download is not None:
         return download
+    tiles = settings.LIAISON_MAP_TILES
     return render_page(request, "insights/gaps.html", filters, {
         "gaps": gaps, "gap_areas": gap_areas(gaps),
         "map": drawn,
+        "map_tiles": tiles,
+        "map_data": map_data(drawn, tiles, settings.LIAISON_MAP_ATTRIBUTION),
         "nearby_miles": NEARBY_MILES,
         "settings_url": reverse("admin:partners_specialty_changelist")
         if is_manager(request.user) else None,
@@ -47,31 +62,70 @@ def gap_areas(gaps: NetworkGaps) -> list[ZipCoverage]:
     return [z for z in gaps.zips if z.gap]
 
 
-def active_partner_points(scope: Scope) -> list[tuple[float, float]]:
-    """Where active partners are (a partner with a referral in the window): the centroid of
-    each of their ZIPs, once however many partners share it."""
-    zips = Partner.objects.filter(id__in=in_window(scope).values("partner_id")).values_list(
-        "zip", flat=True).order_by().distinct()
-    return sorted({p for p in (zip_centroid(z) for z in zips) if p is not None})
+@dataclass(frozen=True)
+class ActivePlace:
+    """A ZIP where active partners are (a partner with a referral in the window)."""
+
+    zip: str
+    point: tuple[float, float]
+    names: tuple[str, ...]
+
+
+def active_partner_places(scope: Scope) -> list[ActivePlace]:
+    """The active partners by the centroid of their ZIP, named, in one query."""
+    rows = Partner.objects.filter(id__in=in_window(scope).values("partner_id")).values_list(
+        "zip", *NAME_FIELDS
+    ).order_by("last_name", "organization_name", "first_name")
+    names: dict[str, list[str]] = {}
+    for zip_code, *name in rows:
+        code = zip5(zip_code)
+        if code is not None and zip_centroid(code) is not None:
+            names.setdefault(code, []).append(display_name(*name))
+    return [ActivePlace(code, zip_centroid(code), tuple(names[code])) for code in sorted(names)]
 
 
 # ----- The map ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class Label:
+    """A ZIP written beside its circle, in the drawing's pixels."""
+
+    x: float
+    y: float
+    anchor: str  # "start" (right of the circle) or "end" (left of it)
+
+    def box(self) -> tuple[float, float, float, float]:
+        left = self.x - LABEL_WIDTH if self.anchor == "end" else self.x
+        return left, self.y - LABEL_HEIGHT, left + LABEL_WIDTH, self.y
+
+
+@dataclass(frozen=True)
 class Circle:
+    """A ZIP's bubble: x, y, r in the drawing's pixels; lat, lon for the tiled map."""
+
     x: float
     y: float
     r: float
     zip: str
     new_patients: int
     gap: bool
+    lat: float
+    lon: float
+    partners_nearby: int | None
+    label: Label | None = None
 
 
 @dataclass(frozen=True)
 class Dot:
+    """A place with active partners."""
+
     x: float
     y: float
+    zip: str
+    lat: float
+    lon: float
+    names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -82,26 +136,83 @@ class CoverageMap:
     dots: list[Dot]
     zips_left_out: int
 
+    @property
+    def legend_y(self) -> int:
+        return self.height - LEGEND_HEIGHT // 2
 
-def coverage_map(zips: list[ZipCoverage], partners: list[tuple[float, float]]) -> CoverageMap:
+
+def coverage_map(zips: list[ZipCoverage], partners: list[ActivePlace]) -> CoverageMap:
     """ZIP circles (area ∝ new patients; red for a gap) and partner dots, projected
     equirectangularly: x = longitude × cos(mean latitude), y = −latitude, scaled to fit."""
     drawn = sorted((z for z in zips if zip_centroid(z.zip)), key=lambda z: -z.new_patients)
     left_out = len(drawn[MAX_ZIPS_DRAWN:])
     drawn = drawn[:MAX_ZIPS_DRAWN]
+    height = MAP_HEIGHT + LEGEND_HEIGHT
     points = [zip_centroid(z.zip) for z in drawn]
     if not points and not partners:
-        return CoverageMap(MAP_WIDTH, MAP_HEIGHT, [], [], left_out)
-    project = projection([*points, *partners])
+        return CoverageMap(MAP_WIDTH, height, [], [], left_out)
+    project = projection([*points, *(p.point for p in partners)])
     most = max((z.new_patients for z in drawn), default=1)
-    circles = [
-        Circle(*project(p), r=radius(z.new_patients, most), zip=z.zip,
-               new_patients=z.new_patients, gap=z.gap)
+    circles = labelled([
+        Circle(*project(p), r=radius(z.new_patients, most), zip=zip5(z.zip),
+               new_patients=z.new_patients, gap=z.gap, lat=p[0], lon=p[1],
+               partners_nearby=z.active_partners_within_10_miles)
         for z, p in zip(drawn, points, strict=True)
-    ]
+    ])
     circles.sort(key=lambda c: (c.gap, -c.r))  # the large below the small, the gaps on top
-    return CoverageMap(MAP_WIDTH, MAP_HEIGHT, circles, [Dot(*project(p)) for p in partners],
-                       left_out)
+    dots = [Dot(*project(p.point), zip=p.zip, lat=p.point[0], lon=p.point[1], names=p.names)
+            for p in partners]
+    return CoverageMap(MAP_WIDTH, height, circles, dots, left_out)
+
+
+def labelled(circles: list[Circle]) -> list[Circle]:
+    """The circles, the gaps and then the largest labelled with their ZIP where the label
+    overlaps no other label (right of the circle, else left of it), at most ZIPS_LABELLED
+    besides the gaps."""
+    placed: list[tuple[float, float, float, float]] = []
+    others = 0
+    out = []
+    for circle in sorted(circles, key=lambda c: (not c.gap, -c.new_patients, c.zip)):
+        label = None
+        if circle.gap or others < ZIPS_LABELLED:
+            label = next((c for c in _label_places(circle) if _free(c.box(), placed)), None)
+        if label is not None:
+            placed.append(label.box())
+            others += not circle.gap
+        out.append(replace(circle, label=label))
+    return out
+
+
+def _label_places(circle: Circle) -> list[Label]:
+    y = round(circle.y + LABEL_HEIGHT / 3, 1)
+    right = Label(round(circle.x + circle.r + 2, 1), y, "start")
+    left = Label(round(circle.x - circle.r - 2, 1), y, "end")
+    places = [right, left] if circle.x + circle.r + LABEL_WIDTH <= MAP_WIDTH else [left]
+    return [p for p in places if p.box()[0] >= 0]
+
+
+def _free(box, placed) -> bool:
+    return not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                   for b in placed)
+
+
+def map_data(drawn: CoverageMap, tiles: str, attribution: str) -> dict:
+    """What the tiled map draws (a json_script data island): the same circles and places."""
+    return {
+        "tiles": tiles,
+        "attribution": attribution,
+        "nearby_miles": NEARBY_MILES,
+        "zips": [
+            {"zip": c.zip, "lat": c.lat, "lon": c.lon, "r": c.r, "gap": c.gap,
+             "new_patients": c.new_patients, "partners_nearby": c.partners_nearby}
+            for c in drawn.circles
+        ],
+        "partners": [
+            {"zip": d.zip, "lat": d.lat, "lon": d.lon, "count": len(d.names),
+             "names": list(d.names[:NAMES_PER_PLACE])}
+            for d in drawn.dots
+        ],
+    }
 
 
 def projection(points: list[tuple[float, float]]):

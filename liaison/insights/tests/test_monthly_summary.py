@@ -2,6 +2,8 @@
 
 import io
 import json
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,8 +12,14 @@ from pypdf import PdfReader
 
 from conftest import client_for
 from liaison.factories import PartnerFactory
-from liaison.insights.pages.monthly import LONGEST_LIST, Month, cut, monthly_summary
-from liaison.insights.tests.history import episode, payment, referral, visits
+from liaison.insights.pages.monthly import (
+    LONGEST_LIST,
+    Month,
+    cut,
+    monthly_summary,
+    summary_pdf,
+)
+from liaison.insights.tests.history import episode, payment, referral, touchpoint, visits
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +129,29 @@ def test_a_bad_month_in_the_address_is_a_clear_400(owner, client):
 def test_the_insights_tabs_offer_the_pdf(owner, client):
     page = client_for(client, owner).get(reverse("insights-overview"))
     assert reverse("insights-monthly-pdf").encode() in page.content
+
+
+def test_the_pdf_reads_like_the_pages_labels_dollars_and_days(history):
+    ada, _ = history
+    ada_episode = ada.referrals.get(received_on="2026-03-03").episodes.get()
+    payment(ada_episode.patient, "2026-03-20", "2400.00", ada_episode)
+    lin = PartnerFactory(external_id="DR-4", first_name="Lin", last_name="Ng",
+                         specialty_id="sports_medicine")
+    for received in ("2025-02-03", "2025-05-06", "2025-08-04"):
+        referral(lin, received)
+    touchpoint(lin, "2025-09-01")
+    text = " ".join(pdf_text(summary_pdf(monthly_summary(Month(2026, 3)))).split())
+
+    value = scorecards("2026-03-31", 365)["partners"]
+    value = Decimal(next(p["value_score"] for p in value if p["partner_id"] == "DR-1"))
+    dollars = f"${value.quantize(Decimal(1), ROUND_HALF_UP):,}"
+    assert value > 1000 and "," in dollars
+    assert f"Ada Lovelace, MD Primary care {dollars} 3" in text
+    assert "As of 31 Mar 2026" in text
+    assert "Lin Ng, MD Dormant 0" in text and "4 Aug 2025 1 Sep 2025" in text
+    assert "Reports on time — Initial report" in text
+    assert "New patients — Referral from a partner" in text
+    for raw in ("primary_care", "sports_medicine", "2026-03-31", "2025-08-04", " dormant 0",
+                "— initial", "— all "):
+        assert raw not in text, raw
+    assert not re.search(r"\$?\d+\.\d{2}\b", text), "money with raw cents"

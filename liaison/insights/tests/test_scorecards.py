@@ -263,6 +263,7 @@ def test_a_decline_through_the_services_reaches_the_next_card_at_once(
             referral=waiting,
             reason="not_appropriate",
             alternative="Spine Center",
+            decline_note="Red flags.",
             on=day("2026-03-03"),
             by=owner,
         )

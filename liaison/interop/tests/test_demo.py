@@ -182,6 +182,7 @@ class TestTheSmallDemo:
         not_appropriate = declined.filter(decline_reason="not_appropriate")
         assert not_appropriate.count() >= 5
         assert not not_appropriate.filter(alternative="").exists()
+        assert not not_appropriate.filter(decline_note="").exists()
         other_reasons = set(declined.exclude(decline_reason="not_appropriate")
                             .values_list("decline_reason", flat=True))
         assert {"patient_declined", "insurance", "could_not_contact"} <= other_reasons

@@ -210,3 +210,39 @@ def test_the_directory_and_a_partners_page_run_the_same_queries_whatever_the_dat
         TouchpointFactory(partner=partner)
         PartnerFactory()
     assert counts() == before
+
+
+def test_a_new_partner_with_an_npi_on_file_is_refused_linking_to_its_holder(marketing):
+    reed = PartnerFactory(first_name="Ana", last_name="Reed", credentials="MD")
+    form = {"kind": "person", "first_name": "Ann", "last_name": "Reid", "npi": reed.npi,
+            "specialty": "neurology", "preferred_channel": "fax", "stage": "prospect"}
+    response = marketing.post(reverse("partners-new"), form)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        f'NPI {reed.npi} is already on file for <a href="/partners/{reed.code}/">Ana Reed, MD'
+        "</a>. Open their page instead of adding them twice."
+    ) in page
+    assert not Partner.objects.filter(last_name="Reid").exists()
+
+
+def test_editing_in_an_npi_that_another_partner_holds_is_refused_naming_them(marketing):
+    reed = PartnerFactory(first_name="Ana", last_name="Reed", credentials="MD")
+    stone = PartnerFactory(first_name="Olu", last_name="Stone", npi=None)
+    form = {"kind": "person", "first_name": "Olu", "last_name": "Stone", "npi": reed.npi,
+            "specialty": "neurology", "preferred_channel": "fax", "stage": "partner"}
+    response = marketing.post(reverse("partners-edit", args=[stone.code]), form)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'on file for <a href="/partners/{reed.code}/">Ana Reed, MD</a>' in page
+    assert "a manager merges them" in page
+    stone.refresh_from_db()
+    assert stone.npi is None
+
+
+def test_a_partner_keeps_their_own_npi_when_edited(marketing):
+    reed = PartnerFactory(first_name="Ana", last_name="Reed")
+    form = {"kind": "person", "first_name": "Ana", "last_name": "Reed", "npi": reed.npi,
+            "specialty": "neurology", "preferred_channel": "fax", "stage": "partner"}
+    response = marketing.post(reverse("partners-edit", args=[reed.code]), form)
+    assert response.status_code == 302

@@ -1,0 +1,34 @@
+"""The words for the codes that figures carry (specialty, trend, channel, letter kind), so
+that printed summaries read like the pages: "Primary care", not `primary_care`."""
+
+from django import template
+
+from liaison.care.models import Channel
+from liaison.correspondence.models import ReportKind
+from liaison.insights.pages.ranking import SPECIALTIES, TREND_BADGES
+from liaison.insights.response import ALL_KINDS
+
+register = template.Library()
+
+KINDS = {**dict(ReportKind.choices), ALL_KINDS: "All kinds"}
+CHANNELS = dict(Channel.choices)
+
+
+@register.filter
+def specialty_label(slug: str) -> str:
+    return SPECIALTIES.get(slug, slug)
+
+
+@register.filter
+def trend_label(trend: str) -> str:
+    return TREND_BADGES[trend][1] if trend in TREND_BADGES else trend
+
+
+@register.filter
+def channel_label(channel: str) -> str:
+    return CHANNELS.get(channel, channel)
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return KINDS.get(kind, kind)
