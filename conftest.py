@@ -44,6 +44,15 @@ def outsider(db):
     return UserFactory(username="outsider")
 
 
+@pytest.fixture(autouse=True)
+def _password_only(request, settings):
+    """Tests sign in with `force_login`, which has no second step: two-factor sign-in is
+    required only in the tests marked `two_factor`, which go through it (accounts/tests)."""
+    if not request.node.get_closest_marker("two_factor"):
+        settings.TWO_FACTOR_ROLES = []
+        settings.TWO_FACTOR_FOR_ALL = False
+
+
 def client_for(client, user):
     client.force_login(user)
     return client

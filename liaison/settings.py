@@ -105,6 +105,9 @@ INSTALLED_APPS = [
     "liaison.interop",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "liaison.accounts.middleware.TwoFactorMiddleware",
     "liaison.accounts.middleware.SessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -178,6 +183,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("LIAISON_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Two-factor sign-in (accounts/two_factor.py): required for these roles, or for everyone.
+TWO_FACTOR_ROLES = [r.strip() for r in env("LIAISON_2FA_ROLES", "manager,clinician").split(",")
+                    if r.strip()]
+TWO_FACTOR_FOR_ALL = env_bool("LIAISON_2FA_FOR_ALL")
+OTP_TOTP_ISSUER = "Liaison"
 
 LOGIN_FAILURE_LIMIT = env_int("LIAISON_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = 15 * 60
