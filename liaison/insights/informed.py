@@ -62,10 +62,14 @@ def keeping_informed(*, scope: Scope, partner_pk: int | None = None) -> KeepingI
         location_ids=None if scope.location_id is None else [scope.location_id],
         partner_ids=None if partner_pk is None else [partner_pk],
     )
+    # Membership tests rather than a join: both databases look them up in a hash or an
+    # index built once, where SQLite would join the two unindexed lists row by row.
     ctes = f""", initial_letters AS MATERIALIZED ({letters}),
     facts AS (
-        SELECT closed.*, initial_letters.on_time AS informed FROM closed
-        JOIN initial_letters ON initial_letters.referral_id = closed.referral_id
+        SELECT closed.*, CASE WHEN closed.referral_id IN (
+            SELECT referral_id FROM initial_letters WHERE on_time = 1) THEN 1 ELSE 0 END
+            AS informed
+        FROM closed WHERE closed.referral_id IN (SELECT referral_id FROM initial_letters)
     )"""
     sums = care_sums_of(
         ["informed"],

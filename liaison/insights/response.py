@@ -40,8 +40,12 @@ class OnTime:
         return self.due - self.sent
 
     def __add__(self, other: "OnTime") -> "OnTime":
-        return OnTime(self.due + other.due, self.on_time + other.on_time,
-                      self.sent + other.sent, self.overdue + other.overdue)
+        return OnTime(
+            self.due + other.due,
+            self.on_time + other.on_time,
+            self.sent + other.sent,
+            self.overdue + other.overdue,
+        )
 
 
 @dataclass(frozen=True)
@@ -125,8 +129,10 @@ def response_times(
         median_days_to_first_visit=seen.median_days,
         p90_days_to_first_visit=seen.p90_days,
         seen_within_target_rate=ratio(seen.seen_within_target, seen.seen),
-        letters=letters if letters is not None else letters_on_time(
-            scope=scope, partner_pk=partner_pk),
-        informed=informed if informed is not None else keeping_informed(
-            scope=scope, partner_pk=partner_pk),
+        letters=letters
+        if letters is not None
+        else letters_on_time(scope=scope, partner_pk=partner_pk),
+        informed=informed
+        if informed is not None
+        else keeping_informed(scope=scope, partner_pk=partner_pk),
     )

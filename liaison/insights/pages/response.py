@@ -31,32 +31,44 @@ def page(request):
     scope = filters.scope
     overall = kept_response(scope)
     parts = kept("response-breakdown", scope, lambda: response_breakdown(scope=scope))
-    overdue_all = kept(f"letters-overdue-{letters_version()}", scope,
-                       lambda: letters_overdue(scope))
+    overdue_all = kept(
+        f"letters-overdue-{letters_version()}", scope, lambda: letters_overdue(scope)
+    )
     places = location_names()
-    download = csv_table(request, {
-        "by-location": lambda: seen_table(seen_rows(parts.seen_by_location, places)),
-        "by-partner": lambda: seen_table(partner_rows(parts.seen_by_partner)),
-        "on-time": lambda: on_time_table(on_time_rows(overall.letters, places)),
-        "informed": lambda: informed_table(informed_rows(overall.informed)),
-        "overdue": lambda: overdue_table(overdue_rows(overdue_all, scope.as_of)),
-    })
+    download = csv_table(
+        request,
+        {
+            "by-location": lambda: seen_table(seen_rows(parts.seen_by_location, places)),
+            "by-partner": lambda: seen_table(partner_rows(parts.seen_by_partner)),
+            "on-time": lambda: on_time_table(on_time_rows(overall.letters, places)),
+            "informed": lambda: informed_table(informed_rows(overall.informed)),
+            "overdue": lambda: overdue_table(overdue_rows(overdue_all, scope.as_of)),
+        },
+    )
     if download is not None:
         return download
     partners = Paginator(sorted_by_seen(parts.seen_by_partner), PER_PAGE).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     overdue = Paginator(overdue_all, PER_PAGE).get_page(request.GET.get("overdue_page"))
-    return render_page(request, "insights/response.html", filters, {
-        "overall": overall, "target_days": parts.target_days,
-        "by_location": seen_rows(parts.seen_by_location, places),
-        "partners": partners, "partner_rows": partner_rows(dict(partners.object_list)),
-        "on_time": on_time_rows(overall.letters, places),
-        "on_time_chart": on_time_chart(overall),
-        "informed": informed_rows(overall.informed),
-        "overdue": overdue,
-        "overdue_rows": overdue_rows(overdue.object_list, scope.as_of),
-        "link_reports": can_see_patients(request.user),
-    })
+    return render_page(
+        request,
+        "insights/response.html",
+        filters,
+        {
+            "overall": overall,
+            "target_days": parts.target_days,
+            "by_location": seen_rows(parts.seen_by_location, places),
+            "partners": partners,
+            "partner_rows": partner_rows(dict(partners.object_list)),
+            "on_time": on_time_rows(overall.letters, places),
+            "on_time_chart": on_time_chart(overall),
+            "informed": informed_rows(overall.informed),
+            "overdue": overdue,
+            "overdue_rows": overdue_rows(overdue.object_list, scope.as_of),
+            "link_reports": can_see_patients(request.user),
+        },
+    )
 
 
 def location_names() -> dict[int, str]:
@@ -93,19 +105,34 @@ def on_time_rows(letters, places) -> list[tuple[str, str, object, object]]:
 def informed_rows(informed) -> list[tuple[str, object, object, int]]:
     """(group, completion rate, outcome success rate, closed episodes) for the two groups."""
     return [
-        ("Initial report on time", informed.informed_completion_rate,
-         informed.informed_success_rate, informed.informed.closed_episodes),
-        ("Initial report late or not sent", informed.uninformed_completion_rate,
-         informed.uninformed_success_rate, informed.uninformed.closed_episodes),
+        (
+            "Initial report on time",
+            informed.informed_completion_rate,
+            informed.informed_success_rate,
+            informed.informed.closed_episodes,
+        ),
+        (
+            "Initial report late or not sent",
+            informed.uninformed_completion_rate,
+            informed.uninformed_success_rate,
+            informed.uninformed.closed_episodes,
+        ),
     ]
 
 
 def on_time_chart(overall) -> dict:
     kinds = Report.Kind.values
     return {
-        "labels": [KIND_LABELS[k] for k in kinds], "horizontal": True, "percent": True,
-        "datasets": [{"label": "On time", "colour": "#14663f",
-                      "values": [overall.on_time_rate[k] for k in kinds]}],
+        "labels": [KIND_LABELS[k] for k in kinds],
+        "horizontal": True,
+        "percent": True,
+        "datasets": [
+            {
+                "label": "On time",
+                "colour": "#14663f",
+                "values": [overall.on_time_rate[k] for k in kinds],
+            }
+        ],
     }
 
 
@@ -115,9 +142,14 @@ def overdue_rows(letters, as_of) -> list[dict]:
     partners = Partner.objects.in_bulk({o.partner_id for o in letters})
     reports = Report.objects.only("code").in_bulk({o.report_id for o in letters if o.report_id})
     return [
-        {"partner": partners[o.partner_id], "kind": KIND_LABELS[o.kind], "due_on": o.due_on,
-         "days_overdue": (as_of - o.due_on).days, "clinician": o.clinician or "—",
-         "code": reports[o.report_id].code if o.report_id in reports else None}
+        {
+            "partner": partners[o.partner_id],
+            "kind": KIND_LABELS[o.kind],
+            "due_on": o.due_on,
+            "days_overdue": (as_of - o.due_on).days,
+            "clinician": o.clinician or "—",
+            "code": reports[o.report_id].code if o.report_id in reports else None,
+        }
         for o in letters
         if o.partner_id in partners
     ]
@@ -126,16 +158,14 @@ def overdue_rows(letters, as_of) -> list[dict]:
 def seen_table(rows):
     header = ["name", "seen", "median days", "p90 days", "seen within target"]
     return header, [
-        [_name(who), s.seen, s.median_days, s.p90_days,
-         round(s.seen_within_target / s.seen, 4)]
+        [_name(who), s.seen, s.median_days, s.p90_days, round(s.seen_within_target / s.seen, 4)]
         for who, s in rows
     ]
 
 
 def on_time_table(rows):
     return ["by", "name", "on-time rate", "letters due", "sent on time", "not sent"], [
-        [group, name, rounded(c.rate), c.due, c.on_time, c.unsent]
-        for group, name, c in rows
+        [group, name, rounded(c.rate), c.due, c.on_time, c.unsent] for group, name, c in rows
     ]
 
 
@@ -150,12 +180,17 @@ def informed_table(rows):
 def overdue_table(rows):
     header = ["partner id", "partner", "kind", "due on", "days overdue", "clinician"]
     return header, [
-        [r["partner"].external_id or "", r["partner"].display_name, r["kind"],
-         r["due_on"].isoformat(), r["days_overdue"], r["clinician"]]
+        [
+            r["partner"].external_id or "",
+            r["partner"].display_name,
+            r["kind"],
+            r["due_on"].isoformat(),
+            r["days_overdue"],
+            r["clinician"],
+        ]
         for r in rows
     ]
 
 
 def _name(who) -> str:
     return who if isinstance(who, str) else who.display_name
-

@@ -16,13 +16,24 @@ pytestmark = pytest.mark.django_db
 
 D = day("2026-03-31")
 # Mondays to Fridays from Monday 5 January 2026: the attended visits of an episode.
-VISIT_DAYS = ["2026-01-05", "2026-01-07", "2026-01-09", "2026-01-12", "2026-01-14",
-              "2026-01-16", "2026-01-19", "2026-01-21", "2026-01-23", "2026-01-26"]
+VISIT_DAYS = [
+    "2026-01-05",
+    "2026-01-07",
+    "2026-01-09",
+    "2026-01-12",
+    "2026-01-14",
+    "2026-01-16",
+    "2026-01-19",
+    "2026-01-21",
+    "2026-01-23",
+    "2026-01-26",
+]
 INITIAL_DUE = "2026-01-07"  # first visit Monday 5 January + 2 business days
 
 
-def closed_episode(partner, *, planned, attended, odi, initial_sent, ended="2026-02-27",
-                   location=None):
+def closed_episode(
+    partner, *, planned, attended, odi, initial_sent, ended="2026-02-27", location=None
+):
     """A referral first seen on 5 January whose episode ended on `ended`, with `attended`
     visits of `planned`, ODI readings `odi` (first, last), and its initial report sent on
     `initial_sent` (None: never written)."""
@@ -32,8 +43,13 @@ def closed_episode(partner, *, planned, attended, odi, initial_sent, ended="2026
     reading(ep, "2026-01-05", odi[0])
     reading(ep, "2026-02-20", odi[1])
     if initial_sent:
-        ReportFactory(referral=ref, episode=ep, kind="initial", due_on=day(INITIAL_DUE),
-                      sent_on=day(initial_sent))
+        ReportFactory(
+            referral=ref,
+            episode=ep,
+            kind="initial",
+            due_on=day(INITIAL_DUE),
+            sent_on=day(initial_sent),
+        )
     return ep
 
 
@@ -51,10 +67,12 @@ def history():
     # In neither group: the partner wants no initial report; the episode is still open on D;
     # the referral was never seen (no attended visit), so no initial report was owed.
     closed_episode(opted_out, planned=2, attended=2, odi=(40, 10), initial_sent=None)
-    closed_episode(partner, planned=2, attended=2, odi=(40, 10), initial_sent="2026-01-07",
-                   ended="2026-04-02")
-    closed_episode(partner, planned=2, attended=0, odi=(40, 39), initial_sent=None,
-                   ended="2026-01-30")
+    closed_episode(
+        partner, planned=2, attended=2, odi=(40, 10), initial_sent="2026-01-07", ended="2026-04-02"
+    )
+    closed_episode(
+        partner, planned=2, attended=0, odi=(40, 39), initial_sent=None, ended="2026-01-30"
+    )
     return partner
 
 
@@ -75,8 +93,9 @@ def test_a_window_that_starts_after_the_discharges_holds_no_episode(history):
 
 def test_one_partner_and_one_location(history, location_b):
     other = PartnerFactory()
-    closed_episode(other, planned=4, attended=1, odi=(40, 40), initial_sent="2026-01-07",
-                   location=location_b)
+    closed_episode(
+        other, planned=4, attended=1, odi=(40, 40), initial_sent="2026-01-07", location=location_b
+    )
     only_other = keeping_informed(scope=Scope(as_of=D), partner_pk=other.pk)
     assert only_other.informed_completion_rate == 0.25
     assert only_other.uninformed_completion_rate is None

@@ -23,9 +23,13 @@ def seen_after(partner, received: str, first_visit: str):
 @pytest.fixture
 def partner():
     p = PartnerFactory()
-    for received, first in [("2026-01-05", "2026-01-07"), ("2026-01-05", "2026-01-09"),
-                            ("2026-02-02", "2026-02-09"), ("2026-02-02", "2026-02-11"),
-                            ("2026-03-02", "2026-03-17")]:
+    for received, first in [
+        ("2026-01-05", "2026-01-07"),
+        ("2026-01-05", "2026-01-09"),
+        ("2026-02-02", "2026-02-09"),
+        ("2026-02-02", "2026-02-11"),
+        ("2026-03-02", "2026-03-17"),
+    ]:
         seen_after(p, received, first)  # 2, 4, 7, 9 and 15 days
     referral(p, "2026-03-20")  # not seen
     seen_after(p, "2026-03-25", "2026-04-01")  # seen after D: not seen as of D
@@ -80,8 +84,9 @@ def seen_on(first_visit: str, *, ended: str | None = None, partner=None):
 
 
 def letter(ref, kind: str, due: str, sent: str | None, ep=None):
-    return ReportFactory(referral=ref, episode=ep, kind=kind, due_on=day(due),
-                         sent_on=day(sent) if sent else None)
+    return ReportFactory(
+        referral=ref, episode=ep, kind=kind, due_on=day(due), sent_on=day(sent) if sent else None
+    )
 
 
 def test_on_time_rates_per_kind_and_all_count_every_letter_owed(db):
@@ -98,8 +103,14 @@ def test_on_time_rates_per_kind_and_all_count_every_letter_owed(db):
     declined(PartnerFactory(), "2026-03-27", "2026-03-30")  # redirect due on D, not sent
     declined(PartnerFactory(), "2026-03-27", "2026-03-31")  # redirect due 1 April: not yet
     rates = response_times(scope=Scope(as_of=D)).on_time_rate
-    assert rates == {"initial": 1 / 3, "progress": 0.0, "discharge": 1 / 3, "redirect": 0.0,
-                     "alert": None, "all": 2 / 8}
+    assert rates == {
+        "initial": 1 / 3,
+        "progress": 0.0,
+        "discharge": 1 / 3,
+        "redirect": 0.0,
+        "alert": None,
+        "all": 2 / 8,
+    }
 
 
 def test_a_referral_seen_but_never_written_to_lowers_the_initial_report_rate(db):
