@@ -26,8 +26,7 @@ from liaison.accounts.models import AuditEvent
 from liaison.care import queries as care_queries
 from liaison.core.exports import csv_response
 from liaison.correspondence.models import Report
-from liaison.insights.response import letters_on_time
-from liaison.insights.scope import Scope
+from liaison.insights.queries import Scope, letters_on_time
 from liaison.insights.today import partner_scorecard_today, practice_scorecards
 from liaison.partners import queries, services
 from liaison.partners.forms import (
