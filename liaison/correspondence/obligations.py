@@ -23,6 +23,7 @@ sent only when its `sent_on` is on or before D.
 """
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -92,22 +93,57 @@ class Window:
         return cls(as_of=as_of, since=since, until=as_of + dt.timedelta(days=ahead_days))
 
 
+ALL_KINDS = frozenset(ReportKind.values)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What one statement derives; it reads no more of the record than that needs.
+
+    The obligations due in the window, of patients at `location_ids` and referrals from
+    `partner_ids` (None: all), of the `kinds` asked for. With `ended_from`, the referrals are
+    instead those with an episode ended from that day to the as-of date, and their
+    obligations are listed whenever due.
+    """
+
+    window: Window
+    location_ids: tuple[int, ...] | None = None
+    partner_ids: tuple[int, ...] | None = None
+    kinds: frozenset[str] = ALL_KINDS
+    ended_from: dt.date | None = None
+
+    @classmethod
+    def of(
+        cls,
+        window: Window,
+        *,
+        location_ids: Iterable[int] | None = None,
+        partner_ids: Iterable[int] | None = None,
+        kinds: Iterable[str] = ALL_KINDS,
+        ended_from: dt.date | None = None,
+    ) -> "Selection":
+        return cls(
+            window=window,
+            location_ids=None if location_ids is None else tuple(map(int, location_ids)),
+            partner_ids=None if partner_ids is None else tuple(map(int, partner_ids)),
+            kinds=frozenset(kinds),
+            ended_from=ended_from,
+        )
+
+
 def obligations_due(
     *,
     as_of: dt.date,
     since: dt.date | None = None,
     ahead_days: int = DEFAULT_AHEAD_DAYS,
     location_ids: Sequence[int] | None = None,
+    partner_ids: Sequence[int] | None = None,
 ) -> list[Obligation]:
     """Obligations due from `since` (default: a year before `as_of`) to `ahead_days` after
-    `as_of`, ordered by due date; `location_ids` narrows to patients of those locations."""
+    `as_of`, ordered by due date; `location_ids` narrows to patients of those locations,
+    `partner_ids` to referrals from those partners."""
     window = Window.around(as_of, since=since, ahead_days=ahead_days)
-    sql, params = _statement(window, practice_rules(), location_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    dates = _DateCache()
-    return [_obligation(row, as_of, dates) for row in rows]
+    return _listed(Selection.of(window, location_ids=location_ids, partner_ids=partner_ids))
 
 
 def obligations_unsent(
@@ -117,12 +153,103 @@ def obligations_unsent(
     `obligations_due(as_of=as_of, ahead_days=0, ...)`, picked in SQL so that the practice's
     thousands of sent letters are never shaped in Python."""
     window = Window.around(as_of, ahead_days=0)
-    sql, params = _statement(window, practice_rules(), location_ids, unsent_only=True)
+    return _listed(Selection.of(window, location_ids=location_ids), unsent_only=True)
+
+
+def obligations_overdue(
+    *,
+    as_of: dt.date,
+    since: dt.date,
+    location_ids: Sequence[int] | None = None,
+) -> list[Obligation]:
+    """The overdue rows of `obligations_due(as_of=as_of, since=since, ahead_days=0, ...)`,
+    picked in SQL."""
+    window = Window.around(as_of, since=since, ahead_days=0)
+    return _listed(Selection.of(window, location_ids=location_ids), overdue_only=True)
+
+
+class Tally(NamedTuple):
+    """How the obligations of one group stand as of D (`status_of` counted in SQL)."""
+
+    key: tuple
+    due: int  # obligations
+    sent: int  # sent_on_time + sent_late
+    on_time: int  # sent_on_time
+    overdue: int
+
+
+GROUPS = {
+    "kind": "o.kind",
+    "location_id": "pa.location_id",
+    # Redirect letters have no episode; episodes may name nobody: "" for both.
+    "clinician": "COALESCE(e.clinician, '')",
+    "partner_id": "r.partner_id",
+}
+
+
+def obligation_tallies(
+    *,
+    as_of: dt.date,
+    since: dt.date,
+    by: Sequence[str],
+    location_ids: Sequence[int] | None = None,
+    partner_ids: Sequence[int] | None = None,
+) -> list[Tally]:
+    """The obligations of `obligations_due(as_of=as_of, since=since, ahead_days=0, ...)`
+    counted per group of the `by` columns (of GROUPS) in SQL: one row per group, not per
+    obligation."""
+    window = Window.around(as_of, since=since, ahead_days=0)
+    selection = Selection.of(window, location_ids=location_ids, partner_ids=partner_ids)
+    sql, params = _statement(selection, practice_rules())
+    columns = [GROUPS[name] for name in by]
+    sql += _tallied(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    n = len(columns)
+    return [
+        Tally(tuple(row[:n]), int(row[n]), int(row[n + 1]), int(row[n + 2]), int(row[n + 3]))
+        for row in rows
+    ]
+
+
+def initial_letters_sql(
+    *,
+    as_of: dt.date,
+    ended_from: dt.date,
+    location_ids: Sequence[int] | None = None,
+    partner_ids: Sequence[int] | None = None,
+) -> tuple[str, list]:
+    """A SELECT of `referral_id, on_time` (1 or 0), one row per initial report owed as of
+    `as_of`, for the referrals with an episode that ended from `ended_from` to `as_of`:
+    on_time is 1 when that report was sent on or before its due date (and by `as_of`).
+    With positional parameters, to be read inside a larger statement."""
+    window = Window(as_of=as_of, since=ended_from, until=as_of)
+    selection = Selection.of(
+        window,
+        location_ids=location_ids,
+        partner_ids=partner_ids,
+        kinds=[ReportKind.INITIAL],
+        ended_from=ended_from,
+    )
+    sql, params = _statement(selection, practice_rules())
+    sql += f"""
+SELECT o.referral_id, CASE WHEN {_on_time("o")} THEN 1 ELSE 0 END AS on_time
+FROM paired o WHERE o.kind = 'initial'
+"""
+    return _positional(sql, params)
+
+
+def _listed(
+    selection: "Selection", *, unsent_only: bool = False, overdue_only: bool = False
+) -> list[Obligation]:
+    sql, params = _statement(selection, practice_rules())
+    sql += _rows(unsent_only=unsent_only, overdue_only=overdue_only)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     dates = _DateCache()
-    return [_obligation(row, as_of, dates) for row in rows]
+    return [_obligation(row, selection.window.as_of, dates) for row in rows]
 
 
 def status_of(*, due_on: dt.date, sent_on: dt.date | None, as_of: dt.date) -> str:
@@ -249,24 +376,53 @@ def _max_business_days(rules: Rules) -> int:
     return max(*practice, *(v for v in overrides.values() if v is not None))
 
 
-def _location_filter(location_ids: Iterable[int] | None, params: dict) -> str:
-    if location_ids is None:
-        return ""
-    names = []
-    for i, location_id in enumerate(location_ids):
-        params[f"loc{i}"] = int(location_id)
-        names.append(f"%(loc{i})s")
-    return f"AND pa.location_id IN ({', '.join(names) or 'NULL'})"
+def _filters(selection: Selection, params: dict) -> str:
+    """`AND …` narrowing rows with a referral `r` and its patient `pa` to the selection."""
+    clauses = []
+    for column, ids, prefix in (
+        ("pa.location_id", selection.location_ids, "loc"),
+        ("r.partner_id", selection.partner_ids, "partner"),
+    ):
+        if ids is None:
+            continue
+        names = []
+        for i, value in enumerate(ids):
+            params[f"{prefix}{i}"] = value
+            names.append(f"%({prefix}{i})s")
+        clauses.append(f"AND {column} IN ({', '.join(names) or 'NULL'})")
+    return " ".join(clauses)
 
 
-def _statement(
-    window: Window, rules: Rules, location_ids, *, unsent_only: bool = False
-) -> tuple[str, dict]:
+def _candidates(selection: Selection, where: str) -> str:
+    """The referrals whose episodes may cause an obligation of the selection."""
+    if selection.ended_from is not None:
+        cause = "e.ended_on >= %(ended_from)s AND e.ended_on <= %(as_of)s"
+    else:
+        # An episode that ended before `cause_from` caused nothing due in the window.
+        cause = "(e.ended_on IS NULL OR e.ended_on >= %(cause_from)s)"
+    joins = ""
+    if where:
+        joins = (
+            "JOIN care_referral r ON r.id = e.referral_id "
+            "JOIN care_patient pa ON pa.id = r.patient_id"
+        )
+    return f"""
+    SELECT DISTINCT e.referral_id FROM care_episode e {joins}
+    WHERE e.referral_id IS NOT NULL AND {cause} {where}"""
+
+
+def _statement(selection: Selection, rules: Rules) -> tuple[str, dict]:
+    """The common table expressions up to `paired`: one row per obligation of the selection
+    (kind, match_key, seq, referral_id, episode_id, due_dn) with the report meeting it
+    (report_id, sent_on). A final SELECT over `paired` is appended by the caller."""
+    window, kinds = selection.window, selection.kinds
     # A letter due in the window was caused at most this many days before it.
     slack = _max_business_days(rules) * 7 // 5 + 4
     params = {
         "as_of": window.as_of,
+        "as_of_dn": (window.as_of - EPOCH).days,
         "cause_from": window.since - dt.timedelta(days=slack),
+        "ended_from": selection.ended_from,
         "since_dn": (window.since - EPOCH).days,
         "until_dn": (window.until - EPOCH).days,
         "initial_bd": rules.initial_business_days,
@@ -279,15 +435,43 @@ def _statement(
         "wants_redirect": rules.wants(ReportKind.REDIRECT),
         "wants_alert": rules.wants(ReportKind.ALERT),
     }
-    where_location = _location_filter(location_ids, params)
-    sql = f"""
-WITH RECURSIVE
-cand AS MATERIALIZED (
-    SELECT DISTINCT e.referral_id FROM care_episode e
-    WHERE e.referral_id IS NOT NULL
-      AND (e.ended_on IS NULL OR e.ended_on >= %(cause_from)s)
-),
-ep AS MATERIALIZED (
+    where = _filters(selection, params)
+    ctes = [f"cand AS MATERIALIZED ({_candidates(selection, where)}\n)", _ep_cte(where)]
+    owed = []
+    if ReportKind.INITIAL in kinds:
+        ctes += [_SEEN, _INITIAL]
+        owed.append("SELECT 'initial', referral_id, episode_id, due_dn, referral_id FROM initial")
+    if ReportKind.PROGRESS in kinds:
+        ctes.append(_PROGRESS)
+        owed.append("SELECT 'progress', referral_id, episode_id, due_dn, referral_id FROM progress")
+    if ReportKind.DISCHARGE in kinds:
+        owed.append(
+            "SELECT 'discharge', referral_id, episode_id, "
+            f"{_plus_business_days('end_dn', 'discharge_bd')}, episode_id "
+            "FROM ep WHERE end_dn IS NOT NULL AND wants_discharge"
+        )
+    if ReportKind.REDIRECT in kinds and selection.ended_from is None:
+        ctes.append(_redirect_cte(where))
+        owed.append("SELECT 'redirect', referral_id, NULL, due_dn, referral_id FROM redirect")
+    if ReportKind.ALERT in kinds:
+        ctes += [_FIRST_MEASURE, _alert_cte()]
+        owed.append(
+            "SELECT 'alert', referral_id, episode_id, "
+            f"{_plus_business_days('found_dn', 'alert_bd')}, referral_id "
+            "FROM alert WHERE found_dn IS NOT NULL"
+        )
+    owed = owed or ["SELECT 'initial', referral_id, NULL, 0, referral_id FROM cand WHERE 1 = 0"]
+    ctes.append(
+        "owed (kind, referral_id, episode_id, due_dn, match_key) AS (\n    "
+        + "\n    UNION ALL\n    ".join(owed)
+        + "\n)"
+    )
+    ctes += [_RANKED, _letters_cte(selection), _PAIRED]
+    return "WITH RECURSIVE\n" + ",\n".join(ctes) + "\n", params
+
+
+def _ep_cte(where: str) -> str:
+    return f"""ep AS MATERIALIZED (
     SELECT e.id AS episode_id, e.referral_id, e.primary_measure,
         CASE WHEN e.ended_on <= %(as_of)s THEN {_day("e.ended_on")} END AS end_dn,
         (SELECT {_day("MIN(v.visit_on)")} FROM care_visit v
@@ -312,20 +496,24 @@ ep AS MATERIALIZED (
     JOIN care_referral r ON r.id = e.referral_id
     JOIN care_patient pa ON pa.id = r.patient_id
     LEFT JOIN correspondence_communicationpreference cp ON cp.partner_id = r.partner_id
-    WHERE 1 = 1 {where_location}
-),
-seen AS (
+    WHERE 1 = 1 {where}
+)"""
+
+
+_SEEN = """seen AS (
     SELECT referral_id, MIN(first_dn) AS first_dn FROM ep
     WHERE first_dn IS NOT NULL GROUP BY referral_id
-),
-initial AS (
+)"""
+
+_INITIAL = f"""initial AS (
     SELECT seen.referral_id, MIN(ep.episode_id) AS episode_id,
         {_plus_business_days("seen.first_dn", "MIN(ep.initial_bd)")} AS due_dn
     FROM seen JOIN ep ON ep.referral_id = seen.referral_id AND ep.first_dn = seen.first_dn
     WHERE ep.wants_initial
     GROUP BY seen.referral_id, seen.first_dn
-),
-progress (referral_id, episode_id, due_dn, step, stop_dn) AS (
+)"""
+
+_PROGRESS = """progress (referral_id, episode_id, due_dn, step, stop_dn) AS (
     SELECT referral_id, episode_id, CAST(first_dn + progress_days AS INTEGER),
         progress_days, CAST(COALESCE(end_dn, %(until_dn)s + 1) AS INTEGER)
     FROM ep
@@ -334,8 +522,9 @@ progress (referral_id, episode_id, due_dn, step, stop_dn) AS (
     UNION ALL
     SELECT referral_id, episode_id, due_dn + step, step, stop_dn FROM progress
     WHERE due_dn + step < stop_dn
-),
-first_measure AS MATERIALIZED (
+)"""
+
+_FIRST_MEASURE = """first_measure AS MATERIALIZED (
     SELECT ep.referral_id, ep.episode_id, ep.primary_measure, ep.end_dn, ep.alert_bd,
         (SELECT MIN(o.measured_on) FROM care_outcome o
           WHERE o.episode_id = ep.episode_id AND o.instrument = ep.primary_measure
@@ -345,8 +534,11 @@ first_measure AS MATERIALIZED (
             AND o.measured_on <= %(as_of)s
           ORDER BY o.measured_on, o.id LIMIT 1) AS first_score
     FROM ep WHERE ep.primary_measure IS NOT NULL AND ep.wants_alert
-),
-alert AS (
+)"""
+
+
+def _alert_cte() -> str:
+    return f"""alert AS (
     SELECT f.referral_id, f.episode_id, f.alert_bd,
         (SELECT MIN({_day("o.measured_on")}) FROM care_outcome o
           WHERE o.episode_id = f.episode_id AND o.instrument = f.primary_measure
@@ -356,15 +548,16 @@ alert AS (
             AND {_improvement("f.primary_measure", "f.first_score", "o.score")}
                 < {_mcid("f.primary_measure")}) AS found_dn
     FROM first_measure f WHERE f.first_on IS NOT NULL
-),
-redirect AS MATERIALIZED (
-    SELECT r.id AS referral_id,
-        {
-        _plus_business_days(
-            _day("COALESCE(r.decided_on, r.received_on)"),
-            "COALESCE(cp.redirect_letter_business_days, %(redirect_bd)s)",
-        )
-    } AS due_dn
+)"""
+
+
+def _redirect_cte(where: str) -> str:
+    due = _plus_business_days(
+        _day("COALESCE(r.decided_on, r.received_on)"),
+        "COALESCE(cp.redirect_letter_business_days, %(redirect_bd)s)",
+    )
+    return f"""redirect AS MATERIALIZED (
+    SELECT r.id AS referral_id, {due} AS due_dn
     FROM care_referral r
     JOIN care_patient pa ON pa.id = r.patient_id
     LEFT JOIN correspondence_communicationpreference cp ON cp.partner_id = r.partner_id
@@ -372,30 +565,25 @@ redirect AS MATERIALIZED (
       AND COALESCE(r.decided_on, r.received_on) <= %(as_of)s
       AND COALESCE(r.decided_on, r.received_on) >= %(cause_from)s
       AND CASE WHEN cp.id IS NULL THEN %(wants_redirect)s ELSE cp.wants_redirect END
-      {where_location}
-),
-owed AS (
-    SELECT 'initial' AS kind, referral_id, episode_id, due_dn, referral_id AS match_key
-    FROM initial
-    UNION ALL
-    SELECT 'progress', referral_id, episode_id, due_dn, referral_id FROM progress
-    UNION ALL
-    SELECT 'discharge', referral_id, episode_id,
-        {_plus_business_days("end_dn", "discharge_bd")}, episode_id
-    FROM ep WHERE end_dn IS NOT NULL AND wants_discharge
-    UNION ALL
-    SELECT 'redirect', referral_id, NULL, due_dn, referral_id FROM redirect
-    UNION ALL
-    SELECT 'alert', referral_id, episode_id,
-        {_plus_business_days("found_dn", "alert_bd")}, referral_id
-    FROM alert WHERE found_dn IS NOT NULL
-),
-ranked AS (
+      {where}
+)"""
+
+
+_RANKED = """ranked AS (
     SELECT owed.*, ROW_NUMBER() OVER (
         PARTITION BY kind, match_key ORDER BY due_dn, episode_id) AS seq
     FROM owed
-),
-letters AS MATERIALIZED (
+)"""
+
+
+def _letters_cte(selection: Selection) -> str:
+    referrals = "SELECT referral_id FROM cand"
+    if ReportKind.REDIRECT in selection.kinds and selection.ended_from is None:
+        referrals += " UNION SELECT referral_id FROM redirect"
+    kinds = ""
+    if selection.kinds != ALL_KINDS:
+        kinds = "AND rp.kind IN (" + ", ".join(f"'{k}'" for k in sorted(selection.kinds)) + ")"
+    return f"""letters AS MATERIALIZED (
     SELECT id, sent_on, kind, match_key, ROW_NUMBER() OVER (
         PARTITION BY kind, match_key ORDER BY due_on, id) AS seq
     FROM (
@@ -403,13 +591,14 @@ letters AS MATERIALIZED (
             CASE WHEN rp.kind = 'discharge' THEN rp.episode_id ELSE rp.referral_id END
                 AS match_key
         FROM correspondence_report rp
-        WHERE rp.referral_id IN (
-            SELECT referral_id FROM cand UNION SELECT referral_id FROM redirect)
+        WHERE rp.referral_id IN ({referrals}) {kinds}
     ) reports
-),
--- Pair the k-th obligation with the k-th letter of the same kind and key by sorting both
--- together: portable, and one pass however many letters a referral has.
-paired AS (
+)"""
+
+
+# Pair the k-th obligation with the k-th letter of the same kind and key by sorting both
+# together: portable, and one pass however many letters a referral has.
+_PAIRED = """paired AS (
     SELECT kind, match_key, seq,
         MAX(referral_id) AS referral_id, MAX(episode_id) AS episode_id,
         MAX(due_dn) AS due_dn, MAX(report_id) AS report_id, MAX(sent_on) AS sent_on
@@ -421,21 +610,68 @@ paired AS (
         SELECT kind, match_key, seq, NULL, NULL, NULL, id, sent_on FROM letters
     ) both_sides
     GROUP BY kind, match_key, seq
-)
+)"""
+
+# The obligations of the window: owed rows (a letter without an obligation pairs with none).
+_IN_WINDOW = "o.due_dn IS NOT NULL AND o.due_dn >= %(since_dn)s AND o.due_dn <= %(until_dn)s"
+
+_JOINED = """FROM paired o
+JOIN care_referral r ON r.id = o.referral_id
+JOIN care_patient pa ON pa.id = r.patient_id"""
+
+
+def _sent(o: str) -> str:
+    return f"({o}.sent_on IS NOT NULL AND {o}.sent_on <= %(as_of)s)"
+
+
+def _on_time(o: str) -> str:
+    """`sent_on_time` of `status_of`: sent by D, on or before the due date."""
+    return f"({_sent(o)} AND {_day(f'{o}.sent_on')} <= {o}.due_dn)"
+
+
+def _overdue(o: str) -> str:
+    return f"(NOT {_sent(o)} AND {o}.due_dn < %(as_of_dn)s)"
+
+
+def _rows(*, unsent_only: bool, overdue_only: bool) -> str:
+    status = ""
+    if unsent_only:
+        status = f"AND NOT {_sent('o')}"  # `overdue` and `due`
+    if overdue_only:
+        status = f"AND {_overdue('o')}"
+    return f"""
 SELECT o.kind, o.due_dn, o.report_id, o.sent_on, o.referral_id, o.episode_id, r.partner_id,
     pa.location_id, e.clinician, r.external_id, r.code, e.external_id, e.code,
     pt.external_id, pt.code
-FROM paired o
-JOIN care_referral r ON r.id = o.referral_id
-JOIN care_patient pa ON pa.id = r.patient_id
+{_JOINED}
 JOIN partners_partner pt ON pt.id = r.partner_id
 LEFT JOIN care_episode e ON e.id = o.episode_id
-WHERE o.due_dn >= %(since_dn)s AND o.due_dn <= %(until_dn)s {_unsent(unsent_only)}
+WHERE {_IN_WINDOW} {status}
 ORDER BY o.due_dn, o.kind, o.referral_id, o.episode_id
 """
-    return sql, params
 
 
-def _unsent(unsent_only: bool) -> str:
-    # The statuses `overdue` and `due` (status_of): no letter, or one not sent by D.
-    return "AND (o.sent_on IS NULL OR o.sent_on > %(as_of)s)" if unsent_only else ""
+def _tallied(columns: list[str]) -> str:
+    group = ", ".join(columns)
+    select = f"{group}, " if columns else ""
+    return f"""
+SELECT {select}COUNT(*),
+    SUM(CASE WHEN {_sent("o")} THEN 1 ELSE 0 END),
+    SUM(CASE WHEN {_on_time("o")} THEN 1 ELSE 0 END),
+    SUM(CASE WHEN {_overdue("o")} THEN 1 ELSE 0 END)
+{_JOINED}
+LEFT JOIN care_episode e ON e.id = o.episode_id
+WHERE {_IN_WINDOW}
+{f"GROUP BY {group}" if columns else ""}
+"""
+
+
+def _positional(sql: str, params: dict) -> tuple[str, list]:
+    """The statement with `%s` parameters in order, for reading inside another statement."""
+    values: list = []
+
+    def take(match: re.Match) -> str:
+        values.append(params[match.group(1)])
+        return "%s"
+
+    return re.sub(r"%\((\w+)\)s", take, sql), values

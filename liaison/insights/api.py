@@ -111,7 +111,23 @@ class ResponseOut(Schema):
     median_days_to_first_visit: float | None
     p90_days_to_first_visit: int | None
     seen_within_target_rate: float | None
-    on_time_rate: OnTimeOut
+    on_time_rate: OnTimeOut = Field(
+        description="Of the letters owed (written or not) and due in the window, the share "
+        "sent on or before the due date; a letter never written is not on time."
+    )
+    informed_completion_rate: float | None = Field(
+        description="Compliance of the episodes ended in the window whose referrer had the "
+        "initial report on time."
+    )
+    informed_success_rate: float | None = Field(
+        description="Outcome success of those episodes."
+    )
+    uninformed_completion_rate: float | None = Field(
+        description="Compliance of the episodes whose initial report was late or never sent."
+    )
+    uninformed_success_rate: float | None = Field(
+        description="Outcome success of those episodes. An association, not proof."
+    )
 
 
 class ScorecardsOut(Header):
@@ -203,7 +219,8 @@ def channels(request, filters: Query[Filters]):
 
 @router.get("/response", response={200: ResponseTimesOut, **FAILURES}, **PARTNER_LEVEL)
 def response(request, filters: Query[Filters]):
-    """Days from referral to first visit, and the share of reports sent on time."""
+    """Days from referral to first visit, letters sent on time, and keeping referrers
+    informed."""
     return response_document(scope=_scope(request, filters, Audience.PARTNER))
 
 

@@ -11,6 +11,7 @@ from django.db.models import F
 from liaison.insights.channels import ChannelFigures, channel_figures
 from liaison.insights.episodes import care_sums, closed_episode_facts, closed_in_window, regroup
 from liaison.insights.gaps import NetworkGaps, network_gaps
+from liaison.insights.informed import FIELDS as INFORMED_FIELDS
 from liaison.insights.not_responding import (
     NotResponding,
     not_responding_by_partner,
@@ -34,10 +35,11 @@ CHANNEL_FIELDS = [
     "channel", "new_patients", "ltv_12m", "lifetime_revenue_mean", "return_rate",
     "compliance_rate",
 ]
-RESPONSE_FIELDS = [
+TIMES_FIELDS = [
     "median_days_to_first_visit", "p90_days_to_first_visit", "seen_within_target_rate",
     "on_time_rate",
 ]
+RESPONSE_FIELDS = [*TIMES_FIELDS, *INFORMED_FIELDS]
 
 
 def plain(value):
@@ -77,15 +79,16 @@ def channel_object(figures: ChannelFigures) -> dict:
 
 
 def response_object(times: ResponseTimes) -> dict:
-    return pick(times, RESPONSE_FIELDS)
+    return {**pick(times, TIMES_FIELDS), **pick(times.informed, INFORMED_FIELDS)}
 
 
 def scorecards_document(*, scope: Scope) -> dict:
-    """The whole of `liaison scorecards`: partners, channels and response times.
+    """The whole of `liaison scorecards`: partners, channels and response times (with the
+    letters on time and keeping referrers informed).
 
     The closed episodes' sums are computed once, per partner and channel, for both the
     partners and the channels; the first visits once, per partner and overall, for both the
-    partners and the response times. Ten queries.
+    partners and the response times. Fifteen queries.
     """
     facts = closed_episode_facts(closed_in_window(scope), scope, "partner_id", "channel")
     care = care_sums(facts, ["partner_id", "channel"])

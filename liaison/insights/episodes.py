@@ -4,6 +4,7 @@ not-responding list all sum or filter these."""
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -248,9 +249,18 @@ def total(parts) -> CareSums:
 def care_sums(facts: QuerySet, groups: list[str]) -> dict:
     """CareSums per group (a tuple of the `groups` columns; the empty tuple for all of them when
     `groups` is empty), in one query over `closed_episode_facts`."""
+    return care_sums_of(groups, facts=facts)
+
+
+def care_sums_of(
+    groups: list[str], *, ctes: str = "", params: Sequence = (), **querysets: QuerySet
+) -> dict:
+    """`care_sums` over the rows named `facts`: a queryset of that name, or the last of the
+    common table expressions `ctes` (", name AS (…), facts AS (…)", with `params`) built
+    over the `querysets` (rows of `closed_episode_facts` with more columns to group by)."""
     sums: dict = {}
-    select = _CLOSED_EPISODE_SUMS.format(groups="".join(f"{g}, " for g in groups))
-    for row in fetch(select, facts=facts):
+    select = ctes + _CLOSED_EPISODE_SUMS.format(groups="".join(f"{g}, " for g in groups))
+    for row in fetch(select, params, **querysets):
         planned, episodes = row["planned"], row["episodes"]
         key = tuple(row[g] for g in groups)
         sums.setdefault(key, CareSums()).add(CareSums(

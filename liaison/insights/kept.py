@@ -16,10 +16,16 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from liaison.core.freshness import figures_version
+from liaison.core.freshness import figures_version, letters_version
 from liaison.insights.channels import ChannelFigures, channel_figures
 from liaison.insights.gaps import NetworkGaps, network_gaps
-from liaison.insights.response import ResponseTimes, response_times
+from liaison.insights.informed import KeepingInformed, keeping_informed
+from liaison.insights.response import (
+    LettersOnTime,
+    ResponseTimes,
+    letters_on_time,
+    response_times,
+)
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard, partner_scorecards
 
@@ -69,8 +75,23 @@ def kept_gaps(scope: Scope) -> NetworkGaps:
     return kept("gaps", scope, lambda: network_gaps(scope=scope))
 
 
+def kept_letters_on_time(scope: Scope) -> LettersOnTime:
+    return kept(_with_letters("letters-on-time"), scope, lambda: letters_on_time(scope=scope))
+
+
+def kept_informed(scope: Scope) -> KeepingInformed:
+    return kept(_with_letters("informed"), scope, lambda: keeping_informed(scope=scope))
+
+
 def kept_response(scope: Scope) -> ResponseTimes:
-    return kept("response", scope, lambda: response_times(scope=scope))
+    return kept(_with_letters("response"), scope, lambda: response_times(
+        scope=scope, letters=kept_letters_on_time(scope), informed=kept_informed(scope)))
+
+
+def _with_letters(kind: str) -> str:
+    """The kind of a figure that also reads the reports: writing or sending a letter changes
+    the letters' version, not the figures' (core/freshness.py)."""
+    return f"{kind}-{letters_version()}"
 
 
 def _key(kind: str, scope: Scope) -> str:

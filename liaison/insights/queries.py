@@ -17,18 +17,19 @@ from liaison.insights.documents import (
     scorecards_document,
 )
 from liaison.insights.gaps import NetworkGaps, network_gaps
+from liaison.insights.informed import KeepingInformed, keeping_informed
 from liaison.insights.not_responding import NotResponding, patients_not_responding
-from liaison.insights.response import ResponseTimes, response_times
+from liaison.insights.response import LettersOnTime, ResponseTimes, letters_on_time, response_times
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard, partner_scorecard, partner_scorecards
 
 __all__ = [
-    "ChannelFigures", "NetworkGaps", "NotResponding", "PartnerScorecard",
-    "ResponseTimes", "Scope", "channel_figures", "channels_document", "find_location",
-    "gaps_document", "network_gaps", "not_responding_by_partner_document",
-    "not_responding_document", "partner_scorecard",
-    "partner_scorecards", "patients_not_responding", "response_document",
-    "response_times", "scorecards_document",
+    "ChannelFigures", "KeepingInformed", "LettersOnTime", "NetworkGaps", "NotResponding",
+    "PartnerScorecard", "ResponseTimes", "Scope", "channel_figures", "channels_document",
+    "find_location", "gaps_document", "keeping_informed", "letters_on_time", "network_gaps",
+    "not_responding_by_partner_document", "not_responding_document", "partner_scorecard",
+    "partner_scorecards", "patients_not_responding", "response_document", "response_times",
+    "scorecards_document",
 ]
 
 

@@ -1,17 +1,92 @@
-"""Response times and report on-time rates (docs/metrics.md, "Response times")."""
+"""Response times, letters on time and keeping referrers informed (docs/metrics.md,
+"Response times")."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Value
 
 from liaison.core.models import PracticeSettings
 from liaison.correspondence.models import Report
-from liaison.insights.episodes import located
+from liaison.correspondence.obligations import obligation_tallies
+from liaison.insights.informed import KeepingInformed, keeping_informed
 from liaison.insights.referrals import FirstVisitStats, first_visit_stats
 from liaison.insights.scope import Scope
 from liaison.insights.stats import ratio
 
 ALL_KINDS = "all"
+NO_CLINICIAN = ""  # letters without an episode (redirect), or an episode naming nobody
+
+
+@dataclass(frozen=True)
+class OnTime:
+    """Obligations due in the window, and how they stood as of D."""
+
+    due: int = 0
+    on_time: int = 0
+    sent: int = 0
+    overdue: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return ratio(self.on_time, self.due)
+
+    @property
+    def late(self) -> int:
+        return self.sent - self.on_time
+
+    @property
+    def unsent(self) -> int:
+        """Not sent by D: overdue, or due on D itself."""
+        return self.due - self.sent
+
+    def __add__(self, other: "OnTime") -> "OnTime":
+        return OnTime(
+            self.due + other.due,
+            self.on_time + other.on_time,
+            self.sent + other.sent,
+            self.overdue + other.overdue,
+        )
+
+
+@dataclass(frozen=True)
+class LettersOnTime:
+    """The letters owed by the communication rules (written or not) and due in the window,
+    counted by kind, by clinician (of the letter's episode) and by location (the patient's)."""
+
+    by_kind: dict[str, OnTime] = field(default_factory=dict)
+    by_clinician: dict[str, OnTime] = field(default_factory=dict)
+    by_location: dict[int, OnTime] = field(default_factory=dict)
+
+    @property
+    def all(self) -> OnTime:
+        return sum(self.by_kind.values(), OnTime())
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        """`on_time_rate` per report kind, and "all"."""
+        rates = {kind: self.by_kind.get(kind, OnTime()).rate for kind in Report.Kind.values}
+        rates[ALL_KINDS] = self.all.rate
+        return rates
+
+
+def letters_on_time(*, scope: Scope, partner_pk: int | None = None) -> LettersOnTime:
+    """The door to every on-time figure: of the obligations due in the window (every report
+    owed, written or not: `obligations_due`'s rows), those sent on or before their due date.
+    For the practice, the scope's location or one partner; three queries (two read the rules)."""
+    tallies = obligation_tallies(
+        as_of=scope.as_of,
+        since=scope.window_start,
+        by=["kind", "location_id", "clinician"],
+        location_ids=None if scope.location_id is None else [scope.location_id],
+        partner_ids=None if partner_pk is None else [partner_pk],
+    )
+    groups: tuple[dict, dict, dict] = ({}, {}, {})
+    for tally in tallies:
+        counts = OnTime(tally.due, tally.on_time, tally.sent, tally.overdue)
+        for found, key in zip(groups, tally.key, strict=True):
+            found[key] = found.get(key, OnTime()) + counts
+    by_kind, by_location, by_clinician = groups
+    return LettersOnTime(by_kind=by_kind, by_clinician=by_clinician, by_location=by_location)
 
 
 @dataclass(frozen=True)
@@ -21,7 +96,13 @@ class ResponseTimes:
     median_days_to_first_visit: float | None
     p90_days_to_first_visit: int | None
     seen_within_target_rate: float | None
-    on_time_rate: dict[str, float | None]  # per report kind, and "all"
+    letters: LettersOnTime
+    informed: KeepingInformed
+
+    @property
+    def on_time_rate(self) -> dict[str, float | None]:
+        """Per report kind, and "all"."""
+        return self.letters.rates
 
 
 def response_target_days() -> int:
@@ -29,45 +110,29 @@ def response_target_days() -> int:
 
 
 def response_times(
-    *, scope: Scope, partner_pk: int | None = None, seen: FirstVisitStats | None = None
+    *,
+    scope: Scope,
+    partner_pk: int | None = None,
+    seen: FirstVisitStats | None = None,
+    letters: LettersOnTime | None = None,
+    informed: KeepingInformed | None = None,
 ) -> ResponseTimes:
-    """For the practice (or the scope's location, or one partner): three queries, or two
-    when the caller has the first-visit statistics already (made with the practice target)."""
+    """For the practice (or the scope's location, or one partner). A caller that has the
+    first-visit statistics (made with the practice target), the letters or the informed
+    figures already passes them in; each part computed here costs a fixed number of queries."""
     target = response_target_days()
     if seen is None:
-        stats = first_visit_stats(scope, Value(1), target_days=target, partner_pk=partner_pk)
-        seen = stats.overall
+        seen = first_visit_stats(scope, Value(1), target_days=target, partner_pk=partner_pk).overall
     return ResponseTimes(
         seen=seen.seen,
         target_days=target,
         median_days_to_first_visit=seen.median_days,
         p90_days_to_first_visit=seen.p90_days,
         seen_within_target_rate=ratio(seen.seen_within_target, seen.seen),
-        on_time_rate=on_time_rates(scope=scope, partner_pk=partner_pk),
+        letters=letters
+        if letters is not None
+        else letters_on_time(scope=scope, partner_pk=partner_pk),
+        informed=informed
+        if informed is not None
+        else keeping_informed(scope=scope, partner_pk=partner_pk),
     )
-
-
-def reports_due(scope: Scope) -> QuerySet:
-    """Reports due in the window (so due by D), at the scope's location if any."""
-    reports = Report.objects.filter(due_on__gte=scope.window_start, due_on__lte=scope.as_of)
-    return located(reports, scope, "referral__patient__location_id")
-
-
-def on_time_counts() -> dict:
-    """Aggregates over reports due: how many, and how many sent on or before the due date."""
-    return {"due": Count("id"), "on_time": Count("id", filter=Q(sent_on__lte=F("due_on")))}
-
-
-def on_time_rates(*, scope: Scope, partner_pk: int | None = None) -> dict[str, float | None]:
-    """Of reports due in the window (so due by D), the share sent on or before the due date.
-
-    A report sent after D was not sent as of D; it was late anyway, since due_on ≤ D.
-    """
-    reports = reports_due(scope)
-    if partner_pk is not None:
-        reports = reports.filter(referral__partner_id=partner_pk)
-    rows = reports.values("kind").annotate(**on_time_counts()).order_by()
-    counts = {row["kind"]: (row["on_time"], row["due"]) for row in rows}
-    rates = {kind: ratio(*counts.get(kind, (0, 0))) for kind in Report.Kind.values}
-    rates[ALL_KINDS] = ratio(sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values()))
-    return rates

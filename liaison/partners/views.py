@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from liaison.care import queries as care_queries
 from liaison.core.codes import as_code
 from liaison.core.exports import csv_response
 from liaison.correspondence.models import Report
+from liaison.insights.queries import Scope, letters_on_time
 from liaison.insights.today import partner_scorecard_today, practice_scorecards
 from liaison.partners import queries, services
 from liaison.partners.forms import (
@@ -280,13 +281,8 @@ def _patients_context(request, partner: Partner) -> dict:
     context = {
         "progress_counts": [(care_queries.Progress.LABELS[k], n) for k, n in counts.items()],
         "can_see_patients": can_see_patients(request.user),
-        "letters": Report.objects.filter(referral__partner=partner).aggregate(
-            sent=Count("id", filter=Q(sent_on__gt=today - dt.timedelta(days=365),
-                                      sent_on__lte=today)),
-            on_time=Count("id", filter=Q(sent_on__gt=today - dt.timedelta(days=365),
-                                         sent_on__lte=F("due_on"))),
-            overdue=Count("id", filter=Q(sent_on__isnull=True, due_on__lt=today)),
-        ),
+        # Every letter owed to the partner and due in the last 12 months, written or not.
+        "letters": letters_on_time(scope=Scope(as_of=today), partner_pk=partner.pk).all,
     }
     if context["can_see_patients"]:
         filters = care_queries.ReferralFilters(partner_code=str(partner.code))

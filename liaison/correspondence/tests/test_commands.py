@@ -76,3 +76,16 @@ def test_reports_due_prints_a_table_with_a_summary(letters):
 def test_reports_due_refuses_an_unknown_location(db):
     with pytest.raises(CommandError, match="No location"):
         run("--as-of", "2026-01-20", "--location", "NOWHERE")
+
+
+def test_reports_due_narrows_to_a_partner(letters):
+    document = json.loads(run("--as-of", "2026-01-20", "--partner", "P-9", "--format", "json"))
+    assert document["partner_id"] == "P-9"
+    assert [(o["partner_id"], o["status"]) for o in document["obligations"]] == [
+        ("P-9", "sent_late")
+    ]
+
+
+def test_reports_due_refuses_an_unknown_partner(db):
+    with pytest.raises(CommandError, match="--partner: no partner"):
+        run("--as-of", "2026-01-20", "--partner", "NOBODY")

@@ -1,11 +1,13 @@
 """Insights: response — days from referral to first visit for the practice, by location and by
-partner; report on-time rates by kind, clinician and location; and the reports overdue as of D
-(partner-level: no patient is named, and only users who may see patients get a link)."""
+partner; letters on time by kind, clinician and location (of every letter owed, written or
+not); keeping referrers informed; and the letters overdue as of D (partner-level: no patient
+is named, and only users who may see patients get a link)."""
 
 from django.core.paginator import Paginator
 
 from liaison.accounts.access import can_see_patients
 from liaison.accounts.models import Location
+from liaison.core.freshness import letters_version
 from liaison.correspondence.models import Report
 from liaison.insights.kept import kept, kept_response
 from liaison.insights.pages.common import (
@@ -15,8 +17,8 @@ from liaison.insights.pages.common import (
     render_page,
     rounded,
 )
-from liaison.insights.response import ALL_KINDS
-from liaison.insights.response_breakdown import overdue_reports, response_breakdown
+from liaison.insights.response import OnTime
+from liaison.insights.response_breakdown import letters_overdue, response_breakdown
 from liaison.partners.models import Partner
 
 PER_PAGE = 25
@@ -29,43 +31,44 @@ def page(request):
     scope = filters.scope
     overall = kept_response(scope)
     parts = kept("response-breakdown", scope, lambda: response_breakdown(scope=scope))
+    overdue_all = kept(
+        f"letters-overdue-{letters_version()}", scope, lambda: letters_overdue(scope)
+    )
     places = location_names()
-    download = csv_table(request, {
-        "by-location": lambda: seen_table(seen_rows(parts.seen_by_location, places)),
-        "by-partner": lambda: seen_table(partner_rows(parts.seen_by_partner)),
-        "on-time": lambda: on_time_table(on_time_rows(overall, parts, places)),
-        "overdue": lambda: overdue_table(overdue_rows(overdue_listed(scope), scope.as_of)),
-    })
+    download = csv_table(
+        request,
+        {
+            "by-location": lambda: seen_table(seen_rows(parts.seen_by_location, places)),
+            "by-partner": lambda: seen_table(partner_rows(parts.seen_by_partner)),
+            "on-time": lambda: on_time_table(on_time_rows(overall.letters, places)),
+            "informed": lambda: informed_table(informed_rows(overall.informed)),
+            "overdue": lambda: overdue_table(overdue_rows(overdue_all, scope.as_of)),
+        },
+    )
     if download is not None:
         return download
     partners = Paginator(sorted_by_seen(parts.seen_by_partner), PER_PAGE).get_page(
-        request.GET.get("page"))
-    overdue_ids = kept("response-overdue", scope, lambda: overdue_report_ids(scope))
-    overdue = Paginator(overdue_ids, PER_PAGE).get_page(request.GET.get("overdue_page"))
-    return render_page(request, "insights/response.html", filters, {
-        "overall": overall, "target_days": parts.target_days,
-        "by_location": seen_rows(parts.seen_by_location, places),
-        "partners": partners, "partner_rows": partner_rows(dict(partners.object_list)),
-        "on_time": on_time_rows(overall, parts, places),
-        "on_time_chart": on_time_chart(overall),
-        "overdue": overdue,
-        "overdue_rows": overdue_rows(reports_in_order(overdue.object_list), scope.as_of),
-        "link_reports": can_see_patients(request.user),
-    })
-
-
-def overdue_listed(scope):
-    return overdue_reports(scope).select_related("referral__partner", "episode")
-
-
-def overdue_report_ids(scope) -> list[int]:
-    return list(overdue_reports(scope).values_list("id", flat=True))
-
-
-def reports_in_order(ids: list[int]) -> list[Report]:
-    """The reports of `ids` (one page of the overdue list), in that order: one query."""
-    found = Report.objects.select_related("referral__partner", "episode").in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+        request.GET.get("page")
+    )
+    overdue = Paginator(overdue_all, PER_PAGE).get_page(request.GET.get("overdue_page"))
+    return render_page(
+        request,
+        "insights/response.html",
+        filters,
+        {
+            "overall": overall,
+            "target_days": parts.target_days,
+            "by_location": seen_rows(parts.seen_by_location, places),
+            "partners": partners,
+            "partner_rows": partner_rows(dict(partners.object_list)),
+            "on_time": on_time_rows(overall.letters, places),
+            "on_time_chart": on_time_chart(overall),
+            "informed": informed_rows(overall.informed),
+            "overdue": overdue,
+            "overdue_rows": overdue_rows(overdue.object_list, scope.as_of),
+            "link_reports": can_see_patients(request.user),
+        },
+    )
 
 
 def location_names() -> dict[int, str]:
@@ -88,60 +91,106 @@ def partner_rows(stats: dict) -> list[tuple[Partner, object]]:
     return [(partners[pk], s) for pk, s in sorted_by_seen(stats) if pk in partners]
 
 
-def on_time_rows(overall, parts, places) -> list[tuple[str, str, object, object]]:
-    """(group, name, rate, due count or None) rows: by kind, by clinician, by location."""
-    rows = [("kind", KIND_LABELS[k], overall.on_time_rate[k], None) for k in Report.Kind.values]
-    rows.append(("kind", "All kinds", overall.on_time_rate[ALL_KINDS], None))
-    for name, counts in sorted(parts.on_time_by_clinician.items()):
-        rows.append(("clinician", name or "No clinician named", counts.rate, counts.due))
-    located = [(places.get(pk, "No location"), c) for pk, c in parts.on_time_by_location.items()]
-    rows += [("location", name, c.rate, c.due) for name, c in sorted(located)]
+def on_time_rows(letters, places) -> list[tuple[str, str, object, object]]:
+    """(group, name, on-time counts, letters due) rows: by kind, by clinician, by location."""
+    rows = [("kind", KIND_LABELS[k], letters.by_kind.get(k, OnTime())) for k in Report.Kind.values]
+    rows.append(("kind", "All kinds", letters.all))
+    for name, counts in sorted(letters.by_clinician.items()):
+        rows.append(("clinician", name or "No clinician named", counts))
+    located = [(places.get(pk, "No location"), c) for pk, c in letters.by_location.items()]
+    rows += [("location", name, c) for name, c in sorted(located, key=lambda row: row[0])]
     return rows
+
+
+def informed_rows(informed) -> list[tuple[str, object, object, int]]:
+    """(group, completion rate, outcome success rate, closed episodes) for the two groups."""
+    return [
+        (
+            "Initial report on time",
+            informed.informed_completion_rate,
+            informed.informed_success_rate,
+            informed.informed.closed_episodes,
+        ),
+        (
+            "Initial report late or not sent",
+            informed.uninformed_completion_rate,
+            informed.uninformed_success_rate,
+            informed.uninformed.closed_episodes,
+        ),
+    ]
 
 
 def on_time_chart(overall) -> dict:
     kinds = Report.Kind.values
     return {
-        "labels": [KIND_LABELS[k] for k in kinds], "horizontal": True, "percent": True,
-        "datasets": [{"label": "On time", "colour": "#14663f",
-                      "values": [overall.on_time_rate[k] for k in kinds]}],
+        "labels": [KIND_LABELS[k] for k in kinds],
+        "horizontal": True,
+        "percent": True,
+        "datasets": [
+            {
+                "label": "On time",
+                "colour": "#14663f",
+                "values": [overall.on_time_rate[k] for k in kinds],
+            }
+        ],
     }
 
 
-def overdue_rows(reports, as_of) -> list[dict]:
+def overdue_rows(letters, as_of) -> list[dict]:
+    """One page of overdue letters (obligations) with their partners and reports: two
+    queries."""
+    partners = Partner.objects.in_bulk({o.partner_id for o in letters})
+    reports = Report.objects.only("code").in_bulk({o.report_id for o in letters if o.report_id})
     return [
-        {"partner": r.referral.partner, "kind": KIND_LABELS[r.kind], "due_on": r.due_on,
-         "days_overdue": (as_of - r.due_on).days,
-         "clinician": (r.episode.clinician if r.episode else "") or "—", "code": r.code}
-        for r in reports
+        {
+            "partner": partners[o.partner_id],
+            "kind": KIND_LABELS[o.kind],
+            "due_on": o.due_on,
+            "days_overdue": (as_of - o.due_on).days,
+            "clinician": o.clinician or "—",
+            "code": reports[o.report_id].code if o.report_id in reports else None,
+        }
+        for o in letters
+        if o.partner_id in partners
     ]
 
 
 def seen_table(rows):
     header = ["name", "seen", "median days", "p90 days", "seen within target"]
     return header, [
-        [_name(who), s.seen, s.median_days, s.p90_days,
-         round(s.seen_within_target / s.seen, 4)]
+        [_name(who), s.seen, s.median_days, s.p90_days, round(s.seen_within_target / s.seen, 4)]
         for who, s in rows
     ]
 
 
 def on_time_table(rows):
-    return ["by", "name", "on-time rate", "reports due"], [
-        [group, name, rounded(rate), due]
-        for group, name, rate, due in rows
+    return ["by", "name", "on-time rate", "letters due", "sent on time", "not sent"], [
+        [group, name, rounded(c.rate), c.due, c.on_time, c.unsent] for group, name, c in rows
+    ]
+
+
+def informed_table(rows):
+    header = ["referrer", "completion rate", "outcome success rate", "closed episodes"]
+    return header, [
+        [group, rounded(completion), rounded(success), episodes]
+        for group, completion, success, episodes in rows
     ]
 
 
 def overdue_table(rows):
     header = ["partner id", "partner", "kind", "due on", "days overdue", "clinician"]
     return header, [
-        [r["partner"].external_id or "", r["partner"].display_name, r["kind"],
-         r["due_on"].isoformat(), r["days_overdue"], r["clinician"]]
+        [
+            r["partner"].external_id or "",
+            r["partner"].display_name,
+            r["kind"],
+            r["due_on"].isoformat(),
+            r["days_overdue"],
+            r["clinician"],
+        ]
         for r in rows
     ]
 
 
 def _name(who) -> str:
     return who if isinstance(who, str) else who.display_name
-

@@ -123,7 +123,9 @@ def test_scorecards_are_the_commands_json(client, owner, history):
     assert (partner["referrals"], partner["seen"], partner["revenue"]) == (1, 1, "80.00")
     assert partner["last_referral_on"] == "2026-01-05"
     assert [c["channel"] for c in body["channels"]] == ["referral"]
-    assert body["response"]["on_time_rate"]["all"] is None
+    # The seen referral is owed an initial report and two progress reports; none written.
+    assert body["response"]["on_time_rate"]["all"] == 0.0
+    assert body["response"]["informed_completion_rate"] is None  # no episode ended
 
 
 def test_location_by_practice_id_or_code(client, owner, history, location_a):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from conftest import client_for
 from liaison.correspondence.models import Report
 from liaison.factories import PartnerFactory, ReportFactory
+from liaison.insights.response import response_times
 from liaison.insights.response_breakdown import response_breakdown
 from liaison.insights.scope import Scope
 from liaison.insights.tests.history import day, episode, referral, visits
@@ -38,8 +39,13 @@ def history(location_a, location_b):
     seen_after(quick, "2026-02-02", "2026-02-06", location_a)  # 4 days
     ref, ep = seen_after(slow, "2026-02-02", "2026-02-22", location_b, clinician="Kim Ito, PT")
     ReportFactory(referral=ref, episode=ep, due_on=day("2026-02-24"), sent_on=None)  # overdue
-    ReportFactory(referral=ref, episode=ep, kind=Report.Kind.PROGRESS, due_on=day("2026-03-20"),
-                  sent_on=day("2026-03-25"))  # late, but sent
+    ReportFactory(
+        referral=ref,
+        episode=ep,
+        kind=Report.Kind.PROGRESS,
+        due_on=day("2026-03-20"),
+        sent_on=day("2026-03-25"),
+    )  # late, but sent
     return quick, slow
 
 
@@ -55,23 +61,27 @@ def test_breakdown_figures(history, location_a, location_b):
     assert parts.seen_by_location[location_b.pk].p90_days == 20
     assert parts.seen_by_partner[quick.pk].seen == 2
     assert parts.seen_by_partner[slow.pk].seen_within_target == 0
-    by_clinician = parts.on_time_by_clinician
-    assert (by_clinician["Sam Lee, DPT"].rate, by_clinician["Kim Ito, PT"].rate) == (1.0, 0.0)
-    assert parts.on_time_by_location[location_b.pk].due == 2
+    letters = response_times(scope=Scope(as_of=D)).letters
+    # Sam Lee owes two initial reports (one sent on time, one never written) and three
+    # progress reports of the two open episodes (6 February and 8 March), none written.
+    by_clinician = letters.by_clinician
+    assert (by_clinician["Sam Lee, DPT"].rate, by_clinician["Kim Ito, PT"].rate) == (0.2, 0.0)
+    assert letters.by_location[location_b.pk].due == 2
 
 
 def test_page_shows_the_figures_and_the_overdue_report(client, owner, history):
     page = client_for(client, owner).get(URL, QUERY).content.decode()
     assert "Riverside Clinic" in page and "Hillcrest Clinic" in page
     assert "Quick" in page and "Kim Ito, PT" in page
-    assert "1 overdue report." in page
-    assert "Open report" in page  # a manager may open it
+    assert "5 overdue letters." in page  # Kim Ito's initial report, and four never written
+    assert "Open report" in page  # a manager may open the one written
+    assert "Not written: report queue" in page
 
 
 def test_the_liaison_sees_no_patient_and_no_report_link(client, liaison_user, history):
     page = client_for(client, liaison_user).get(URL, QUERY).content.decode()
-    assert "1 overdue report." in page
-    assert "Open report" not in page
+    assert "5 overdue letters." in page
+    assert "Open report" not in page and "Not written" not in page
     assert "Jordan" not in page and "Patient" not in page.replace("patients", "")
 
 
@@ -79,12 +89,15 @@ def test_csvs(client, liaison_user, history):
     client_for(client, liaison_user)
     overdue = csv_lines(client.get(URL, {**QUERY, "csv": "overdue"}))
     assert overdue[0] == "partner id,partner,kind,due on,days overdue,clinician"
-    assert overdue[1].endswith(",Initial report,2026-02-24,35,\"Kim Ito, PT\"")
+    assert overdue[1].endswith(',Progress report,2026-02-06,53,"Sam Lee, DPT"')
+    assert any(row.endswith(',Initial report,2026-02-24,35,"Kim Ito, PT"') for row in overdue)
     partners = csv_lines(client.get(URL, {**QUERY, "csv": "by-partner"}))
-    assert partners[1].startswith("\"Alex Quick, MD\",2,3.0,4,1.0")
+    assert partners[1].startswith('"Alex Quick, MD",2,3.0,4,1.0')
     on_time = csv_lines(client.get(URL, {**QUERY, "csv": "on-time"}))
-    assert "kind,Progress report,0.0,1" not in on_time
-    assert "kind,Initial report,0.5," in on_time
+    assert on_time[0] == "by,name,on-time rate,letters due,sent on time,not sent"
+    assert "kind,Initial report,0.3333,3,1,2" in on_time
+    assert "kind,Progress report,0.0,4,0,3" in on_time  # one sent, but late
+    assert 'clinician,"Kim Ito, PT",0.0,2,0,1' in on_time
 
 
 def test_query_count_does_not_grow(client, owner, history):

@@ -43,10 +43,12 @@ def grow(partners: int, referrals_each: int):
 CALLS = [
     (lambda: queries.partner_scorecards(scope=SCOPE), 5),
     (lambda: queries.channel_figures(scope=SCOPE), 3),
-    (lambda: queries.response_times(scope=SCOPE), 3),
+    # The target and the first visits; the letters on time and keeping referrers informed
+    # each read the rules (two queries) and run the due engine's statement.
+    (lambda: queries.response_times(scope=SCOPE), 8),
     (lambda: queries.network_gaps(scope=SCOPE), 3),
     (lambda: queries.patients_not_responding(scope=SCOPE), 1),
-    (lambda: queries.scorecards_document(scope=SCOPE), 10),
+    (lambda: queries.scorecards_document(scope=SCOPE), 15),
 ]
 
 

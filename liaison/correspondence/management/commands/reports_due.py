@@ -15,6 +15,7 @@ from liaison.correspondence.obligations import (
     Window,
     obligations_due,
 )
+from liaison.partners.models import Partner
 
 COLUMNS = ["kind", "referral_id", "episode_id", "partner_id", "due_on", "sent_on", "status"]
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             help="The as-of date D, YYYY-MM-DD.",
         )
         parser.add_argument("--location", help="Only this location (its practice id or code).")
+        parser.add_argument("--partner", help="Only this partner (its practice id or code).")
         parser.add_argument(
             "--since",
             type=dt.date.fromisoformat,
@@ -55,19 +57,24 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=["json", "table"], default="table")
 
-    def handle(self, *args, as_of, location, since, ahead_days, status, format, **options):
+    def handle(self, *args, as_of, location, partner, since, ahead_days, status, format, **options):
         if ahead_days < 0:
             raise CommandError("--ahead-days cannot be negative.")
         location_ids = [_location(location).pk] if location else None
+        partner_ids = [_partner(partner).pk] if partner else None
         window = Window.around(as_of, since=since, ahead_days=ahead_days)
         rows = obligations_due(
-            as_of=as_of, since=window.since, ahead_days=ahead_days, location_ids=location_ids
+            as_of=as_of,
+            since=window.since,
+            ahead_days=ahead_days,
+            location_ids=location_ids,
+            partner_ids=partner_ids,
         )
         if status:
             rows = [o for o in rows if o.status in status]
         entries = [_entry(o) for o in rows]
         if format == "json":
-            self.stdout.write(_json(_document(window, location, entries)))
+            self.stdout.write(_json(_document(window, location, partner, entries)))
         else:
             self._table(window, entries)
 
@@ -89,6 +96,15 @@ def _location(ref: str) -> Location:
         found = Location.objects.filter(code=ref).first()
     if found is None:
         raise CommandError(f"No location with the practice id or code {ref!r}.")
+    return found
+
+
+def _partner(ref: str) -> Partner:
+    found = Partner.objects.filter(external_id=ref).first()
+    if found is None and _is_uuid(ref):
+        found = Partner.objects.filter(code=ref).first()
+    if found is None:
+        raise CommandError(f"--partner: no partner with the practice id or code {ref!r}.")
     return found
 
 
@@ -121,11 +137,12 @@ def _json(document: dict) -> str:
     return f'{head}, "obligations": [\n{lines}\n]}}' if entries else f'{head}, "obligations": []}}'
 
 
-def _document(window, location, entries) -> dict:
+def _document(window, location, partner, entries) -> dict:
     return {
         "as_of": window.as_of.isoformat(),
         "due_from": window.since.isoformat(),
         "due_to": window.until.isoformat(),
         "location_id": location,
+        "partner_id": partner,
         "obligations": entries,
     }

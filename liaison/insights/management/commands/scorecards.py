@@ -112,6 +112,11 @@ def render_table(document: dict) -> str:
         "Reports on time: " + ", ".join(
             f"{kind} {_show(rate, 'pct')}" for kind, rate in response["on_time_rate"].items()
         ),
+        "Keeping referrers informed (initial report on time, or not): completion "
+        f"{_show(response['informed_completion_rate'], 'pct')} vs "
+        f"{_show(response['uninformed_completion_rate'], 'pct')}, outcome success "
+        f"{_show(response['informed_success_rate'], 'pct')} vs "
+        f"{_show(response['uninformed_success_rate'], 'pct')} (an association, not proof)",
     ]
     return "\n".join(lines) + "\n"
 
