@@ -8,7 +8,6 @@ from django.utils import timezone
 from liaison.accounts.audit import client_ip
 from liaison.accounts.models import LoginFailure
 
-
 # Failures allowed from one address across all names, and of one name from all addresses,
 # as multiples of the limit for one name from one address.
 ADDRESS_FACTOR = 4
