@@ -43,7 +43,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "correspondence.signedtext": VIEW, "correspondence.delivery": VIEW,
         "correspondence.deliveryattempt": VIEW, "correspondence.digestsent": VIEW,
         "auth.group": VIEW, "accounts.auditevent": VIEW, "accounts.loginfailure": VIEW,
-        "core.practicesettings": ("view", "add", "change"),
+        "core.practicesettings": ("view", "add", "change"), "care.marketingspend": ALL,
     },
 }
 

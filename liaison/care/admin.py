@@ -4,7 +4,15 @@ with hundreds of thousands of patients (no full counts, no select boxes of patie
 from django.contrib import admin
 
 from liaison.accounts.admin import AuditedAdminMixin
-from liaison.care.models import Episode, Outcome, Patient, Payment, Referral, Visit
+from liaison.care.models import (
+    Episode,
+    MarketingSpend,
+    Outcome,
+    Patient,
+    Payment,
+    Referral,
+    Visit,
+)
 
 RECORD_FIELDS = ["external_id", "code", "created_at", "updated_at"]
 
@@ -157,3 +165,16 @@ class PaymentAdmin(CareAdmin):
     autocomplete_fields = ["patient"]
     raw_id_fields = ["episode"]
     fields = ["patient", "episode", "paid_on", "amount", *RECORD_FIELDS]
+
+
+@admin.register(MarketingSpend)
+class MarketingSpendAdmin(admin.ModelAdmin):
+    """No patient data: a plain admin. Managers enter spend on its own page (Insights →
+    Channels → Enter spend), which also refreshes the figures at once."""
+
+    list_display = ["spent_on", "channel", "location", "amount", "description"]
+    list_filter = ["channel", "location"]
+    date_hierarchy = "spent_on"
+    list_select_related = ["location"]
+    readonly_fields = ["code", "created_at", "updated_at"]
+    fields = ["spent_on", "channel", "amount", "location", "description", *RECORD_FIELDS]
