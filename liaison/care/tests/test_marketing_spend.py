@@ -20,14 +20,27 @@ EXPORT = reverse("care-marketing-spend-export")
 
 
 def add(channel=Channel.SOCIAL, on="2026-02-01", amount="1200.00", location=None, what=""):
-    return services.marketing_spend_create(details=services.SpendDetails(
-        channel=channel, spent_on=dt.date.fromisoformat(on), amount=Decimal(amount),
-        location=location, description=what), by=None)
+    return services.marketing_spend_create(
+        details=services.SpendDetails(
+            channel=channel,
+            spent_on=dt.date.fromisoformat(on),
+            amount=Decimal(amount),
+            location=location,
+            description=what,
+        ),
+        by=None,
+    )
 
 
 def form(**changes) -> dict:
-    return {"spent_on": "2026-02-01", "channel": "social", "amount": "1200.00", "location": "",
-            "description": "Spring campaign", **changes}
+    return {
+        "spent_on": "2026-02-01",
+        "channel": "social",
+        "amount": "1200.00",
+        "location": "",
+        "description": "Spring campaign",
+        **changes,
+    }
 
 
 @pytest.fixture
@@ -36,10 +49,16 @@ def row(location_a):
 
 
 @pytest.mark.parametrize("url", [LIST, NEW, EXPORT])
-@pytest.mark.parametrize("user, status", [
-    ("owner", 200), ("liaison_user", 403), ("clinician", 403), ("front_desk", 403),
-    ("outsider", 403),
-])
+@pytest.mark.parametrize(
+    "user, status",
+    [
+        ("owner", 200),
+        ("liaison_user", 403),
+        ("clinician", 403),
+        ("front_desk", 403),
+        ("outsider", 403),
+    ],
+)
 def test_only_a_manager_opens_the_spend_pages(request, client, url, user, status):
     assert client_for(client, request.getfixturevalue(user)).get(url).status_code == status
 
@@ -68,20 +87,26 @@ def test_a_manager_adds_spend_and_sees_it_listed(client, owner, location_a):
     assert "Saved: Social media, $1,200.00 on Feb 1, 2026." in page
     assert "Spring campaign" in page and "Riverside Clinic" in page
     saved = MarketingSpend.objects.get()
-    assert (saved.channel, saved.amount, saved.location) == ("social", Decimal("1200.00"),
-                                                             location_a)
+    assert (saved.channel, saved.amount, saved.location) == (
+        "social",
+        Decimal("1200.00"),
+        location_a,
+    )
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"amount": "-5.00"}, "amount", "Amount: spend cannot be negative"),
-    ({"amount": "12.345"}, "amount", "Amount: dollars and cents, at most two decimals."),
-    ({"amount": "lots"}, "amount", "Amount: enter a number of dollars"),
-    ({"channel": "billboards"}, "channel", "Channel: “billboards” is not one of the channels."),
-    ({"spent_on": "2026-02-30"}, "spent_on", "Date spent: enter a real date"),
-    ({"spent_on": ""}, "spent_on", "Date spent: enter the day the money was spent."),
-    ({"location": "no-such-place"}, "location", "Location: choose one of the practice"),
-    ({"location": "00000000-0000-0000-0000-000000000000"}, "location", "Location: choose"),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"amount": "-5.00"}, "amount", "Amount: spend cannot be negative"),
+        ({"amount": "12.345"}, "amount", "Amount: dollars and cents, at most two decimals."),
+        ({"amount": "lots"}, "amount", "Amount: enter a number of dollars"),
+        ({"channel": "billboards"}, "channel", "Channel: “billboards” is not one of the channels."),
+        ({"spent_on": "2026-02-30"}, "spent_on", "Date spent: enter a real date"),
+        ({"spent_on": ""}, "spent_on", "Date spent: enter the day the money was spent."),
+        ({"location": "no-such-place"}, "location", "Location: choose one of the practice"),
+        ({"location": "00000000-0000-0000-0000-000000000000"}, "location", "Location: choose"),
+    ],
+)
 def test_bad_input_re_renders_the_form_naming_the_field(client, owner, changes, field, message):
     response = client_for(client, owner).post(NEW, form(**changes))
     assert response.status_code == 400
@@ -119,8 +144,12 @@ def test_a_manager_deletes_a_row_by_post_only(client, owner, row):
 
 def test_an_unknown_row_is_not_found(client, owner):
     missing = "00000000-0000-0000-0000-000000000000"
-    assert client_for(client, owner).get(
-        reverse("care-marketing-spend-edit", args=[missing])).status_code == 404
+    assert (
+        client_for(client, owner)
+        .get(reverse("care-marketing-spend-edit", args=[missing]))
+        .status_code
+        == 404
+    )
 
 
 @pytest.fixture
@@ -150,8 +179,10 @@ def test_a_bad_filter_is_named_and_ignored(client, owner, rows):
 def test_the_csv_holds_the_filtered_rows(client, owner, rows):
     lines = csv_lines(client_for(client, owner).get(EXPORT, {"year": "2026"}))
     assert lines[0] == "spent_on,channel,location,amount_usd,description"
-    assert lines[1:] == ["2026-02-20,Event,,0.30,",
-                         "2026-01-15,Social media,Hillcrest Clinic,200.20,Hillcrest flyers"]
+    assert lines[1:] == [
+        "2026-02-20,Event,,0.30,",
+        "2026-01-15,Social media,Hillcrest Clinic,200.20,Hillcrest flyers",
+    ]
 
 
 def test_the_list_pages_and_its_queries_do_not_grow(client, owner, rows):
@@ -169,14 +200,21 @@ def test_the_empty_list_says_what_to_do(client, owner):
     assert "No spend entered yet" in page and NEW in page
 
 
-@pytest.mark.parametrize("details, message", [
-    ({"amount": Decimal("-0.01")}, "Amount: spend is zero or more"),
-    ({"amount": Decimal("1.005")}, "Amount: dollars and cents"),
-    ({"channel": "billboards"}, "Channel: 'billboards' is not one of the channels."),
-])
+@pytest.mark.parametrize(
+    "details, message",
+    [
+        ({"amount": Decimal("-0.01")}, "Amount: spend is zero or more"),
+        ({"amount": Decimal("1.005")}, "Amount: dollars and cents"),
+        ({"channel": "billboards"}, "Channel: 'billboards' is not one of the channels."),
+    ],
+)
 def test_the_service_refuses_what_the_form_would(details, message):
-    fields = {"channel": Channel.SOCIAL, "spent_on": dt.date(2026, 1, 1),
-              "amount": Decimal("1"), **details}
+    fields = {
+        "channel": Channel.SOCIAL,
+        "spent_on": dt.date(2026, 1, 1),
+        "amount": Decimal("1"),
+        **details,
+    }
     with pytest.raises(services.CareError, match=message):
         services.marketing_spend_create(details=services.SpendDetails(**fields), by=None)
     assert not MarketingSpend.objects.exists()
