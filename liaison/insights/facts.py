@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from liaison.core.freshness import figures_changed
+
 FACTS = "insights_patientfacts"
 ATTENDED = "'attended'"
 
@@ -562,12 +564,14 @@ def before_migrate(*, app_config, using, **kwargs) -> None:
 
 def after_migrate(*, app_config, using, plan=None, **kwargs) -> None:
     """post_migrate (also after a test flush): put the triggers back; rebuild the facts if any
-    migration ran."""
+    migration ran, and let the kept figures go (they were computed from the facts before, and
+    perhaps by the code before: a figure's fields may have changed)."""
     connection = connections[using]
     if not (_last_app_with_models(app_config) and facts_table_exists(connection)):
         return
     if plan:
         rebuild(connection)
+        figures_changed()
     else:
         install(connection)
 

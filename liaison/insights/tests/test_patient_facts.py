@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liaison.care.models import Channel, Episode, Outcome, Patient, Payment, Referral, Visit
+from liaison.core.freshness import figures_version
 from liaison.factories import (
     EpisodeFactory,
     LocationFactory,
@@ -239,7 +240,9 @@ def apply(name, pick, on, amount, location):
         patient.save()
 
 
-def test_migrate_takes_the_triggers_down_and_rebuilds_the_facts_after():
+def test_migrate_takes_the_triggers_down_and_rebuilds_the_facts_after(
+    django_capture_on_commit_callbacks,
+):
     from django.apps import apps
 
     p = PatientFactory()
@@ -249,8 +252,11 @@ def test_migrate_takes_the_triggers_down_and_rebuilds_the_facts_after():
     visits(ep, "2025-03-02")  # no trigger: the facts fall behind
     assert stored_facts(p)["first_visit_on"] is None
     last = [a for a in apps.get_app_configs() if a.models_module][-1]
-    facts.after_migrate(app_config=last, using="default", plan=[("a migration", False)])
+    kept_under = figures_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        facts.after_migrate(app_config=last, using="default", plan=[("a migration", False)])
     assert stored_facts(p)["first_visit_on"] == day("2025-03-02")
+    assert figures_version() != kept_under  # figures kept before are read no more
     visits(ep, "2025-03-01")  # and the triggers are back
     assert stored_facts(p)["first_visit_on"] == day("2025-03-01")
 
