@@ -134,13 +134,16 @@ def check_trends(page, document):
 
 
 def check_channels(page, document):
-    table = page.locator("table", has=page.locator("th", has_text="Lifetime revenue")).first
+    table = page.locator("table", has=page.locator("th", has_text="Return rate")).first
     rows = {r["Channel"]: r for r in rows_of(table)}
     for figures in document["channels"]:
         row = rows[Channel(figures["channel"]).label]
         assert int(row["New patients"].replace(",", "")) == figures["new_patients"]
-        assert shows(row["Return rate"], figures["return_rate"])
-        assert shows(row["Compliance"], figures["compliance_rate"])
+        for column, field in [("12-month value", "ltv_12m"), ("24-month value", "ltv_24m"),
+                              ("Spend", "spend"), ("Cost per new patient", "cost_per_new_patient"),
+                              ("Value to cost", "ltv_to_cac"), ("Return rate", "return_rate"),
+                              ("Compliance", "compliance_rate")]:
+            assert shows(row[column], figures[field]), (column, row[column], figures[field])
 
 
 def check_response(page, document):

@@ -169,8 +169,12 @@ class PaymentAdmin(CareAdmin):
 
 @admin.register(MarketingSpend)
 class MarketingSpendAdmin(admin.ModelAdmin):
-    """Spend per channel carries no patient data: not audited, not narrowed by location."""
+    """No patient data: a plain admin. Managers enter spend on its own page (Insights →
+    Channels → Enter spend), which also refreshes the figures at once."""
 
-    list_display = ["spent_on", "channel", "amount", "location", "description"]
-    list_filter = ["channel", "spent_on"]
-    search_fields = ["description", "=external_id"]
+    list_display = ["spent_on", "channel", "location", "amount", "description"]
+    list_filter = ["channel", "location"]
+    date_hierarchy = "spent_on"
+    list_select_related = ["location"]
+    readonly_fields = ["code", "created_at", "updated_at"]
+    fields = ["spent_on", "channel", "amount", "location", "description", *RECORD_FIELDS]

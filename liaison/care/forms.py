@@ -1,4 +1,4 @@
-"""The care pages' forms: intake, triage, booking, visits, questionnaires."""
+"""The care pages' forms: intake, triage, booking, visits, questionnaires, marketing spend."""
 
 
 from django import forms
@@ -7,9 +7,9 @@ from django.utils import timezone
 from liaison.accounts.models import Location, Role
 from liaison.care.instruments import InstrumentCode
 from liaison.care.models import Channel, DeclineReason, Patient, Urgency, VisitStatus
-from liaison.care.queries import Suggestion, patients_matching
+from liaison.care.queries import SpendFilters, Suggestion, patients_matching
 from liaison.care.scoring import PSFS_MAX_ACTIVITIES, QUESTIONNAIRES
-from liaison.care.services import Answers, NewPatient, ReferralDetails
+from liaison.care.services import Answers, NewPatient, ReferralDetails, SpendDetails
 from liaison.core.codes import as_code
 from liaison.core.npi import is_valid_npi
 from liaison.partners.forms import SearchOptions, npi_not_valid, npi_on_file, search_options
@@ -336,3 +336,87 @@ class OutcomeForm(forms.Form):
                 for n in range(1, PSFS_MAX_ACTIVITIES + 1)
             ])
         return Answers(rating=d.get("rating"))
+
+
+# ---------------------------------------------------------------------------------------
+# Marketing spend
+# ---------------------------------------------------------------------------------------
+
+
+class LocationChoiceField(forms.ModelChoiceField):
+    """A location by its code; anything else, a malformed code too, is not a choice."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from error
+
+
+class MarketingSpendForm(forms.Form):
+    """One amount spent on a channel. Every message names its field: the manager may be
+    typing a year's invoices in one sitting."""
+
+    spent_on = forms.DateField(
+        label="Date spent", widget=DATE_INPUT,
+        error_messages={"required": "Date spent: enter the day the money was spent.",
+                        "invalid": "Date spent: enter a real date (YYYY-MM-DD)."},
+    )
+    channel = forms.ChoiceField(
+        choices=[("", "Choose…"), *Channel.choices],
+        help_text="The way of finding us this money was spent on.",
+        error_messages={"required": "Channel: choose the channel this money was spent on.",
+                        "invalid_choice": "Channel: “%(value)s” is not one of the channels."},
+    )
+    amount = forms.DecimalField(
+        label="Amount (USD)", min_value=0, max_digits=12, decimal_places=2,
+        error_messages={
+            "required": "Amount: enter how much was spent.",
+            "invalid": "Amount: enter a number of dollars, such as 1250.00.",
+            "min_value": "Amount: spend cannot be negative; lower or delete an earlier row "
+                         "instead.",
+            "max_digits": "Amount: at most 10 digits before the cents.",
+            "max_whole_digits": "Amount: at most 10 digits before the cents.",
+            "max_decimal_places": "Amount: dollars and cents, at most two decimals.",
+        },
+    )
+    location = LocationChoiceField(
+        queryset=Location.objects.order_by("name"), required=False, to_field_name="code",
+        empty_label="Whole practice",
+        help_text="Spend for the whole practice counts only in the all-locations figures.",
+        error_messages={"invalid_choice": "Location: choose one of the practice's locations."},
+    )
+    description = forms.CharField(
+        max_length=200, required=False, help_text="What it paid for, e.g. a search campaign.",
+    )
+
+    @classmethod
+    def initial_for(cls, spend) -> dict:
+        return {"spent_on": spend.spent_on, "channel": spend.channel, "amount": spend.amount,
+                "location": spend.location, "description": spend.description}
+
+    def details(self) -> SpendDetails:
+        d = self.cleaned_data
+        return SpendDetails(channel=d["channel"], spent_on=d["spent_on"], amount=d["amount"],
+                            location=d["location"], description=d["description"])
+
+
+class SpendFiltersForm(forms.Form):
+    channel = forms.ChoiceField(choices=[("", "Every channel"), *Channel.choices],
+                                required=False)
+    year = forms.IntegerField(
+        required=False, min_value=1900, max_value=2999,
+        error_messages={"invalid": "Year: enter a year such as 2026.",
+                        "min_value": "Year: between 1900 and 2999.",
+                        "max_value": "Year: between 1900 and 2999."},
+    )
+
+    def filters(self) -> SpendFilters:
+        """The filters asked for, leaving out a field the form refused (its error is shown)."""
+        if not self.is_bound:
+            return SpendFilters()
+        self.is_valid()  # cleaned_data keeps the fields that passed
+        return SpendFilters(channel=self.cleaned_data.get("channel") or "",
+                            year=self.cleaned_data.get("year"))

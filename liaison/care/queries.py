@@ -1,4 +1,5 @@
-"""Reads of the care record for the pages: lists, a patient's timeline, an episode's outcomes.
+"""Reads of the care record for the pages: lists, a patient's timeline, an episode's outcomes,
+the marketing spend.
 
 Every function takes querysets already scoped to the user (`visible_to`) or scopes them itself;
 each runs a fixed number of queries whatever the size of the record.
@@ -9,23 +10,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Lower, TruncMonth
+from django.db.models.functions import Cast, Lower, Round, TruncMonth
 
 from liaison.care.instruments import INSTRUMENTS, Instrument
 from liaison.care.models import (
     Decision,
     Episode,
+    MarketingSpend,
     Outcome,
     Patient,
     Referral,
@@ -342,3 +347,34 @@ def partner_referral_counts(*, partner_id: int) -> dict[str, int]:
     )
     counts = {row["progress"]: row["n"] for row in rows}
     return {key: counts.get(key, 0) for key in Progress.LABELS}
+
+
+@dataclass(frozen=True)
+class SpendFilters:
+    channel: str = ""
+    year: int | None = None
+
+
+def marketing_spend_list(*, filters: SpendFilters) -> QuerySet:
+    """The spend rows the filters pick, the latest first."""
+    rows = MarketingSpend.objects.select_related("location")
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
+    if filters.year is not None:
+        rows = rows.filter(spent_on__gte=dt.date(filters.year, 1, 1),
+                           spent_on__lte=dt.date(filters.year, 12, 31))
+    return rows.order_by("-spent_on", "-id")
+
+
+def marketing_spend_total(rows: QuerySet) -> Decimal:
+    """The rows' amounts added up exactly, as whole cents (SQLite keeps decimals as floats)."""
+    cents = rows.order_by().aggregate(
+        cents=Sum(Cast(Round(F("amount") * 100), BigIntegerField()))
+    )["cents"]
+    return (Decimal(cents or 0) / 100).quantize(Decimal("0.01"))
+
+
+def spend_years() -> list[int]:
+    """The years that have spend, the latest first (the list's year filter offers them)."""
+    days = MarketingSpend.objects.dates("spent_on", "year", order="DESC")
+    return [day.year for day in days]

@@ -1,4 +1,5 @@
-"""Writes of the care record: new patients, referrals and their triage, visits, outcomes.
+"""Writes of the care record: new patients, referrals and their triage, visits, outcomes;
+and the practice's marketing spend per channel.
 
 Every write of patient data goes to the audit trail. `request`, where a service takes it,
 serves only to record the address the change came from.
@@ -18,6 +19,7 @@ from liaison.care.models import (
     Decision,
     DeclineReason,
     Episode,
+    MarketingSpend,
     Outcome,
     Patient,
     Referral,
@@ -310,3 +312,59 @@ def outcome_record(
             episode.save(update_fields=["primary_measure", "updated_at"])
         _audit(CREATE, outcome, by, request, f"outcome: {instrument}")
     return outcome
+
+
+# ---------------------------------------------------------------------------------------
+# Marketing spend (no patient data: not audited, but it changes the channels' figures)
+# ---------------------------------------------------------------------------------------
+
+
+CENT = Decimal("0.01")
+SPEND_LIMIT = Decimal(10) ** 10  # the column holds 12 digits, 2 of them cents
+
+
+@dataclass(frozen=True)
+class SpendDetails:
+    """One amount spent to win new patients through a channel; no location: the whole
+    practice's."""
+
+    channel: str
+    spent_on: dt.date
+    amount: Decimal
+    location: Location | None = None
+    description: str = ""
+
+
+def _spend_checked(details: SpendDetails) -> None:
+    if details.channel not in Channel.values:
+        raise CareError(f"Channel: {details.channel!r} is not one of the channels.")
+    amount = details.amount
+    if not amount.is_finite() or amount < 0:
+        raise CareError("Amount: spend is zero or more (a refund lowers an earlier row).")
+    if amount != amount.quantize(CENT) or amount >= SPEND_LIMIT:
+        raise CareError("Amount: dollars and cents, below $10,000,000,000.")
+
+
+def marketing_spend_create(*, details: SpendDetails, by) -> MarketingSpend:
+    _spend_checked(details)
+    spend = MarketingSpend.objects.create(
+        channel=details.channel, spent_on=details.spent_on, amount=details.amount,
+        location=details.location, description=details.description.strip(),
+    )
+    figures_changed()
+    return spend
+
+
+def marketing_spend_update(*, spend: MarketingSpend, details: SpendDetails, by) -> MarketingSpend:
+    _spend_checked(details)
+    spend.channel, spend.spent_on, spend.amount = details.channel, details.spent_on, details.amount
+    spend.location, spend.description = details.location, details.description.strip()
+    spend.save(update_fields=["channel", "spent_on", "amount", "location", "description",
+                              "updated_at"])
+    figures_changed()
+    return spend
+
+
+def marketing_spend_delete(*, spend: MarketingSpend, by) -> None:
+    spend.delete()
+    figures_changed()

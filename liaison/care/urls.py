@@ -37,4 +37,13 @@ urlpatterns = [
         views.outcome_preview,
         name="care-outcome-preview",
     ),
+    path("marketing-spend/", views.spend_list, name="care-marketing-spend-list"),
+    path("marketing-spend/export.csv", views.spend_export, name="care-marketing-spend-export"),
+    path("marketing-spend/new/", views.spend_new, name="care-marketing-spend-new"),
+    path("marketing-spend/<uuid:code>/", views.spend_edit, name="care-marketing-spend-edit"),
+    path(
+        "marketing-spend/<uuid:code>/delete/",
+        views.spend_delete,
+        name="care-marketing-spend-delete",
+    ),
 ]

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.access import require_patient_access
+from liaison.accounts.access import is_manager, require_patient_access
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care import queries, services
@@ -18,13 +18,15 @@ from liaison.care.forms import (
     DeclineForm,
     FirstVisitForm,
     IntakeForm,
+    MarketingSpendForm,
     OutcomeForm,
     ScheduleForm,
+    SpendFiltersForm,
     VisitForm,
     locations_of,
 )
 from liaison.care.instruments import INSTRUMENTS
-from liaison.care.models import Episode, Patient, Referral
+from liaison.care.models import Episode, MarketingSpend, Patient, Referral
 from liaison.care.scoring import QUESTIONNAIRES, ScoringError
 from liaison.core.codes import as_code
 from liaison.core.exports import csv_response
@@ -519,3 +521,98 @@ def outcome_preview(request, code, instrument):
     return render(request, "care/_outcome_preview.html", {
         "score": score, "error": error, "instrument": INSTRUMENTS[instrument],
     })
+
+
+# ---------------------------------------------------------------------------------------
+# Marketing spend (managers only: what winning patients costs, per channel)
+# ---------------------------------------------------------------------------------------
+
+
+def _require_manager(request) -> None:
+    if not is_manager(request.user):
+        raise PermissionDenied("Only a manager enters marketing spend.")
+
+
+def _get_spend_for_manager(request, code) -> MarketingSpend:
+    _require_manager(request)
+    return get_object_or_404(MarketingSpend.objects.select_related("location"), code=code)
+
+
+def _spend_filters(request) -> tuple[SpendFiltersForm, queries.SpendFilters]:
+    form = SpendFiltersForm(request.GET if {"channel", "year"} & set(request.GET) else None)
+    return form, form.filters()
+
+
+@login_required
+def spend_list(request):
+    _require_manager(request)
+    form, filters = _spend_filters(request)
+    rows = queries.marketing_spend_list(filters=filters)
+    return render(request, "care/marketing_spend_list.html", {
+        "page": _page(request, rows), "form": form, "filters": filters,
+        "total": queries.marketing_spend_total(rows),
+        "years": sorted({*queries.spend_years(), timezone.localdate().year}, reverse=True),
+        "query": _querystring(request),
+    })
+
+
+@login_required
+def spend_export(request):
+    _require_manager(request)
+    _, filters = _spend_filters(request)
+    rows = (
+        (s.spent_on, s.get_channel_display(), s.location.name if s.location else "",
+         s.amount, s.description)
+        for s in queries.marketing_spend_list(filters=filters).iterator(chunk_size=2000)
+    )
+    header = ["spent_on", "channel", "location", "amount_usd", "description"]
+    return csv_response(filename="marketing-spend.csv", header=header, rows=rows)
+
+
+@login_required
+def spend_new(request):
+    _require_manager(request)
+    form = MarketingSpendForm(_posted(request), initial={"spent_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        return _spend_saved(request, form, None, lambda details: services.marketing_spend_create(
+            details=details, by=request.user))
+    return _spend_form(request, form, spend=None)
+
+
+@login_required
+def spend_edit(request, code):
+    spend = _get_spend_for_manager(request, code)
+    form = MarketingSpendForm(_posted(request), initial=MarketingSpendForm.initial_for(spend))
+    if request.method == "POST" and form.is_valid():
+        return _spend_saved(request, form, spend, lambda details: services.marketing_spend_update(
+            spend=spend, details=details, by=request.user))
+    return _spend_form(request, form, spend=spend)
+
+
+@login_required
+@require_POST
+def spend_delete(request, code):
+    spend = _get_spend_for_manager(request, code)
+    services.marketing_spend_delete(spend=spend, by=request.user)
+    messages.success(request, f"Deleted: {_spend_words(spend)}.")
+    return redirect("care-marketing-spend-list")
+
+
+def _spend_saved(request, form: MarketingSpendForm, spend: MarketingSpend | None, save):
+    """Save through `save(details)`; a refusal of the service re-renders the form with it."""
+    try:
+        saved = save(form.details())
+    except services.CareError as error:
+        form.add_error(None, str(error))
+        return _spend_form(request, form, spend=spend)
+    messages.success(request, f"Saved: {_spend_words(saved)}.")
+    return redirect("care-marketing-spend-list")
+
+
+def _spend_words(spend: MarketingSpend) -> str:
+    return f"{spend.get_channel_display()}, ${spend.amount:,.2f} on {spend.spent_on:%b %-d, %Y}"
+
+
+def _spend_form(request, form: MarketingSpendForm, spend: MarketingSpend | None):
+    return render(request, "care/marketing_spend_form.html", {"form": form, "spend": spend},
+                  status=400 if form.errors else 200)

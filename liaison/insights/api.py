@@ -33,6 +33,7 @@ from liaison.insights.queries import (
 from liaison.insights.scope import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS
 
 router = Router(tags=["insights"])
+MONEY = "Money, exact, as text: 1234.50"
 
 
 
@@ -75,7 +76,7 @@ class PartnerOut(Schema):
     closed_episodes: int
     compliance_rate: float | None
     outcome_success_rate: float | None
-    revenue: str = Field(description="Money, exact, as text: 1234.50")
+    revenue: str = Field(description=MONEY)
     quality_index: float | None
     value_score: str | None = Field(description="revenue × quality_index, to the cent")
     recent_referrals: int
@@ -91,9 +92,18 @@ class PartnerOut(Schema):
 
 class ChannelOut(Schema):
     channel: str
-    new_patients: int
-    ltv_12m: str | None
-    lifetime_revenue_mean: str | None
+    new_patients: int = Field(description="Patients whose first visit is in the window.")
+    ltv_12m: str | None = Field(description=(
+        "Mean payments of a patient's first 12 months, over patients first seen in the window "
+        "a year earlier. " + MONEY))
+    ltv_24m: str | None = Field(description=(
+        "Mean payments of a patient's first 24 months, over patients first seen in the window "
+        "two years earlier. " + MONEY))
+    spend: str | None = Field(description=(
+        "Acquisition spend dated in the window (for referral, touchpoint costs too); null "
+        "when none was recorded. " + MONEY))
+    cost_per_new_patient: str | None = Field(description="spend ÷ new_patients. " + MONEY)
+    ltv_to_cac: float | None = Field(description="ltv_12m ÷ cost_per_new_patient.")
     return_rate: float | None
     compliance_rate: float | None
 
@@ -213,7 +223,8 @@ def scorecards(request, filters: Query[Filters]):
 
 @router.get("/channels", response={200: ChannelsOut, **FAILURES}, **PARTNER_LEVEL)
 def channels(request, filters: Query[Filters]):
-    """New patients, value, returns and compliance per acquisition channel."""
+    """New patients, value, spend and its return, returns and compliance per acquisition
+    channel."""
     return channels_document(scope=_scope(request, filters, Audience.PARTNER))
 
 

@@ -32,8 +32,8 @@ PARTNER_FIELDS = [
     "last_touchpoint_on", "needs_reconnect",
 ]
 CHANNEL_FIELDS = [
-    "channel", "new_patients", "ltv_12m", "lifetime_revenue_mean", "return_rate",
-    "compliance_rate",
+    "channel", "new_patients", "ltv_12m", "ltv_24m", "spend", "cost_per_new_patient",
+    "ltv_to_cac", "return_rate", "compliance_rate",
 ]
 TIMES_FIELDS = [
     "median_days_to_first_visit", "p90_days_to_first_visit", "seen_within_target_rate",

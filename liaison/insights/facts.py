@@ -1,6 +1,6 @@
-"""insights_patientfacts, insights_episodefacts, insights_channelmonth and insights_paidmonth,
-kept current by the database itself, whatever writes the care tables: services, admin,
-practice-file import, demo seed, raw SQL.
+"""insights_patientfacts, insights_episodefacts and insights_channelmonth, kept current by the
+database itself, whatever writes the care tables: services, admin, practice-file import, demo
+seed, raw SQL.
 
 Inserts, the bulk of every write, update the facts incrementally; updates and deletes
 recompute the patient's (or the episode's) facts from scratch, which is always right. The
@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from liaison.core.freshness import figures_changed
+
 FACTS = "insights_patientfacts"
 ATTENDED = "'attended'"
 
@@ -26,8 +28,28 @@ def cents(amount: str) -> str:
     return f"CAST(ROUND({amount} * 100) AS BIGINT)"
 
 
-def plus_364(vendor: str, day: str) -> str:
-    return f"date({day}, '+364 days')" if vendor == "sqlite" else f"({day} + 364)"
+# The payments a patient's facts sum, each over the days [first visit, first visit + n]: the
+# first year's and the first two years' (docs/metrics.md, "Channels": ltv_12m and ltv_24m).
+PAID_SPANS = {"first_year_cents": 364, "first_two_years_cents": 729}
+
+
+def plus_days(vendor: str, day: str, n: int) -> str:
+    return f"date({day}, '+{n} days')" if vendor == "sqlite" else f"({day} + {n})"
+
+
+def paid_in_span(vendor: str, patient: str, first_visit: str, n: int) -> str:
+    """The cents `patient` paid in [first_visit, first_visit + n days] (SQL expressions)."""
+    return f"""(SELECT COALESCE(SUM({cents("pay.amount")}), 0) FROM care_payment pay
+        WHERE pay.patient_id = {patient} AND pay.paid_on >= {first_visit}
+        AND pay.paid_on <= {plus_days(vendor, first_visit, n)})"""
+
+
+def paid_sums(vendor: str, patient: str, first_visit: str) -> str:
+    """`column = (its payments)` for each span, to SET."""
+    return ", ".join(
+        f"{column} = {paid_in_span(vendor, patient, first_visit, n)}"
+        for column, n in PAID_SPANS.items()
+    )
 
 
 def refresh(vendor: str, patient: str) -> list[str]:
@@ -42,11 +64,7 @@ def refresh(vendor: str, patient: str) -> list[str]:
                 SELECT e.started_on FROM care_episode e WHERE e.patient_id = {patient}
                 ORDER BY e.started_on LIMIT 1 OFFSET 1)
         WHERE patient_id = {patient}""",
-        f"""UPDATE {FACTS} SET first_year_cents = (
-                SELECT COALESCE(SUM({cents("pay.amount")}), 0) FROM care_payment pay
-                WHERE pay.patient_id = {patient}
-                AND pay.paid_on >= {FACTS}.first_visit_on
-                AND pay.paid_on <= {plus_364(vendor, f"{FACTS}.first_visit_on")})
+        f"""UPDATE {FACTS} SET {paid_sums(vendor, patient, f"{FACTS}.first_visit_on")}
         WHERE patient_id = {patient}""",
     ]
 
@@ -54,8 +72,9 @@ def refresh(vendor: str, patient: str) -> list[str]:
 def patient_insert(vendor: str, new: str = "NEW") -> list[str]:
     return [
         f"""INSERT INTO {FACTS}
-            (patient_id, channel, location_id, zip, first_year_cents)
-            VALUES ({new}.id, {new}.channel, {new}.location_id, {new}.zip, 0)""",
+            (patient_id, channel, location_id, zip, {", ".join(PAID_SPANS)})
+            VALUES ({new}.id, {new}.channel, {new}.location_id, {new}.zip,
+                {", ".join("0" for _ in PAID_SPANS)})""",
         *refresh(vendor, f"{new}.id"),
     ]
 
@@ -79,22 +98,25 @@ def visit_insert(vendor: str) -> list[str]:
     """An attended visit earlier than the known first visit becomes the first visit."""
     return [
         f"""UPDATE {FACTS} SET first_visit_on = NEW.visit_on,
-            first_year_cents = (
-                SELECT COALESCE(SUM({cents("pay.amount")}), 0) FROM care_payment pay
-                WHERE pay.patient_id = {FACTS}.patient_id AND pay.paid_on >= NEW.visit_on
-                AND pay.paid_on <= {plus_364(vendor, "NEW.visit_on")})
+            {paid_sums(vendor, f"{FACTS}.patient_id", "NEW.visit_on")}
         WHERE patient_id = {episode_patient("NEW")}
         AND (first_visit_on IS NULL OR first_visit_on > NEW.visit_on)"""
     ]
 
 
 def payment_insert(vendor: str) -> list[str]:
-    in_first_year = (
-        f"NEW.paid_on >= first_visit_on AND NEW.paid_on <= {plus_364(vendor, 'first_visit_on')}"
+    """A payment adds to each span of its payer's facts that it falls in (one UPDATE, so
+    that the month sums follow once)."""
+    cut = {n: plus_days(vendor, "first_visit_on", n) for n in PAID_SPANS.values()}
+    sums = ", ".join(
+        f"{column} = {column} + CASE WHEN NEW.paid_on <= {cut[n]} "
+        f"THEN {cents('NEW.amount')} ELSE 0 END"
+        for column, n in PAID_SPANS.items()
     )
     return [
-        f"""UPDATE {FACTS} SET first_year_cents = first_year_cents + {cents("NEW.amount")}
-        WHERE patient_id = NEW.patient_id AND {in_first_year}"""
+        f"""UPDATE {FACTS} SET {sums}
+        WHERE patient_id = NEW.patient_id AND NEW.paid_on >= first_visit_on
+        AND NEW.paid_on <= {cut[max(PAID_SPANS.values())]}"""
     ]
 
 
@@ -278,7 +300,7 @@ MONTHS = "insights_channelmonth"
 # What each patient adds to the month of their first visit (`{row}` is NEW or OLD).
 MONTH_SUMS = {
     "patients": "1",
-    "first_year_cents": "{row}.first_year_cents",
+    **{column: f"{{row}}.{column}" for column in PAID_SPANS},
     "second_episodes": "CASE WHEN {row}.second_episode_on IS NULL THEN 0 ELSE 1 END",
 }
 
@@ -311,8 +333,7 @@ def month_subtract(vendor: str) -> str:
 
 def month_triggers(vendor: str) -> list[tuple]:
     """Triggers on the patient facts that keep their sums per month current."""
-    columns = ["channel", "location_id", "first_visit_on", "first_year_cents",
-               "second_episode_on"]
+    columns = ["channel", "location_id", "first_visit_on", *PAID_SPANS, "second_episode_on"]
     return [
         ("months_ins", FACTS, "INSERT", None, "NEW.first_visit_on IS NOT NULL",
          [month_add(vendor)]),
@@ -330,70 +351,6 @@ def backfill_months(vendor: str) -> str:
     return f"""INSERT INTO {MONTHS} (channel, location_id, month, {", ".join(MONTH_SUMS)})
         SELECT channel, location_id, {month}, {sums} FROM {FACTS}
         WHERE first_visit_on IS NOT NULL GROUP BY channel, location_id, {month}"""
-
-
-PAID_MONTHS = "insights_paidmonth"
-
-
-def counted_on(vendor: str, paid_on: str, first_visit_on: str) -> str:
-    """The day from which a payment counts in its patient's lifetime revenue: the later of
-    the payment and the patient's first visit (as of D it counts when this is by D)."""
-    if vendor == "sqlite":
-        return f"max({paid_on}, {first_visit_on})"
-    return f"GREATEST({paid_on}, {first_visit_on})"
-
-
-def paid_upsert(select: str) -> str:
-    """Add the (channel, location_id, month, cents) rows of `select` to the paid months."""
-    return f"""INSERT INTO {PAID_MONTHS} (channel, location_id, month, cents) {select}
-        ON CONFLICT (channel, location_id, month)
-        DO UPDATE SET cents = {PAID_MONTHS}.cents + excluded.cents"""
-
-
-def payment_counted(vendor: str, row: str, sign: str = "") -> str:
-    """Add (or, with sign "-", take off) one payment row (NEW or OLD), in its payer's channel
-    and clinic, in the month from which it counts; nothing while the payer is unseen."""
-    month = month_of(vendor, counted_on(vendor, f"{row}.paid_on", "f.first_visit_on"))
-    return paid_upsert(
-        f"""SELECT f.channel, f.location_id, {month}, {sign}{cents(f"{row}.amount")}
-        FROM {FACTS} f WHERE f.patient_id = {row}.patient_id AND f.first_visit_on IS NOT NULL"""
-    )
-
-
-def patient_payments_counted(vendor: str, row: str, sign: str = "") -> str:
-    """Add (or take off) all the payments of one patient facts row (NEW or OLD): when the
-    first visit, the channel or the clinic changes, they move."""
-    month = month_of(vendor, counted_on(vendor, "pay.paid_on", f"{row}.first_visit_on"))
-    return paid_upsert(
-        f"""SELECT {row}.channel, {row}.location_id, {month}, {sign}SUM({cents("pay.amount")})
-        FROM care_payment pay
-        WHERE pay.patient_id = {row}.patient_id AND {row}.first_visit_on IS NOT NULL
-        GROUP BY {month}"""
-    )
-
-
-def paid_month_triggers(vendor: str) -> list[tuple]:
-    moves = ["channel", "location_id", "first_visit_on"]
-    payment = ["patient_id", "paid_on", "amount"]
-    return [
-        ("paid_payment_ins", "care_payment", "INSERT", None, None,
-         [payment_counted(vendor, "NEW")]),
-        ("paid_payment_upd", "care_payment", "UPDATE", payment, changed(payment),
-         [payment_counted(vendor, "OLD", "-"), payment_counted(vendor, "NEW")]),
-        ("paid_payment_del", "care_payment", "DELETE", None, None,
-         [payment_counted(vendor, "OLD", "-")]),
-        ("paid_patient_upd", FACTS, "UPDATE", moves, changed(moves),
-         [patient_payments_counted(vendor, "OLD", "-"), patient_payments_counted(vendor, "NEW")]),
-    ]
-
-
-def backfill_paid_months(vendor: str) -> str:
-    """Every month's payments from the records, in one statement."""
-    month = month_of(vendor, counted_on(vendor, "pay.paid_on", "f.first_visit_on"))
-    return f"""INSERT INTO {PAID_MONTHS} (channel, location_id, month, cents)
-        SELECT f.channel, f.location_id, {month}, SUM({cents("pay.amount")})
-        FROM care_payment pay JOIN {FACTS} f ON f.patient_id = pay.patient_id
-        WHERE f.first_visit_on IS NOT NULL GROUP BY f.channel, f.location_id, {month}"""
 
 
 # (name, table, event, columns an UPDATE must touch, WHEN condition, statements)
@@ -422,8 +379,15 @@ def triggers(vendor: str, *, episodes: bool = True, months: bool = True) -> list
         ("payment_del", "care_payment", "DELETE", None, None, refresh(vendor, "OLD.patient_id")),
         *(episode_triggers() if episodes else []),
         *(month_triggers(vendor) if months else []),
-        *(paid_month_triggers(vendor) if months else []),
     ]
+
+
+# Triggers of earlier versions, dropped with the others so that none outlives its table
+# (migration 0008 removed insights_paidmonth, which these kept).
+RETIRED = [
+    ("paid_payment_ins", "care_payment"), ("paid_payment_upd", "care_payment"),
+    ("paid_payment_del", "care_payment"), ("paid_patient_upd", FACTS),
+]
 
 
 def sqlite_statements(**tables: bool) -> list[str]:
@@ -458,7 +422,7 @@ def postgres_statements(**tables: bool) -> list[str]:
 
 def reverse_statements(vendor: str) -> list[str]:
     statements = []
-    for name, table, *_ in triggers(vendor):
+    for name, table, *_ in [*triggers(vendor), *RETIRED]:
         if vendor == "sqlite":
             statements.append(f"DROP TRIGGER IF EXISTS insights_facts_{name}")
         else:
@@ -470,6 +434,11 @@ def reverse_statements(vendor: str) -> list[str]:
 def backfill(vendor: str) -> str:
     """Every patient's facts in one set-based statement: each source table is read once and
     grouped, rather than searched once per patient."""
+    spans = ", ".join(
+        f"SUM(CASE WHEN pay.paid_on <= {plus_days(vendor, 'f.first_visit_on', n)} "
+        f"THEN {cents('pay.amount')} ELSE 0 END) AS {column}"
+        for column, n in PAID_SPANS.items()
+    )
     return f"""
 WITH first_visits AS (
     SELECT e.patient_id, MIN(v.visit_on) AS first_visit_on
@@ -480,15 +449,15 @@ starts AS (
         ROW_NUMBER() OVER (PARTITION BY patient_id ORDER BY started_on) AS nth
     FROM care_episode),
 paid AS (
-    SELECT pay.patient_id, SUM({cents("pay.amount")}) AS first_year_cents
+    SELECT pay.patient_id, {spans}
     FROM care_payment pay JOIN first_visits f ON f.patient_id = pay.patient_id
     WHERE pay.paid_on >= f.first_visit_on
-    AND pay.paid_on <= {plus_364(vendor, "f.first_visit_on")}
+    AND pay.paid_on <= {plus_days(vendor, "f.first_visit_on", max(PAID_SPANS.values()))}
     GROUP BY pay.patient_id)
 INSERT INTO {FACTS} (patient_id, channel, location_id, zip, first_visit_on,
-    second_episode_on, first_year_cents)
+    second_episode_on, {", ".join(PAID_SPANS)})
 SELECT pa.id, pa.channel, pa.location_id, pa.zip, f.first_visit_on, s.started_on,
-    COALESCE(paid.first_year_cents, 0)
+    {", ".join(f"COALESCE(paid.{column}, 0)" for column in PAID_SPANS)}
 FROM care_patient pa
 LEFT JOIN first_visits f ON f.patient_id = pa.id
 LEFT JOIN starts s ON s.patient_id = pa.id AND s.nth = 2
@@ -567,10 +536,7 @@ def rebuild(connection: BaseDatabaseWrapper) -> None:
     if facts_table_exists(connection, EPISODE_FACTS):
         statements += [f"DELETE FROM {EPISODE_FACTS}", backfill_episodes()]
     if facts_table_exists(connection, MONTHS):
-        statements += [
-            f"DELETE FROM {MONTHS}", backfill_months(connection.vendor),
-            f"DELETE FROM {PAID_MONTHS}", backfill_paid_months(connection.vendor),
-        ]
+        statements += [f"DELETE FROM {MONTHS}", backfill_months(connection.vendor)]
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -598,12 +564,14 @@ def before_migrate(*, app_config, using, **kwargs) -> None:
 
 def after_migrate(*, app_config, using, plan=None, **kwargs) -> None:
     """post_migrate (also after a test flush): put the triggers back; rebuild the facts if any
-    migration ran."""
+    migration ran, and let the kept figures go (they were computed from the facts before, and
+    perhaps by the code before: a figure's fields may have changed)."""
     connection = connections[using]
     if not (_last_app_with_models(app_config) and facts_table_exists(connection)):
         return
     if plan:
         rebuild(connection)
+        figures_changed()
     else:
         install(connection)
 

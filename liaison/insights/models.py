@@ -10,8 +10,8 @@ class PatientFacts(models.Model):
 
     They stand for the full history: the first visit on or before D is `first_visit_on` when
     that is ≤ D (none otherwise), a second episode started by D exists when
-    `second_episode_on` ≤ D, and the payments of the first year after the first visit are all
-    dated before D once that visit is at least 365 days old.
+    `second_episode_on` ≤ D, and the payments of the first year (two years) after the first
+    visit are all dated before D once that visit is at least 365 (730) days old.
     """
 
     patient = models.OneToOneField(
@@ -30,6 +30,9 @@ class PatientFacts(models.Model):
     first_year_cents = models.BigIntegerField(
         default=0, help_text="Payments dated in [first visit, first visit + 364 days]."
     )
+    first_two_years_cents = models.BigIntegerField(
+        default=0, help_text="Payments dated in [first visit, first visit + 729 days]."
+    )
 
     class Meta:
         verbose_name_plural = "patient facts"
@@ -37,8 +40,8 @@ class PatientFacts(models.Model):
             # Covers the patients first seen in a range of days, per channel and clinic.
             models.Index(
                 fields=["first_visit_on", "channel", "location_id", "first_year_cents",
-                        "second_episode_on"],
-                name="insights_patient_first_idx",
+                        "first_two_years_cents", "second_episode_on"],
+                name="insights_patient_span_idx",
             ),
             # Patients whose second episode started after a date (the channels' return rate).
             models.Index(
@@ -130,6 +133,7 @@ class ChannelMonth(models.Model):
     month = models.DateField(help_text="The first day of the month.")
     patients = models.IntegerField(default=0)
     first_year_cents = models.BigIntegerField(default=0)
+    first_two_years_cents = models.BigIntegerField(default=0)
     second_episodes = models.IntegerField(
         default=0, help_text="Patients who have started a second episode (on any date)."
     )
@@ -144,24 +148,3 @@ class ChannelMonth(models.Model):
     def __str__(self) -> str:
         return f"{self.channel} at {self.location_id} in {self.month:%Y-%m}"
 
-
-class PaidMonth(models.Model):
-    """Payments summed per payer's channel and clinic, and month from which they count in the
-    lifetime revenue: the later of the payment and the payer's first visit (a payment counts as
-    of D once both are by D). Kept current by triggers on payments and on the patient facts
-    (`liaison/insights/facts.py`); payers never seen are left out until their first visit."""
-
-    channel = models.CharField(max_length=24)
-    location_id = models.BigIntegerField()
-    month = models.DateField(help_text="The first day of the month.")
-    cents = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["channel", "location_id", "month"], name="insights_paid_month_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.channel} at {self.location_id}, counted from {self.month:%Y-%m}"

@@ -19,6 +19,7 @@ BASELINE_DAYS = 365
 DORMANT_DAYS = 180
 RECONNECT_DAYS = 30
 LTV_DAYS = 365
+LTV_24M_DAYS = 730
 RETURN_AFTER_DAYS = 365
 
 
@@ -75,7 +76,16 @@ class Scope:
     @cached_property
     def ltv_cohort(self) -> tuple[dt.date, dt.date]:
         """First visits in [D − W − 364, D − 365]: a full year of payments lies behind each."""
-        end = self.as_of - days(LTV_DAYS)
+        return self._cohort(LTV_DAYS)
+
+    @cached_property
+    def ltv_24m_cohort(self) -> tuple[dt.date, dt.date]:
+        """First visits in [D − W − 729, D − 730]: two full years of payments behind each."""
+        return self._cohort(LTV_24M_DAYS)
+
+    def _cohort(self, age: int) -> tuple[dt.date, dt.date]:
+        """The window moved back by `age` days."""
+        end = self.as_of - days(age)
         return end - days(self.window_days - 1), end
 
     @cached_property

@@ -214,7 +214,12 @@ class Touchpoint(Record):
 
     class Meta(Record.Meta):
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["partner", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["partner", "occurred_on"]),
+            # Covers the touchpoints' costs of a window (the referral channel's spend).
+            models.Index(fields=["occurred_on", "cost"], condition=Q(cost__isnull=False),
+                         name="touchpoint_cost_idx"),
+        ]
         constraints = [
             *Record.Meta.constraints,
             models.CheckConstraint(

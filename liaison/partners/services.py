@@ -119,6 +119,8 @@ def touchpoint_log(
         if partner.stage == Partner.Stage.PROSPECT:
             partner_stage_set(partner=partner, stage=Partner.Stage.CONTACTED, by=by)
         contacts_changed()
+        if cost is not None:
+            figures_changed()  # the referral channel's spend
     return touchpoint
 
 

@@ -1,4 +1,5 @@
-"""Day counts in words for the work lists: "today", "yesterday", "3 days ago", "in 2 days"."""
+"""Day counts in words for the work lists ("today", "yesterday", "3 days ago", "in 2 days"),
+and the figures' rates, money and ratios as the pages show them."""
 
 import datetime as dt
 
@@ -48,3 +49,18 @@ def one_decimal(value) -> str:
 def percent(value) -> str:
     """A rate (0–1) as a whole percentage; a missing rate is shown as a dash."""
     return "—" if value is None else f"{value * 100:.0f} %"
+
+
+@register.filter
+def dollars(amount) -> str:
+    """Money to the cent with thousands separators ($1,234.50, -$5.00); a missing amount is
+    a dash."""
+    if amount is None:
+        return "—"
+    return f"{'-' if amount < 0 else ''}${abs(amount):,.2f}"
+
+
+@register.filter
+def times(ratio) -> str:
+    """A ratio of two amounts to one decimal (3.2×); a missing ratio is a dash."""
+    return "—" if ratio is None else f"{ratio:.1f}×"

@@ -1,9 +1,12 @@
-"""Insights: channels — what each way of finding us brings, side by side, and the value of a
-referred patient against each other channel in one sentence (docs/metrics.md, "Channels")."""
+"""Insights: channels — what each way of finding us brings and what it costs, side by side,
+and the value of a referred patient against each other channel in one sentence
+(docs/metrics.md, "Channels"). Managers enter the spend from here (care's spend pages)."""
 
 from decimal import Decimal
 
+from liaison.accounts.access import is_manager
 from liaison.care.models import Channel
+from liaison.care.templatetags.daycount import dollars, times
 from liaison.insights.channels import ChannelFigures
 from liaison.insights.kept import kept_channels
 from liaison.insights.pages.common import (
@@ -31,6 +34,7 @@ def page(request):
         "rows": [(label(f.channel), f) for f in figures],
         "chart": value_chart(figures),
         "sentences": referred_against_others(figures),
+        "may_enter_spend": is_manager(request.user),
     })
 
 
@@ -66,24 +70,39 @@ def value_sentence(referred: Decimal | None, name: str, other: Decimal | None) -
     return f"{first}, {referred / other:.1f}× a patient from {name} ({dollars(other)})."
 
 
-def dollars(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
-
-
 def value_chart(figures: list[ChannelFigures]) -> dict:
+    """The 12- and 24-month values per channel; each bar's tooltip adds what the channel cost."""
     return {
         "labels": [label(f.channel) for f in figures],
-        "datasets": [{"label": "12-month value ($)", "colour": "#1d4f91",
-                      "values": [None if f.ltv_12m is None else float(f.ltv_12m)
-                                 for f in figures]}],
+        "datasets": [
+            {"label": "12-month value ($)", "colour": "#1d4f91",
+             "values": [_number(f.ltv_12m) for f in figures]},
+            {"label": "24-month value ($)", "colour": "#6b8fc7",
+             "values": [_number(f.ltv_24m) for f in figures]},
+        ],
+        "notes": [cost_notes(f) for f in figures],
     }
 
 
+def cost_notes(f: ChannelFigures) -> list[str]:
+    return [
+        f"Spend in the window: {dollars(f.spend)}",
+        f"Cost per new patient: {dollars(f.cost_per_new_patient)}",
+        f"12-month value to cost: {times(f.ltv_to_cac)}",
+    ]
+
+
+def _number(amount: Decimal | None) -> float | None:
+    return None if amount is None else float(amount)
+
+
 def channels_table(figures: list[ChannelFigures]):
-    header = ["channel", "new patients", "12-month value", "lifetime revenue (mean)",
-              "return rate", "compliance rate"]
+    header = ["channel", "new patients", "12-month value", "24-month value", "spend",
+              "cost per new patient", "12-month value to cost", "return rate",
+              "compliance rate"]
     return header, [
-        [label(f.channel), f.new_patients, f.ltv_12m, f.lifetime_revenue_mean,
-         rounded(f.return_rate), rounded(f.compliance_rate)]
+        [label(f.channel), f.new_patients, f.ltv_12m, f.ltv_24m, f.spend,
+         f.cost_per_new_patient, rounded(f.ltv_to_cac), rounded(f.return_rate),
+         rounded(f.compliance_rate)]
         for f in figures
     ]

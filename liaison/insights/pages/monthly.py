@@ -152,6 +152,7 @@ def monthly_summary(month: Month, location: Location | None = None) -> dict:
         "trend_changes": cut(trend_changes(
             cards, kept_scorecards(year_scope(month.before(), location_id))
         )),
+        "channels": [(Channel(c.channel).label, c) for c in kept_channels(scope)],
         "response": kept_response(month_scope(month, location_id)),
         "gaps": gaps,
         "gap_zips": cut(sorted((z for z in gaps.zips if z.gap),

@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from liaison.care.models import Channel, Referral, Visit
+from liaison.care.models import Channel, MarketingSpend, Referral, Visit
 from liaison.factories import (
     EpisodeFactory,
     OutcomeFactory,
@@ -64,5 +64,12 @@ def payment(patient, on: str, amount: str, ep=None):
     return PaymentFactory(patient=patient, episode=ep, paid_on=day(on), amount=Decimal(amount))
 
 
-def touchpoint(partner, on: str):
-    return TouchpointFactory(partner=partner, occurred_on=day(on))
+def touchpoint(partner, on: str, cost: str | None = None):
+    return TouchpointFactory(partner=partner, occurred_on=day(on),
+                             cost=None if cost is None else Decimal(cost))
+
+
+def spend(channel: str, on: str, amount: str, location=None):
+    """Marketing spend of a channel (no location: the whole practice's)."""
+    return MarketingSpend.objects.create(channel=channel, spent_on=day(on),
+                                         amount=Decimal(amount), location=location)

@@ -7,7 +7,15 @@ import pytest
 from liaison.accounts.access import Audience
 from liaison.accounts.models import AuditEvent
 from liaison.factories import LocationFactory, PartnerFactory
-from liaison.insights.tests.history import day, episode, payment, reading, referral, visits
+from liaison.insights.tests.history import (
+    day,
+    episode,
+    payment,
+    reading,
+    referral,
+    spend,
+    visits,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +177,17 @@ def test_the_api_is_described(client, db):
         operation = schema["paths"][f"/api/v1/insights/{endpoint}"]["get"]
         names = {p["name"] for p in operation["parameters"]}
         assert {"as_of", "window_days", "location"} <= names
+
+
+def test_channels_carry_money_as_text_and_the_ratio_as_a_number(client, owner, history):
+    spend("referral", "2026-02-01", "40.00")
+    client.force_login(owner)
+    [referred] = client.get(url("channels")).json()["channels"]
+    assert referred == {
+        "channel": "referral", "new_patients": 1, "ltv_12m": None, "ltv_24m": None,
+        "spend": "40.00", "cost_per_new_patient": "40.00", "ltv_to_cac": None,
+        "return_rate": None, "compliance_rate": None,
+    }
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["ChannelOut"]
+    assert schema["properties"]["ltv_to_cac"]["anyOf"][0]["type"] == "number"
+    assert "ltv_12m ÷ cost_per_new_patient" in schema["properties"]["ltv_to_cac"]["description"]

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from liaison.factories import LocationFactory, PartnerFactory
-from liaison.insights.documents import PARTNER_FIELDS
-from liaison.insights.tests.history import episode, payment, referral, visits
+from liaison.insights.documents import CHANNEL_FIELDS, PARTNER_FIELDS
+from liaison.insights.tests.history import episode, payment, referral, spend, touchpoint, visits
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,8 @@ def history():
     ep = episode(ref, started="2026-01-07", ended="2026-02-20", planned=4)
     visits(ep, "2026-01-07", "2026-01-14", "2026-01-21")
     payment(ref.patient, "2026-01-07", "1234.5", ep)
+    touchpoint(partner, "2026-01-20", cost="45.5")
+    spend("referral", "2026-02-01", "200.00")
     return partner
 
 
@@ -44,7 +46,11 @@ def test_json_is_one_object_as_the_metrics_say(history):
     assert first["last_referral_on"] == "2026-01-05"
     prospect = document["partners"][1]
     assert prospect["conversion_rate"] is None and prospect["trend"] == "none"
-    assert document["channels"][0]["channel"] == "referral"
+    referred = document["channels"][0]
+    assert list(referred) == CHANNEL_FIELDS
+    assert referred["channel"] == "referral" and referred["ltv_24m"] is None
+    assert (referred["spend"], referred["cost_per_new_patient"]) == ("245.50", "245.50")
+    assert referred["ltv_to_cac"] is None  # nobody with a full first year
     assert set(document["response"]["on_time_rate"]) == {
         "initial", "progress", "discharge", "redirect", "alert", "all"}
 
@@ -56,11 +62,25 @@ def test_csv_has_one_row_per_partner(history):
     assert rows[0]["needs_reconnect"] == "false"
 
 
+def test_csv_of_the_channels(history):
+    rows = list(csv.DictReader(io.StringIO(run("--format", "csv", "--rows", "channels"))))
+    assert list(rows[0]) == CHANNEL_FIELDS
+    assert (rows[0]["channel"], rows[0]["new_patients"], rows[0]["spend"]) == (
+        "referral", "1", "245.50")
+    assert rows[0]["ltv_12m"] == "" and rows[0]["ltv_to_cac"] == ""
+
+
 def test_table_reads_in_a_terminal(history):
     text = run("--format", "table", "--window-days", "120")
     assert "window 120 days" in text
     assert "Ada Lovelace" in text and "1234.50" in text
     assert "Reports on time" in text
+    lines = text.splitlines()
+    header = next(line for line in lines if line.startswith("Channel"))
+    assert header.split() == ["Channel", "New", "LTV", "12m", "LTV", "24m", "Spend", "Per",
+                              "new", "LTV:CAC", "Return", "Compl"]
+    referred = next(line for line in lines if line.startswith("referral "))
+    assert referred.split()[:5] == ["referral", "1", "—", "—", "245.50"]
 
 
 def test_location_by_practice_id(history):

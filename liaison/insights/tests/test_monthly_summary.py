@@ -19,7 +19,7 @@ from liaison.insights.pages.monthly import (
     monthly_summary,
     summary_pdf,
 )
-from liaison.insights.tests.history import episode, payment, referral, touchpoint, visits
+from liaison.insights.tests.history import episode, payment, referral, spend, touchpoint, visits
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,19 @@ def test_the_command_writes_a_pdf_with_the_engines_figures(history, tmp_path):
     year = scorecards("2026-03-31", 365)
     top = max(year["partners"], key=lambda p: p["referrals"])
     assert top["name"].split(",")[0] in text
+
+
+def test_the_summary_sets_each_channels_spend_against_its_new_patients(history, tmp_path):
+    spend("referral", "2025-12-01", "300.00")
+    target = tmp_path / "march.pdf"
+    call_command("monthly_summary", "--month", "2026-03", "--output", str(target),
+                 stdout=io.StringIO())
+    text = pdf_text(target.read_bytes())
+    assert "What each channel brings and costs" in text
+    # Three referred patients first seen in the 12 months; the one of March 2025 is in the
+    # 12-month cohort and paid 150.00: $300.00 ÷ 3 = $100.00 each, 1.5× back.
+    assert month_row(text, "Referral from a partner") == ["3", "$150.00", "$300.00",
+                                                          "$100.00", "1.5×"]
 
 
 def test_the_summary_ranks_by_value_only_partners_who_referred_in_the_year(history):

@@ -4,11 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liaison.care.models import Channel, Episode, Outcome, Patient, Payment, Referral, Visit
+from liaison.core.freshness import figures_version
 from liaison.factories import (
     EpisodeFactory,
     LocationFactory,
@@ -18,7 +19,7 @@ from liaison.factories import (
     VisitFactory,
 )
 from liaison.insights import facts
-from liaison.insights.models import ChannelMonth, EpisodeFacts, PaidMonth, PatientFacts
+from liaison.insights.models import ChannelMonth, EpisodeFacts, PatientFacts
 from liaison.insights.tests.history import day, episode, payment, visits
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +33,21 @@ def expected_facts(patient: Patient) -> dict:
     first = min((v.visit_on for v in attended), default=None)
     starts = sorted(e.started_on for e in Episode.objects.filter(patient=patient))
     payments = list(Payment.objects.filter(patient=patient))
-    first_year = [
-        p for p in payments
-        if first is not None and first <= p.paid_on <= first + dt.timedelta(days=364)
-    ]
+
+    def paid_within(days: int) -> int:
+        if first is None:
+            return 0
+        last = first + dt.timedelta(days=days)
+        return int(sum(p.amount for p in payments if first <= p.paid_on <= last) * 100)
+
     return {
         "channel": patient.channel,
         "location_id": patient.location_id,
         "zip": patient.zip,
         "first_visit_on": first,
         "second_episode_on": starts[1] if len(starts) > 1 else None,
-        "first_year_cents": int(sum(p.amount for p in first_year) * 100),
+        "first_year_cents": paid_within(364),
+        "first_two_years_cents": paid_within(729),
     }
 
 
@@ -92,7 +97,6 @@ def assert_facts_current():
     for ep in Episode.objects.all():
         assert stored_episode_facts(ep) == expected_episode_facts(ep)
     assert stored_months() == expected_months()
-    assert stored_paid_months() == expected_paid_months()
 
 
 def expected_months() -> dict:
@@ -100,8 +104,9 @@ def expected_months() -> dict:
     months: dict = {}
     for f in PatientFacts.objects.filter(first_visit_on__isnull=False):
         key = (f.channel, f.location_id, f.first_visit_on.replace(day=1))
-        sums = months.setdefault(key, [0, 0, 0])
-        for i, value in enumerate((1, f.first_year_cents, f.second_episode_on is not None)):
+        sums = months.setdefault(key, [0, 0, 0, 0])
+        added = (1, f.first_year_cents, f.first_two_years_cents, f.second_episode_on is not None)
+        for i, value in enumerate(added):
             sums[i] += value
     return months
 
@@ -109,42 +114,29 @@ def expected_months() -> dict:
 def stored_months() -> dict:
     """The kept sums per month; a month whose patients have all gone keeps a row of zeros."""
     rows = ChannelMonth.objects.values_list(
-        "channel", "location_id", "month", "patients", "first_year_cents", "second_episodes",
+        "channel", "location_id", "month", "patients", "first_year_cents",
+        "first_two_years_cents", "second_episodes",
     )
     return {(c, loc, m): list(sums) for c, loc, m, *sums in rows if any(sums)}
-
-
-def expected_paid_months() -> dict:
-    """Payments summed per payer's channel and clinic and month from which they count (the
-    later of the payment and the payer's first visit), in Python."""
-    months: dict = {}
-    for pay in Payment.objects.all():
-        f = PatientFacts.objects.get(patient_id=pay.patient_id)
-        if f.first_visit_on is not None:
-            key = (f.channel, f.location_id, max(pay.paid_on, f.first_visit_on).replace(day=1))
-            months[key] = months.get(key, 0) + int(pay.amount * 100)
-    return {key: cents for key, cents in months.items() if cents}
-
-
-def stored_paid_months() -> dict:
-    rows = PaidMonth.objects.values_list("channel", "location_id", "month", "cents")
-    return {(c, loc, m): cents for c, loc, m, cents in rows if cents}
 
 
 def test_facts_follow_inserts():
     p = PatientFactory(zip="80202")
     assert stored_facts(p)["first_visit_on"] is None
     e = episode(patient=p, started="2025-03-01")
-    payment(p, "2025-02-01", "30.00")  # before the first visit: lifetime only
+    payment(p, "2025-02-01", "30.00")  # before the first visit: in no span
     visits(e, "2025-03-10", "2025-03-03")
     visits(e, "2025-02-20", status="no_show")
     payment(p, "2025-03-03", "100.25", e)
     payment(p, "2026-03-02", "7.00", e)  # first visit + 364
     payment(p, "2026-03-03", "9.00", e)  # + 365: outside the first year
+    payment(p, "2027-03-02", "11.00", e)  # + 729: inside the first two years
+    payment(p, "2027-03-03", "13.00", e)  # + 730: outside them
     episode(patient=p, started="2025-06-01")
     assert stored_facts(p) == expected_facts(p)
     assert stored_facts(p)["first_visit_on"] == day("2025-03-03")
     assert stored_facts(p)["first_year_cents"] == 10725
+    assert stored_facts(p)["first_two_years_cents"] == 10725 + 900 + 1100
 
 
 def test_facts_follow_updates_and_deletes():
@@ -248,7 +240,9 @@ def apply(name, pick, on, amount, location):
         patient.save()
 
 
-def test_migrate_takes_the_triggers_down_and_rebuilds_the_facts_after():
+def test_migrate_takes_the_triggers_down_and_rebuilds_the_facts_after(
+    django_capture_on_commit_callbacks,
+):
     from django.apps import apps
 
     p = PatientFactory()
@@ -258,8 +252,11 @@ def test_migrate_takes_the_triggers_down_and_rebuilds_the_facts_after():
     visits(ep, "2025-03-02")  # no trigger: the facts fall behind
     assert stored_facts(p)["first_visit_on"] is None
     last = [a for a in apps.get_app_configs() if a.models_module][-1]
-    facts.after_migrate(app_config=last, using="default", plan=[("a migration", False)])
+    kept_under = figures_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        facts.after_migrate(app_config=last, using="default", plan=[("a migration", False)])
     assert stored_facts(p)["first_visit_on"] == day("2025-03-02")
+    assert figures_version() != kept_under  # figures kept before are read no more
     visits(ep, "2025-03-01")  # and the triggers are back
     assert stored_facts(p)["first_visit_on"] == day("2025-03-01")
 
@@ -305,3 +302,33 @@ def apply_episode_change(name, pick, on, ep, patient):
     elif name == "relocate":
         patient.location = LocationFactory()
         patient.save()
+
+
+def paid_month_trigger(vendor: str) -> list[str]:
+    """A trigger as migration 0007's code installed it: it writes to insights_paidmonth."""
+    name = "insights_facts_paid_payment_ins"
+    body = ("INSERT INTO insights_paidmonth (channel, location_id, month, cents) "
+            "VALUES ('self', 1, NEW.paid_on, 1)")
+    if vendor == "sqlite":
+        return [f"CREATE TRIGGER {name} AFTER INSERT ON care_payment BEGIN {body}; END"]
+    return [
+        f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body}; RETURN NULL; END; $$ "
+        "LANGUAGE plpgsql",
+        f"CREATE TRIGGER {name} AFTER INSERT ON care_payment FOR EACH ROW "
+        f"EXECUTE FUNCTION {name}()",
+    ]
+
+
+def test_the_removed_paid_months_triggers_are_taken_down_with_the_others():
+    """A database migrated before insights_paidmonth went still carries its triggers; taking
+    the triggers down (as every migrate does first) removes them, so payments save again."""
+    p = PatientFactory()
+    with connection.cursor() as cursor:
+        for sql in paid_month_trigger(connection.vendor):
+            cursor.execute(sql)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        payment(p, "2025-03-02", "12.00")
+    facts.drop(connection)
+    facts.install(connection)
+    payment(p, "2025-03-02", "12.00")
+    assert Payment.objects.filter(patient=p).count() == 1

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liaison.care.instruments import INSTRUMENTS
-from liaison.care.models import Channel, Referral, Visit
+from liaison.care.models import Channel, MarketingSpend, Referral, Visit
 from liaison.factories import (
     EpisodeFactory,
     LocationFactory,
@@ -70,7 +70,29 @@ def build_history(draw, partners, location):
         if draw(st.booleans()):
             build_episode(draw, ref)
     for _ in range(draw(st.integers(0, 3))):
-        TouchpointFactory(partner=draw(st.sampled_from(partners)), occurred_on=before_d(draw))
+        TouchpointFactory(partner=draw(st.sampled_from(partners)), occurred_on=before_d(draw),
+                          cost=draw(st.sampled_from([None, Decimal("0"), Decimal("45.50")])))
+    build_channels(draw, location)
+
+
+def build_channels(draw, location):
+    """Patients of other channels first seen up to four years before D (old enough for the
+    24-month value), and marketing spend."""
+    for _ in range(draw(st.integers(0, 4))):
+        patient = PatientFactory(location=location, channel=draw(st.sampled_from(
+            [Channel.SELF, Channel.SOCIAL])))
+        first = before_d(draw, earliest=1460)
+        ep = EpisodeFactory(patient=patient, started_on=first)
+        VisitFactory(episode=ep, visit_on=first)
+        for _ in range(draw(st.integers(0, 3))):
+            PaymentFactory(patient=patient, episode=ep, amount="70.25",
+                           paid_on=min(D, first + dt.timedelta(days=draw(st.integers(0, 800)))))
+    for _ in range(draw(st.integers(0, 3))):
+        MarketingSpend.objects.create(
+            channel=draw(st.sampled_from([Channel.SOCIAL, Channel.REFERRAL, Channel.EVENT])),
+            spent_on=before_d(draw), amount=Decimal(draw(st.integers(0, 90_000))) / 100,
+            location=draw(st.sampled_from([None, location])),
+        )
 
 
 def build_episode(draw, ref):
@@ -169,8 +191,12 @@ def add_future(draw, partners, location):
     late = ReferralFactory(partner=partner, patient=patient, received_on=after_d(draw))
     ep = EpisodeFactory(patient=patient, referral=late, started_on=after_d(draw))
     VisitFactory(episode=ep, visit_on=after_d(draw))
-    TouchpointFactory(partner=partner, occurred_on=after_d(draw))
+    TouchpointFactory(partner=partner, occurred_on=after_d(draw), cost=Decimal("99.00"))
     ReportFactory(referral=late, kind="initial", due_on=after_d(draw))
+    MarketingSpend.objects.create(channel=Channel.SOCIAL, spent_on=after_d(draw),
+                                  amount=Decimal("500.00"), location=location)
+    for ep in EpisodeFactory._meta.model.objects.filter(patient__channel=Channel.SOCIAL):
+        PaymentFactory(patient=ep.patient, episode=ep, paid_on=after_d(draw), amount="33.00")
 
 
 @SETTINGS

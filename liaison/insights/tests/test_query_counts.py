@@ -16,6 +16,7 @@ from liaison.insights.tests.history import (
     payment,
     reading,
     referral,
+    spend,
     touchpoint,
     visits,
 )
@@ -30,7 +31,8 @@ TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
 def grow(partners: int, referrals_each: int):
     for _ in range(partners):
         partner = PartnerFactory()
-        touchpoint(partner, "2026-02-01")
+        touchpoint(partner, "2026-02-01", cost="20.00")
+        spend("social", "2026-02-01", "150.00")
         for i in range(referrals_each):
             ref = referral(partner, f"2026-0{1 + i % 3}-0{1 + i % 9}")
             ep = episode(ref, started="2026-03-10", ended="2026-03-20")

@@ -1,6 +1,7 @@
 /* Bar charts of the channels, response and touchpoints pages: each <canvas data-bar-chart="ID">
    reads the JSON data island (json_script) with that id: {labels, datasets: [{label, values,
-   colour}], horizontal, percent}. */
+   colour}], horizontal, percent, notes}. `notes`, when given, holds for each label the lines
+   its tooltip adds below the values. */
 (function () {
   "use strict";
 
@@ -16,6 +17,12 @@
     var scales = {};
     scales[axis] = { grid: { display: false } };
     scales[axis === "x" ? "y" : "x"] = value;
+    var tooltip = {};
+    if (d.notes) {
+      tooltip.callbacks = {
+        afterBody: function (items) { return items.length ? d.notes[items[0].dataIndex] : []; }
+      };
+    }
     new window.Chart(canvas, {
       type: "bar",
       data: {
@@ -25,7 +32,7 @@
         })
       },
       options: { indexAxis: axis, maintainAspectRatio: false, animation: false, scales: scales,
-                 plugins: { legend: { display: d.datasets.length > 1 } } }
+                 plugins: { legend: { display: d.datasets.length > 1 }, tooltip: tooltip } }
     });
   }
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from liaison.core.dates import date_argument
-from liaison.insights.documents import PARTNER_FIELDS
+from liaison.insights.documents import CHANNEL_FIELDS, PARTNER_FIELDS
 from liaison.insights.queries import Scope, find_location, scorecards_document
 from liaison.insights.scope import MAX_WINDOW_DAYS
 
@@ -23,8 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--location", default=None,
                             help="Only this location's patients: its practice id or code.")
         parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
+        parser.add_argument("--rows", choices=list(CSV_ROWS), default="partners",
+                            help="With --format csv: one row per partner, or per channel.")
 
-    def handle(self, *args, as_of, window_days, location, format, **options):
+    def handle(self, *args, as_of, window_days, location, format, rows, **options):
         if not 1 <= window_days <= MAX_WINDOW_DAYS:
             raise CommandError(f"--window-days must be between 1 and {MAX_WINDOW_DAYS}.")
         scope = Scope(
@@ -33,19 +35,27 @@ class Command(BaseCommand):
             location_id=_location_id(location),
         )
         document = scorecards_document(scope=scope)
-        {"json": self._json, "csv": self._csv, "table": self._table}[format](document)
+        if format == "csv":
+            self._csv(document, rows)
+        else:
+            {"json": self._json, "table": self._table}[format](document)
 
     def _json(self, document: dict) -> None:
         self.stdout.write(json.dumps(document, indent=2))
 
-    def _csv(self, document: dict) -> None:
+    def _csv(self, document: dict, rows: str) -> None:
         writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(PARTNER_FIELDS)
-        for partner in document["partners"]:
-            writer.writerow(_csv_cell(partner[name]) for name in PARTNER_FIELDS)
+        fields = CSV_ROWS[rows]
+        writer.writerow(fields)
+        for row in document[rows]:
+            writer.writerow(_csv_cell(row[name]) for name in fields)
 
     def _table(self, document: dict) -> None:
         self.stdout.write(render_table(document))
+
+
+# What --rows picks for the CSV: the document's list and its fields.
+CSV_ROWS = {"partners": PARTNER_FIELDS, "channels": CHANNEL_FIELDS}
 
 
 def location_option(value: str | None):
@@ -88,6 +98,19 @@ PARTNER_COLUMNS = [
 ]
 
 
+CHANNEL_COLUMNS = [
+    ("Channel", "channel", 22, str),
+    ("New", "new_patients", 6, str),
+    ("LTV 12m", "ltv_12m", 10, str),
+    ("LTV 24m", "ltv_24m", 10, str),
+    ("Spend", "spend", 11, str),
+    ("Per new", "cost_per_new_patient", 9, str),
+    ("LTV:CAC", "ltv_to_cac", 7, "ratio"),
+    ("Return", "return_rate", 7, "pct"),
+    ("Compl", "compliance_rate", 6, "pct"),
+]
+
+
 def render_table(document: dict) -> str:
     """A terminal table: partners with referrals first (most first), then channels and times."""
     lines = [f"Scorecards as of {document['as_of']}, window {document['window_days']} days", ""]
@@ -95,14 +118,9 @@ def render_table(document: dict) -> str:
     partners = sorted(document["partners"], key=lambda p: (-p["referrals"], p["name"]))
     for partner in partners:
         lines.append(_row([(_show(partner[f], how), w) for _, f, w, how in PARTNER_COLUMNS]))
-    lines += ["", _row([("Channel", 22), ("New", 6), ("LTV 12m", 10), ("Lifetime", 10),
-                        ("Return", 7), ("Compl", 6)])]
-    for c in document["channels"]:
-        lines.append(_row([
-            (c["channel"], 22), (str(c["new_patients"]), 6), (_show(c["ltv_12m"], str), 10),
-            (_show(c["lifetime_revenue_mean"], str), 10), (_show(c["return_rate"], "pct"), 7),
-            (_show(c["compliance_rate"], "pct"), 6),
-        ]))
+    lines += ["", _row([(h, w) for h, _, w, _ in CHANNEL_COLUMNS])]
+    for channel in document["channels"]:
+        lines.append(_row([(_show(channel[f], how), w) for _, f, w, how in CHANNEL_COLUMNS]))
     response = document["response"]
     lines += [
         "",
@@ -126,6 +144,8 @@ def _show(value, how) -> str:
         return "—"
     if how == "pct":
         return f"{value * 100:.1f}%"
+    if how == "ratio":
+        return f"{value:.2f}"
     if how == "flag":
         return "yes" if value else ""
     return str(value)
