@@ -52,15 +52,6 @@ def percent(value) -> str:
 
 
 @register.filter
-def dollars(amount) -> str:
-    """Money to the cent with thousands separators ($1,234.50, -$5.00); a missing amount is
-    a dash."""
-    if amount is None:
-        return "—"
-    return f"{'-' if amount < 0 else ''}${abs(amount):,.2f}"
-
-
-@register.filter
 def times(ratio) -> str:
     """A ratio of two amounts to one decimal (3.2×); a missing ratio is a dash."""
     return "—" if ratio is None else f"{ratio:.1f}×"

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from liaison.accounts.access import is_manager
 from liaison.care.models import Channel
-from liaison.care.templatetags.daycount import dollars, times
+from liaison.care.templatetags.daycount import times
+from liaison.core.templatetags.ui import money
 from liaison.insights.channels import ChannelFigures
 from liaison.insights.kept import kept_channels
 from liaison.insights.pages.common import (
@@ -62,12 +63,12 @@ def value_sentence(referred: Decimal | None, name: str, other: Decimal | None) -
     if referred is None:
         return (f"No referred patient has a full first year in this window yet, so referrals "
                 f"cannot be compared with {name} patients.")
-    first = f"A referred patient brings {dollars(referred)} in their first 12 months"
+    first = f"A referred patient brings {money(referred, 2)} in their first 12 months"
     if other is None:
         return f"{first}; no patient from {name} has a full first year in this window yet."
     if other == 0:
         return f"{first}, while a patient from {name} brings nothing ($0.00)."
-    return f"{first}, {referred / other:.1f}× a patient from {name} ({dollars(other)})."
+    return f"{first}, {referred / other:.1f}× a patient from {name} ({money(other, 2)})."
 
 
 def value_chart(figures: list[ChannelFigures]) -> dict:
@@ -86,8 +87,8 @@ def value_chart(figures: list[ChannelFigures]) -> dict:
 
 def cost_notes(f: ChannelFigures) -> list[str]:
     return [
-        f"Spend in the window: {dollars(f.spend)}",
-        f"Cost per new patient: {dollars(f.cost_per_new_patient)}",
+        f"Spend in the window: {money(f.spend, 2)}",
+        f"Cost per new patient: {money(f.cost_per_new_patient, 2)}",
         f"12-month value to cost: {times(f.ltv_to_cac)}",
     ]
 
