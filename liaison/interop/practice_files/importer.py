@@ -34,7 +34,7 @@ from liaison.interop.practice_files.reader import (
     PracticeFileReader,
     has_nul,
 )
-from liaison.interop.practice_files.schema import BY_NAME, FILES, RANK, FileSpec
+from liaison.interop.practice_files.schema import BY_NAME, FILES, RANK, FileSpec, natural_key
 from liaison.interop.practice_files.sql import (
     ERRORS_TABLE,
     analyze,
@@ -207,7 +207,7 @@ def _stage_file_read(cursor, sink, spec: FileSpec, reader, report) -> int | None
 
 def _stage_rows(cursor, sink, spec, reader, records, report) -> int:
     checker = RowChecker(spec, reader.header)
-    names = ", ".join(["line", "seq", *(q(c.name) for c in spec.columns)])
+    names = ", ".join(["line", "sort_key", *(q(c.name) for c in spec.columns)])
     marks = ", ".join(["%s"] * (len(spec.columns) + 2))
     insert = f"INSERT INTO {spec.stage_table} ({names}) VALUES ({marks})"
     rank, batch, rows = RANK[spec.name], [], 0
@@ -219,7 +219,9 @@ def _stage_rows(cursor, sink, spec, reader, records, report) -> int:
             for column, message in errors:
                 sink.add(rank, line, column, message)
             if staged is not None:
-                batch.append((line, rows + len(batch) + 1, *staged))
+                # A row with errors is never written: it needs no place in the order.
+                key = None if errors else natural_key(staged[0])
+                batch.append((line, key, *staged))
             if len(batch) >= BATCH:
                 rows += _flush(cursor, insert, batch, sink)
                 report(reader.bytes_read)

@@ -2,8 +2,8 @@
 
 A staged row whose external_id is new is inserted; one whose every imported value already
 equals the stored one is left alone (unchanged); any other is updated. Columns the files
-do not carry (a partner's notes, a touchpoint's cost) are kept on update and take the
-model's default on insert.
+do not carry (a partner's notes, a report's letter) are kept on update and take the
+model's default on insert. New rows go in in the natural order of their practice ids.
 """
 
 from contextlib import contextmanager
@@ -124,8 +124,11 @@ def _insert_sql(spec: FileSpec, now, *, rows: int, only_new: bool) -> tuple[str,
     targets, expressions, joins = _selected(spec)
     defaults = _defaults_not_in_files(spec, targets)
     columns = ["code", "external_id", "created_at", "updated_at", *targets, *defaults]
-    # Staged rows are numbered 1, 2, … (seq) in line order, which the insert keeps.
-    code = ascending_codes("s.seq", rows)
+    # New rows are written in the natural order of their practice ids, never in the order
+    # of the file's lines, so shuffled lines give the same ids (and the same figures, which
+    # break ties by id). Numbered 1, 2, … in that order, their codes rise as they go in.
+    order = "s.sort_key"
+    code = ascending_codes(f"row_number() OVER (ORDER BY {order})", rows)
     values = [code, f"s.{q(spec.id_column.name)}", "%s", "%s", *expressions]
     values += ["%s"] * len(defaults)
     new = f"""WHERE NOT EXISTS (SELECT 1 FROM {spec.table} r
@@ -134,7 +137,7 @@ def _insert_sql(spec: FileSpec, now, *, rows: int, only_new: bool) -> tuple[str,
         INSERT INTO {spec.table} ({', '.join(columns)})
         SELECT {', '.join(values)} FROM {spec.stage_table} s {' '.join(joins)}
         {new if only_new else ''}
-        ORDER BY s.line"""
+        ORDER BY {order}"""
     return sql, [now, now, *defaults.values()]
 
 

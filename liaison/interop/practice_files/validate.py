@@ -63,10 +63,17 @@ def parse_count(raw: str) -> int:
     return value
 
 
-def parse_money(raw: str) -> str:
+def parse_signed_money(raw: str) -> str:
     if not MONEY.fullmatch(raw):
         raise Invalid(f"{raw} is not an amount like 125.00 (digits, a dot, at most 2 decimals)")
     return raw
+
+
+def parse_money(raw: str) -> str:
+    value = parse_signed_money(raw)
+    if value.startswith("-"):
+        raise Invalid(f"{raw} is negative")
+    return value
 
 
 def parse_score(raw: str) -> str:
@@ -98,6 +105,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     schema.DATE: parse_date,
     schema.COUNT: parse_count,
     schema.MONEY: parse_money,
+    schema.SIGNED_MONEY: parse_signed_money,
     schema.SCORE: parse_score,
     schema.NPI: parse_npi,
     schema.EMAIL: parse_email,
@@ -108,6 +116,8 @@ def value_parser(spec: FileSpec, column: Column) -> Callable[[str], object]:
     """A function from a stripped raw value to the value staged for it, or Invalid."""
     limit = spec.max_length(column) or 0
     typed = PARSERS.get(column.type)
+    if column.type in (schema.MONEY, schema.SIGNED_MONEY):
+        typed = _within_digits(typed, spec.model._meta.get_field(column.field))
     choices = frozenset(column.choices)
     listed = ", ".join(column.choices)
     empty = _empty_value(spec, column)
@@ -127,6 +137,21 @@ def value_parser(spec: FileSpec, column: Column) -> Callable[[str], object]:
         return typed(raw) if typed else raw
 
     return parse
+
+
+def _within_digits(parse: Callable[[str], str], field) -> Callable[[str], str]:
+    """`parse`, refusing amounts too large for the field (a touchpoint's cost has fewer
+    digits than a payment)."""
+    whole_digits = field.max_digits - field.decimal_places
+    largest = "9" * whole_digits + "." + "9" * field.decimal_places
+
+    def parse_within(raw: str) -> str:
+        value = parse(raw)
+        if len(value.lstrip("-").partition(".")[0].lstrip("0")) > whole_digits:
+            raise Invalid(f"{raw} is too large (at most {largest})")
+        return value
+
+    return parse_within
 
 
 def _empty_value(spec: FileSpec, column: Column):
@@ -179,6 +204,10 @@ def _referral_rules(row: Row) -> Iterator[tuple[str, str]]:
         yield "decline_reason", "is required when the decision is declined"
     if known(reason) and decision is not INVALID and decision != "declined":
         yield "decline_reason", "is only for a declined referral"
+    if known(row["decline_note"]) and row["decline_note"] and decision not in (
+        "declined", INVALID
+    ):
+        yield "decline_note", "is only for a declined referral"
 
 
 def _episode_rules(row: Row) -> Iterator[tuple[str, str]]:

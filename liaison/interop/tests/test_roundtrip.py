@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liaison.care.instruments import INSTRUMENTS
+from liaison.care.models import Channel, Payer
 from liaison.factories import valid_npi
 from liaison.interop.practice_files.export import export_practice_files
 from liaison.interop.practice_files.importer import import_practice_files
@@ -83,6 +84,7 @@ def _care(draw, d, partner_ids) -> None:
             "reason": draw(words), "urgency": draw(st.sampled_from(["routine", "urgent"])),
             "decision": decision, "decided_on": received if decision else None,
             "decline_reason": "insurance" if decision == "declined" else None,
+            "decline_note": draw(words) if decision == "declined" else None,
         })
     for n in range(draw(st.integers(0, 3))):
         patient = draw(st.sampled_from(patients))
@@ -95,6 +97,7 @@ def _care(draw, d, partner_ids) -> None:
             "started_on": started, "planned_visits": draw(maybe(st.integers(0, 30))),
             "primary_measure": draw(maybe(st.sampled_from(list(INSTRUMENTS)))),
             "ended_on": ended, "discharge_reason": "plateau" if ended else None,
+            "payer": draw(maybe(st.sampled_from(Payer.values))),
         })
     episodes = d["episodes.csv"]
     for n in range(draw(st.integers(0, 4)) if episodes else 0):
@@ -119,8 +122,16 @@ def _care(draw, d, partner_ids) -> None:
     for n in range(draw(st.integers(0, 2))):
         d["touchpoints.csv"].append({"touchpoint_id": f"T{n}",
                                      "partner_id": draw(st.sampled_from(partner_ids)),
-                                     "occurred_on": draw(dates), "kind": "call",
-                                     "notes": draw(words), "staff": draw(words)})
+                                     "occurred_on": draw(dates), "kind": "lunch",
+                                     "notes": draw(words), "staff": draw(words),
+                                     "cost": draw(maybe(st.integers(0, 99_999_999_99).map(money)))})
+    locations = [location["location_id"] for location in d["locations.csv"]]
+    for n in range(draw(st.integers(0, 3))):
+        d["marketing_spend.csv"].append({
+            "spend_id": f"MS{n}", "channel": draw(st.sampled_from(Channel.values)),
+            "spent_on": draw(dates), "amount": money(draw(st.integers(0, 10**12 - 1))),
+            "location_id": draw(maybe(st.sampled_from(locations))), "description": draw(words),
+        })
 
 
 def as_csv(name: str, rows: list[dict]) -> bytes:
