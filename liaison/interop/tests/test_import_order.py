@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from liaison.interop.practice_files.export import export_practice_files
 from liaison.interop.practice_files.importer import import_practice_files
@@ -139,15 +140,17 @@ def write_practice(folder: Path, files: dict[str, list[dict]], rng=None) -> Path
 
 
 def imported_figures(folder: Path, export_to: Path) -> tuple[str, dict[str, bytes]]:
-    """`liaison scorecards --format json` and the export after importing `folder` into an
-    empty database, which is emptied again afterwards."""
-    outcome = import_practice_files(folder)
-    assert outcome.ok, outcome.errors
-    out = io.StringIO()
-    call_command("scorecards", "--format", "json", "--as-of", AS_OF.isoformat(), stdout=out)
-    export_practice_files(export_to)
+    """`liaison scorecards --format json` and the export after importing `folder` into the
+    empty database, which is emptied again afterwards: rolled back, as `flush` cannot empty
+    PostgreSQL tables whose foreign keys are still to be checked at the test's commit."""
+    with transaction.atomic():
+        outcome = import_practice_files(folder)
+        assert outcome.ok, outcome.errors
+        out = io.StringIO()
+        call_command("scorecards", "--format", "json", "--as-of", AS_OF.isoformat(), stdout=out)
+        export_practice_files(export_to)
+        transaction.set_rollback(True)
     exported = {path.name: path.read_bytes() for path in sorted(export_to.iterdir())}
-    call_command("flush", interactive=False, verbosity=0)
     return out.getvalue(), exported
 
 
