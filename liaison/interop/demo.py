@@ -30,7 +30,15 @@ from django.utils import timezone
 from liaison.accounts.models import Location, Role, User
 from liaison.accounts.roles import sync_roles
 from liaison.care.instruments import INSTRUMENTS
-from liaison.care.models import Episode, Outcome, Patient, Payment, Referral, Visit
+from liaison.care.models import (
+    Episode,
+    MarketingSpend,
+    Outcome,
+    Patient,
+    Payment,
+    Referral,
+    Visit,
+)
 from liaison.core.dates import add_business_days
 from liaison.core.npi import npi_check_digit
 from liaison.correspondence.models import Report
@@ -390,6 +398,21 @@ CHANNEL_WEIGHTS = [
     ("other", 2),
 ]
 
+# Marketing spend per channel (referral partners cost their touchpoints; walk-ins nothing):
+# dollars per new patient won, the share of months with a payment, whether each location
+# buys its own, and what the money bought.
+MARKETING = {
+    "web_search": (130, 1.0, True, "Search ads"),
+    "social": (170, 1.0, True, "Facebook and Instagram ads"),
+    "insurance_directory": (60, 1.0, False, "Directory listings (Healthgrades, Zocdoc)"),
+    "employer": (80, 0.5, False, "Worksite wellness talks and screenings"),
+    "event": (150, 0.35, True, "Community event booth and back-health talk"),
+    "patient_word_of_mouth": (15, 1.0, False, "Review requests and thank-you cards"),
+    "other": (100, 0.25, False, "Community newspaper ad"),
+}
+# Who pays when a patient is insured, neither Medicare nor workers' compensation.
+INSURERS = [("commercial", 80), ("medicaid", 14), ("auto", 4), ("other", 2)]
+
 # Referrals cluster in January (deductibles reset) and dip in summer and December.
 SEASON = {1: 1.14, 2: 1.05, 3: 1.10, 4: 1.04, 5: 1.0, 6: 0.93, 7: 0.85, 8: 0.91, 9: 1.06,
           10: 1.05, 11: 0.96, 12: 0.81}
@@ -683,12 +706,15 @@ TABLES = {
     ], "R", 7),
     "episodes": (Episode, [
         "patient", "referral", "location", "clinician", "started_on", "planned_visits",
-        "planned_weeks", "primary_measure", "ended_on", "discharge_reason",
+        "planned_weeks", "primary_measure", "ended_on", "discharge_reason", "payer",
     ], "E", 7),
     "visits": (Visit, ["episode", "visit_on", "status"], "V", 8),
     "outcomes": (Outcome, ["episode", "measured_on", "instrument", "score", "items"], "O", 8),
     "payments": (Payment, ["patient", "episode", "paid_on", "amount"], "PAY", 8),
     "reports": (Report, ["referral", "episode", "kind", "due_on", "sent_on", "channel"], "RP", 7),
+    "marketing_spend": (MarketingSpend, [
+        "channel", "spent_on", "amount", "location", "description",
+    ], "MS", 5),
 }
 # What a clinician records about an episode, written when the model has the fields.
 OPTIONAL = {
@@ -747,6 +773,7 @@ class _World:
     today: int
     start: int
     rng: random.Random
+    payers: random.Random
     tables: dict[str, _Table]
     sites: list[_Site] = field(default_factory=list)
     site_cum: list[float] = field(default_factory=list)
@@ -1092,13 +1119,47 @@ def _touchpoint_days(world: _World, rng, partner: _Partner, is_top: bool) -> lis
 
 
 def _touchpoint_cost(rng, kind: str) -> Decimal | None:
+    """What a contact cost, per partner: a lunch or an event's share, coffee on a visit."""
     if kind == "lunch":
-        return _cents(rng.randint(4500, 26000))
+        return _cents(rng.randint(2500, 15000))
     if kind == "event":
-        return _cents(rng.randint(2500, 40000))
+        return _cents(rng.randint(500, 15000))
     if kind == "office_visit" and rng.random() < 0.4:
-        return _cents(rng.randint(1500, 4500))
+        return _cents(rng.randint(500, 3500))
     return None
+
+
+def _write_marketing_spend(world: _World) -> None:
+    """A row per month and channel (per location for local advertising), each a month's
+    budget sized to win the channel's share of new patients at a plausible cost each."""
+    rng = _stream(world.seed, "marketing")
+    patients_a_month = world.scale.patients / (world.scale.years * 12)
+    share = {channel: weight / sum(w for _, w in CHANNEL_WEIGHTS)
+             for channel, weight in CHANNEL_WEIGHTS}
+    total_weight = sum(site.weight for site in world.sites)
+    table = world.tables["marketing_spend"]
+    for month in _months(world.start, world.today):
+        for channel, (dollars, often, local, description) in MARKETING.items():
+            if rng.random() >= often:
+                continue
+            budget = patients_a_month * share[channel] * dollars / often
+            places = ([(s.location_id, s.weight / total_weight) for s in world.sites]
+                      if local else [(None, 1.0)])
+            for location_id, part in places:
+                cents = round(budget * part * rng.uniform(0.8, 1.2) * 100)
+                table.add(channel, _date(month), _cents(cents), location_id, description)
+
+
+def _months(start: int, today: int) -> list[int]:
+    """The first day of each month that begins within [start, today]."""
+    first, last = dt.date.fromordinal(start), dt.date.fromordinal(today)
+    months = []
+    year, month = (first.year, first.month) if first.day == 1 else (
+        first.year + first.month // 12, first.month % 12 + 1)
+    while (year, month) <= (last.year, last.month):
+        months.append(dt.date(year, month, 1).toordinal())
+        year, month = year + month // 12, month % 12 + 1
+    return months
 
 
 # ---------------------------------------------------------------------------------------
@@ -1220,7 +1281,7 @@ def _admit(world: _World, day: int, channel: str, partner: _Partner | None) -> N
         _pick(rng, site.patient_zips, site.patient_zip_cum), channel,
         partner.id if partner else None, _date(day),
     )
-    payer = _payer(rng, channel, partner, age)
+    payer = _payer(world, channel, partner, age)
     complaint = _complaint(rng, partner.specialty if partner else None)
     if partner:
         referral_id, start = _referral(world, patient_id, partner, site, day, complaint)
@@ -1265,14 +1326,18 @@ def _age(rng) -> int:
     return rng.randint(*band)
 
 
-def _payer(rng, channel: str, partner: _Partner | None, age: int) -> str:
+def _payer(world: _World, channel: str, partner: _Partner | None, age: int) -> str:
+    rng = world.rng
     work = channel == "employer" or (partner and partner.specialty in (
         S.WORKERS_COMP, S.OCCUPATIONAL_MEDICINE, S.ATTORNEY))
     if work and rng.random() < 0.7:
         return "workers_comp"
     if age >= 65 and rng.random() < 0.85:
         return "medicare"
-    return "insurance" if rng.random() < 0.72 else "self_pay"
+    if rng.random() >= 0.72:
+        return "self_pay"
+    # Which insurer, from a stream of its own: the care stream draws as it always did.
+    return _weighted(world.payers, INSURERS)
 
 
 def _complaint(rng, specialty: str | None) -> str:
@@ -1415,7 +1480,7 @@ def _episode(world, patient_id, site, partner, referral_id, start, complaint, pa
     episode_id = world.tables["episodes"].add(
         patient_id, referral_id, site.location_id,
         _pick(rng, site.clinicians, site.clinician_cum), _date(start), plan.planned_visits,
-        plan.planned_weeks, measure, _date(ended), reason,
+        plan.planned_weeks, measure, _date(ended), reason, payer,
         extra=_clinical_record(rng, complaint, plan, ended),
     )
     visits = world.tables["visits"]
@@ -1544,6 +1609,7 @@ def _self_pay(rng, rate: int, attended: list[int], ended: int | None) -> list[tu
 
 def _insured(rng, payer: str, attended: list[int]) -> list[tuple[int, int]]:
     """Copays at the desk, then the payer's remittance per block of visits, weeks later."""
+    payer = payer if payer in ("medicare", "workers_comp") else "insurance"
     allowed = {"insurance": (7000, 14000), "medicare": (6000, 9500),
                "workers_comp": (11000, 16000)}[payer]
     copay = {"insurance": rng.choice([2000, 3000, 4000, 5000]), "medicare": 0,
@@ -1673,7 +1739,7 @@ def seed_demo(
         world = _World(
             seed=seed, scale=size, today=today.toordinal(),
             start=today.toordinal() - size.years * 365 + 1,
-            rng=_stream(seed, "care"), tables=tables,
+            rng=_stream(seed, "care"), payers=_stream(seed, "payers"), tables=tables,
         )
         _seed_world(world, cursor)
         _seed_history(world, cursor, progress)
@@ -1700,8 +1766,9 @@ def _seed_world(world: _World, cursor) -> None:
     _plan_partners(world)
     _write_partners(world)
     _write_touchpoints(world)
-    world.tables["partners"].flush(cursor)
-    world.tables["touchpoints"].flush(cursor)
+    _write_marketing_spend(world)
+    for name in ("partners", "touchpoints", "marketing_spend"):
+        world.tables[name].flush(cursor)
     if connection.vendor == "postgresql":
         # Check foreign keys row by row from here on, rather than queueing millions of
         # checks in server memory until the commit.

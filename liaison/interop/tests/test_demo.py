@@ -8,11 +8,21 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Max, Min, Q, Sum
 
 from liaison.accounts.models import Location, Role, User
 from liaison.care.instruments import INSTRUMENTS
-from liaison.care.models import Channel, Episode, Outcome, Patient, Payment, Referral, Visit
+from liaison.care.models import (
+    Channel,
+    Episode,
+    MarketingSpend,
+    Outcome,
+    Patient,
+    Payer,
+    Payment,
+    Referral,
+    Visit,
+)
 from liaison.core.dates import add_business_days
 from liaison.core.npi import is_valid_npi
 from liaison.correspondence.models import Report
@@ -52,12 +62,14 @@ def _digest() -> str:
         Referral.objects.values_list("code", "external_id", "partner__external_id",
                                      "received_on", "decision", "decline_reason"),
         Episode.objects.values_list("code", "external_id", "started_on", "ended_on",
-                                    "discharge_reason", "clinician"),
+                                    "discharge_reason", "clinician", "payer"),
         Visit.objects.values_list("code", "external_id", "visit_on", "status"),
         Outcome.objects.values_list("code", "external_id", "instrument", "score"),
         Payment.objects.values_list("code", "external_id", "paid_on", "amount"),
         Report.objects.values_list("code", "external_id", "kind", "due_on", "sent_on"),
         Touchpoint.objects.values_list("code", "external_id", "occurred_on", "cost"),
+        MarketingSpend.objects.values_list("code", "external_id", "channel", "spent_on",
+                                           "amount", "location__external_id"),
     ]
     digest = hashlib.sha256()
     for queryset in rows:
@@ -267,6 +279,34 @@ class TestTheSmallDemo:
         assert set(Partner.objects.values_list("stage", flat=True)) == {
             "prospect", "contacted", "meeting", "partner", "lost"}
         assert Touchpoint.objects.exclude(cost=None).exists()
+
+    def test_every_episode_names_who_pays(self):
+        payers = dict(Episode.objects.values_list("payer").annotate(n=Count("id")))
+        assert set(payers) == set(Payer.values)
+        assert max(payers, key=payers.get) == "commercial"
+
+    def test_lunches_events_and_some_office_visits_cost_a_few_dollars_to_150(self):
+        costs = Touchpoint.objects.exclude(cost=None)
+        assert set(costs.values_list("kind", flat=True)) == {"lunch", "event", "office_visit"}
+        bounds = costs.aggregate(low=Min("cost"), high=Max("cost"))
+        assert bounds["low"] >= 5 and bounds["high"] <= 150
+
+    def test_marketing_spend_is_monthly_per_channel_some_of_it_per_location(self):
+        spend = MarketingSpend.objects.all()
+        assert set(spend.values_list("channel", flat=True)) == set(Channel.values) - {
+            "referral", "self"}
+        assert spend.filter(location=None).exists()
+        assert spend.filter(location__external_id="L01").exists()
+        search_months = spend.filter(channel="web_search").values_list("spent_on", flat=True)
+        assert len(set(search_months)) == 24 and {d.day for d in search_months} == {1}
+        assert not spend.filter(spent_on__gt=AS_OF).exists()
+
+    def test_search_ads_cost_a_plausible_amount_per_new_patient(self):
+        year_ago = AS_OF - dt.timedelta(days=365)
+        spent = MarketingSpend.objects.filter(
+            channel="web_search", spent_on__gt=year_ago).aggregate(total=Sum("amount"))["total"]
+        won = Patient.objects.filter(channel="web_search", created_on__gt=year_ago).count()
+        assert 80 <= spent / won <= 250
 
     def test_episode_clinicians_are_demo_clinician_users(self):
         clinicians = {

@@ -45,9 +45,9 @@ def error_total(outcome: ImportOutcome) -> str:
 
 
 def summary(outcome: ImportOutcome) -> str:
-    lines = [f"{'file':<16}{'rows':>12}{'inserted':>12}{'updated':>12}{'unchanged':>12}"]
+    lines = [f"{'file':<20}{'rows':>12}{'inserted':>12}{'updated':>12}{'unchanged':>12}"]
     for name, counts in [*outcome.files.items(), ("total", outcome.total)]:
-        lines.append(f"{name:<16}{counts.rows:>12,}{counts.inserted:>12,}"
+        lines.append(f"{name:<20}{counts.rows:>12,}{counts.inserted:>12,}"
                      f"{counts.updated:>12,}{counts.unchanged:>12,}")
     if outcome.dry_run:
         lines.append("Dry run: every row checked, nothing written.")

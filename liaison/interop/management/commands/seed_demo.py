@@ -59,6 +59,6 @@ class Command(BaseCommand):
             f"Seeded the {scale} demo (seed {seed}, as of {today}) in {seconds} s:"
         ))
         for name, n in counts.items():
-            self.stdout.write(f"  {name:<12}{n:>12,}")
+            self.stdout.write(f"  {name:<16}{n:>12,}")
         users = ", ".join(demo.DEMO_USERNAMES)
         self.stdout.write(f"Log in as {users} with the password {demo.DEMO_PASSWORD}")
