@@ -88,7 +88,11 @@ class _Rollback(Exception):
 
 
 def import_practice_files(
-    directory: Path, *, dry_run: bool = False, user=None, progress: Progress = no_progress,
+    directory: Path,
+    *,
+    dry_run: bool = False,
+    user=None,
+    progress: Progress = no_progress,
     error_limit: int = ERROR_LIMIT,
 ) -> ImportOutcome:
     outcome = ImportOutcome(dry_run=dry_run)
@@ -277,9 +281,12 @@ def _write_files(cursor, staged, outcome, progress, now, total_rows: int) -> Non
 def _audit(user, outcome: ImportOutcome) -> None:
     total = outcome.total
     audit_practice_files(
-        user=user, action=AuditEvent.Action.IMPORT,
-        detail=(f"{len(outcome.files)} files: {total.inserted} inserted, {total.updated} "
-                f"updated, {total.unchanged} unchanged"),
+        user=user,
+        action=AuditEvent.Action.IMPORT,
+        detail=(
+            f"{len(outcome.files)} files: {total.inserted} inserted, {total.updated} "
+            f"updated, {total.unchanged} unchanged"
+        ),
     )
 
 

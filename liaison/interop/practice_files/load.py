@@ -106,17 +106,20 @@ def _update_sql(spec: FileSpec, now) -> tuple[str, list]:
         if _is_self_reference(spec, column):
             # Compare by practice id: the new target may not have been inserted yet.
             ext_columns.append(f"s.{q(column.name)} AS e{n}")
-            changed.append(differs(
-                f"(SELECT x.external_id FROM {table} x WHERE x.id = {table}.{target})", f"j.e{n}"
-            ))
+            changed.append(
+                differs(
+                    f"(SELECT x.external_id FROM {table} x WHERE x.id = {table}.{target})",
+                    f"j.e{n}",
+                )
+            )
         else:
             changed.append(differs(f"{table}.{target}", f"j.c{n}"))
     select = ", ".join([f"s.{q(spec.id_column.name)} AS ext", inner, *ext_columns])
     assignments = ", ".join(f"{target} = j.c{n}" for n, target in enumerate(targets))
     sql = f"""
         UPDATE {table} SET {assignments}, updated_at = %s
-        FROM (SELECT {select} FROM {spec.stage_table} s {' '.join(joins)}) AS j
-        WHERE {table}.external_id = j.ext AND ({' OR '.join(changed)})"""
+        FROM (SELECT {select} FROM {spec.stage_table} s {" ".join(joins)}) AS j
+        WHERE {table}.external_id = j.ext AND ({" OR ".join(changed)})"""
     return sql, [now]
 
 
@@ -134,9 +137,9 @@ def _insert_sql(spec: FileSpec, now, *, rows: int, only_new: bool) -> tuple[str,
     new = f"""WHERE NOT EXISTS (SELECT 1 FROM {spec.table} r
                                 WHERE r.external_id = s.{q(spec.id_column.name)})"""
     sql = f"""
-        INSERT INTO {spec.table} ({', '.join(columns)})
-        SELECT {', '.join(values)} FROM {spec.stage_table} s {' '.join(joins)}
-        {new if only_new else ''}
+        INSERT INTO {spec.table} ({", ".join(columns)})
+        SELECT {", ".join(values)} FROM {spec.stage_table} s {" ".join(joins)}
+        {new if only_new else ""}
         ORDER BY {order}"""
     return sql, [now, now, *defaults.values()]
 
@@ -178,6 +181,6 @@ def _link_partners(cursor) -> None:
                   LEFT JOIN {table} w ON w.external_id = s.works_at
                   LEFT JOIN {table} i ON i.external_id = s.introduced_by) AS j
             WHERE {table}.external_id = j.ext
-              AND ({differs(f'{table}.works_at_id', 'j.w')}
-                   OR {differs(f'{table}.introduced_by_id', 'j.i')})"""
+              AND ({differs(f"{table}.works_at_id", "j.w")}
+                   OR {differs(f"{table}.introduced_by_id", "j.i")})"""
     )

@@ -57,10 +57,20 @@ CHOICE = "choice"
 
 # The SQL type a staged value is kept in, per engine.
 SQL_TYPES = {
-    "sqlite": {DATE: "text", COUNT: "integer", MONEY: "numeric", SIGNED_MONEY: "numeric",
-               SCORE: "numeric"},
-    "postgresql": {DATE: "date", COUNT: "integer", MONEY: "numeric", SIGNED_MONEY: "numeric",
-                   SCORE: "numeric"},
+    "sqlite": {
+        DATE: "text",
+        COUNT: "integer",
+        MONEY: "numeric",
+        SIGNED_MONEY: "numeric",
+        SCORE: "numeric",
+    },
+    "postgresql": {
+        DATE: "date",
+        COUNT: "integer",
+        MONEY: "numeric",
+        SIGNED_MONEY: "numeric",
+        SCORE: "numeric",
+    },
 }
 # The SQL type of a row's natural sort key (bytes compared byte by byte on both engines).
 SORT_KEY_TYPES = {"sqlite": "blob", "postgresql": "bytea"}
@@ -203,7 +213,10 @@ PARTNERS = FileSpec(
             default=DeliveryChannel.FAX,
         ),
         Column(
-            "stage", CHOICE, field="stage", choices=_choices(PartnerStage),
+            "stage",
+            CHOICE,
+            field="stage",
+            choices=_choices(PartnerStage),
             default=PartnerStage.PROSPECT,
         ),
         Column("introduced_by", REF, field="introduced_by", ref="partners.csv"),
@@ -243,9 +256,7 @@ REFERRALS = FileSpec(
         ),
         Column("decision", CHOICE, field="decision", choices=_choices(Decision)),
         Column("decided_on", DATE, field="decided_on"),
-        Column(
-            "decline_reason", CHOICE, field="decline_reason", choices=_choices(DeclineReason)
-        ),
+        Column("decline_reason", CHOICE, field="decline_reason", choices=_choices(DeclineReason)),
         # Ours, beyond the shared format: the reason in words, as the referrer will read it.
         Column("decline_note", field="decline_note"),
         Column("alternative", field="alternative"),
@@ -269,7 +280,9 @@ EPISODES = FileSpec(
         ),
         Column("ended_on", DATE, field="ended_on"),
         Column(
-            "discharge_reason", CHOICE, field="discharge_reason",
+            "discharge_reason",
+            CHOICE,
+            field="discharge_reason",
             choices=_choices(DischargeReason),
         ),
         Column("payer", CHOICE, field="payer", choices=_choices(Payer)),
@@ -295,7 +308,10 @@ OUTCOMES = FileSpec(
         Column("episode_id", REF, required=True, field="episode", ref="episodes.csv"),
         Column("measured_on", DATE, required=True, field="measured_on"),
         Column(
-            "instrument", CHOICE, required=True, field="instrument",
+            "instrument",
+            CHOICE,
+            required=True,
+            field="instrument",
             choices=_choices(InstrumentCode),
         ),
         Column("score", SCORE, required=True, field="score"),
@@ -359,8 +375,17 @@ REPORTS = FileSpec(
 
 # In the order they load: every file refers only to itself and to files above it.
 FILES: tuple[FileSpec, ...] = (
-    LOCATIONS, PARTNERS, PATIENTS, REFERRALS, EPISODES, VISITS, OUTCOMES, PAYMENTS,
-    TOUCHPOINTS, MARKETING_SPEND, REPORTS,
+    LOCATIONS,
+    PARTNERS,
+    PATIENTS,
+    REFERRALS,
+    EPISODES,
+    VISITS,
+    OUTCOMES,
+    PAYMENTS,
+    TOUCHPOINTS,
+    MARKETING_SPEND,
+    REPORTS,
 )
 BY_NAME: dict[str, FileSpec] = {spec.name: spec for spec in FILES}
 RANK: dict[str, int] = {spec.name: rank for rank, spec in enumerate(FILES)}

@@ -88,8 +88,9 @@ def parse_npi(raw: str) -> str:
     if len(raw) != 10 or not raw.isascii() or not raw.isdigit():
         raise Invalid(f"{raw} is not an NPI: it has 10 digits")
     if npi_check_digit(raw[:9]) != int(raw[9]):
-        raise Invalid(f"{raw} fails the NPI check digit (the last digit should be "
-                      f"{npi_check_digit(raw[:9])})")
+        raise Invalid(
+            f"{raw} fails the NPI check digit (the last digit should be {npi_check_digit(raw[:9])})"
+        )
     return raw
 
 
@@ -204,9 +205,7 @@ def _referral_rules(row: Row) -> Iterator[tuple[str, str]]:
         yield "decline_reason", "is required when the decision is declined"
     if known(reason) and decision is not INVALID and decision != "declined":
         yield "decline_reason", "is only for a declined referral"
-    if known(row["decline_note"]) and row["decline_note"] and decision not in (
-        "declined", INVALID
-    ):
+    if known(row["decline_note"]) and row["decline_note"] and decision not in ("declined", INVALID):
         yield "decline_note", "is only for a declined referral"
 
 
@@ -224,8 +223,9 @@ def _outcome_rules(row: Row) -> Iterator[tuple[str, str]]:
         scale = INSTRUMENTS[instrument]
         # float is exact enough here: the ends of every scale are whole numbers.
         if not scale.minimum <= float(score) <= scale.maximum:
-            yield "score", (
-                f"{score} is outside the {instrument} scale {scale.minimum}–{scale.maximum}"
+            yield (
+                "score",
+                (f"{score} is outside the {instrument} scale {scale.minimum}–{scale.maximum}"),
             )
 
 
@@ -304,8 +304,10 @@ class RowChecker:
             for column in spec.columns
         ]
         # The common case's plan: (index, the good values seen, parse remembering them).
-        self.fast = [(index, *_remembering(parse, unique=column is spec.id_column))
-                     for (_, index, parse), column in zip(self.plan, spec.columns, strict=True)]
+        self.fast = [
+            (index, *_remembering(parse, unique=column is spec.id_column))
+            for (_, index, parse), column in zip(self.plan, spec.columns, strict=True)
+        ]
         self.rules = ROW_RULES.get(spec.name)
 
     def check(self, values: list[str], check_bytes: bool) -> tuple[list | None, list]:
@@ -320,8 +322,10 @@ class RowChecker:
             try:
                 # The common case, once per row of a big file: every value good.
                 # A value seen before in the column (a date, an amount) needs no parsing.
-                parsed = [good[v] if (v := values[i].strip()) in good else parse(v)
-                          for i, good, parse in self.fast]
+                parsed = [
+                    good[v] if (v := values[i].strip()) in good else parse(v)
+                    for i, good, parse in self.fast
+                ]
                 errors = []
             except Invalid:
                 parsed, errors = self._check_each(values, check_bytes)

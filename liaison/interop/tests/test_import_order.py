@@ -43,53 +43,83 @@ class _Ids:
 def small_practice(rng: random.Random) -> dict[str, list[dict]]:
     files = defaultdict(list)
     next_id = _Ids()
-    files["locations.csv"] = [{"location_id": "L1", "name": "Riverside"},
-                              {"location_id": "L2", "name": "Northside"}]
+    files["locations.csv"] = [
+        {"location_id": "L1", "name": "Riverside"},
+        {"location_id": "L2", "name": "Northside"},
+    ]
     partners = [next_id("P") for _ in range(12)]
     for partner in partners:
-        files["partners.csv"].append({"partner_id": partner, "kind": "person",
-                                      "last_name": f"Doctor {partner}", "specialty": "other"})
+        files["partners.csv"].append(
+            {
+                "partner_id": partner,
+                "kind": "person",
+                "last_name": f"Doctor {partner}",
+                "specialty": "other",
+            }
+        )
     for _ in range(rng.randint(25, 35)):
         _patient(rng, files, next_id, rng.choice(partners))
     for _ in range(15):
-        files["touchpoints.csv"].append({
-            "touchpoint_id": next_id("T"), "partner_id": rng.choice(partners),
-            "occurred_on": _day(AS_OF - dt.timedelta(days=rng.randint(0, 200))),
-            "kind": "lunch", "cost": f"{rng.randint(10, 150)}.00",
-        })
+        files["touchpoints.csv"].append(
+            {
+                "touchpoint_id": next_id("T"),
+                "partner_id": rng.choice(partners),
+                "occurred_on": _day(AS_OF - dt.timedelta(days=rng.randint(0, 200))),
+                "kind": "lunch",
+                "cost": f"{rng.randint(10, 150)}.00",
+            }
+        )
     for month in range(1, 13):
-        files["marketing_spend.csv"].append({
-            "spend_id": next_id("MS"), "channel": rng.choice(["web_search", "social", "event"]),
-            "spent_on": _day(dt.date(2024, 6 + month // 7, 1 + month)),
-            "amount": f"{rng.randint(100, 900)}.00", "location_id": rng.choice(["", "L1"]),
-        })
+        files["marketing_spend.csv"].append(
+            {
+                "spend_id": next_id("MS"),
+                "channel": rng.choice(["web_search", "social", "event"]),
+                "spent_on": _day(dt.date(2024, 6 + month // 7, 1 + month)),
+                "amount": f"{rng.randint(100, 900)}.00",
+                "location_id": rng.choice(["", "L1"]),
+            }
+        )
     return files
 
 
 def _patient(rng, files, next_id, partner: str) -> None:
     patient = next_id("PT")
     referred = rng.random() < 0.7
-    files["patients.csv"].append({
-        "patient_id": patient, "location_id": rng.choice(["L1", "L2"]),
-        "first_name": "Sam", "last_name": f"Patient {patient}",
-        "channel": "referral" if referred else rng.choice(["self", "web_search", "event"]),
-        "source_partner_id": partner if referred else "",
-    })
+    files["patients.csv"].append(
+        {
+            "patient_id": patient,
+            "location_id": rng.choice(["L1", "L2"]),
+            "first_name": "Sam",
+            "last_name": f"Patient {patient}",
+            "channel": "referral" if referred else rng.choice(["self", "web_search", "event"]),
+            "source_partner_id": partner if referred else "",
+        }
+    )
     received = AS_OF - dt.timedelta(days=rng.randint(60, 330))
     referral = ""
     if referred:
         referral = next_id("R")
         declined = rng.random() < 0.15
-        files["referrals.csv"].append({
-            "referral_id": referral, "patient_id": patient, "partner_id": partner,
-            "received_on": _day(received), "decision": "declined" if declined else "accepted",
-            "decided_on": _day(received),
-            "decline_reason": "not_appropriate" if declined else "",
-            "decline_note": "Needs imaging first" if declined else "",
-        })
-        files["reports.csv"].append({"report_id": next_id("RP"), "referral_id": referral,
-                                     "kind": "redirect" if declined else "initial",
-                                     "sent_on": _day(received + dt.timedelta(days=2))})
+        files["referrals.csv"].append(
+            {
+                "referral_id": referral,
+                "patient_id": patient,
+                "partner_id": partner,
+                "received_on": _day(received),
+                "decision": "declined" if declined else "accepted",
+                "decided_on": _day(received),
+                "decline_reason": "not_appropriate" if declined else "",
+                "decline_note": "Needs imaging first" if declined else "",
+            }
+        )
+        files["reports.csv"].append(
+            {
+                "report_id": next_id("RP"),
+                "referral_id": referral,
+                "kind": "redirect" if declined else "initial",
+                "sent_on": _day(received + dt.timedelta(days=2)),
+            }
+        )
         if declined:
             return
     _episode(rng, files, next_id, patient, referral, received + dt.timedelta(days=3))
@@ -98,29 +128,51 @@ def _patient(rng, files, next_id, partner: str) -> None:
 def _episode(rng, files, next_id, patient: str, referral: str, started: dt.date) -> None:
     episode = next_id("E")
     ended = started + dt.timedelta(days=rng.randint(30, 50))
-    files["episodes.csv"].append({
-        "episode_id": episode, "patient_id": patient, "referral_id": referral,
-        "started_on": _day(started), "planned_visits": str(rng.randint(4, 10)),
-        "primary_measure": "ODI", "ended_on": _day(ended), "discharge_reason": "goals_met",
-        "payer": rng.choice(["commercial", "medicare", "self_pay"]),
-    })
+    files["episodes.csv"].append(
+        {
+            "episode_id": episode,
+            "patient_id": patient,
+            "referral_id": referral,
+            "started_on": _day(started),
+            "planned_visits": str(rng.randint(4, 10)),
+            "primary_measure": "ODI",
+            "ended_on": _day(ended),
+            "discharge_reason": "goals_met",
+            "payer": rng.choice(["commercial", "medicare", "self_pay"]),
+        }
+    )
     for week in range(rng.randint(2, 7)):
-        files["visits.csv"].append({
-            "visit_id": next_id("V"), "episode_id": episode,
-            "visit_on": _day(started + dt.timedelta(days=7 * week)),
-            "status": "attended" if week == 0 or rng.random() < 0.8 else "no_show",
-        })
+        files["visits.csv"].append(
+            {
+                "visit_id": next_id("V"),
+                "episode_id": episode,
+                "visit_on": _day(started + dt.timedelta(days=7 * week)),
+                "status": "attended" if week == 0 or rng.random() < 0.8 else "no_show",
+            }
+        )
     # Two readings on the first day: the one recorded first (the lower outcome_id) is the
     # episode's first measurement, and decides whether it reached the MCID of 10.
     first = rng.randint(40, 70)
     last = first - 12 - rng.randint(0, 6)
     for score, on in ((first, started), (first - 10, started), (last, ended)):
-        files["outcomes.csv"].append({"outcome_id": next_id("O"), "episode_id": episode,
-                                      "measured_on": _day(on), "instrument": "ODI",
-                                      "score": str(score)})
-    files["payments.csv"].append({"payment_id": next_id("PAY"), "patient_id": patient,
-                                  "episode_id": episode, "paid_on": _day(started),
-                                  "amount": f"{rng.randint(40, 140)}.00"})
+        files["outcomes.csv"].append(
+            {
+                "outcome_id": next_id("O"),
+                "episode_id": episode,
+                "measured_on": _day(on),
+                "instrument": "ODI",
+                "score": str(score),
+            }
+        )
+    files["payments.csv"].append(
+        {
+            "payment_id": next_id("PAY"),
+            "patient_id": patient,
+            "episode_id": episode,
+            "paid_on": _day(started),
+            "amount": f"{rng.randint(40, 140)}.00",
+        }
+    )
 
 
 def write_practice(folder: Path, files: dict[str, list[dict]], rng=None) -> Path:

@@ -33,7 +33,7 @@ CLEAN = {
     "partners.csv": (
         "partner_id,kind,npi,first_name,last_name,organization_name,taxonomy_code,specialty,"
         "works_at,introduced_by\n"
-        "ORG1,organization,,,,\"Front Range Ortho, PC\",,,,\n"
+        'ORG1,organization,,,,"Front Range Ortho, PC",,,,\n'
         "P1,person,1234567893,Ann,Lee,,207X00000X,,ORG1,P2\n"
         "P2,person,,Bo,Kim,,,chiropractic,,\n"
     ),
@@ -46,10 +46,10 @@ CLEAN = {
     "referrals.csv": (
         "referral_id,patient_id,partner_id,received_on,location_id,reason,icd10_codes,urgency,"
         "decision,decided_on,decline_reason,alternative,decline_note\n"
-        "R1,PT1,P1,2024-01-02,L1,\"Low back pain,\nradiating\",M54.5;M51.2,,accepted,2024-01-03,"
+        'R1,PT1,P1,2024-01-02,L1,"Low back pain,\nradiating",M54.5;M51.2,,accepted,2024-01-03,'
         ",,\n"
         "R2,PT2,P2,2024-01-08,,,,urgent,declined,2024-01-09,not_appropriate,See a neurologist,"
-        "\"Vertigo with double vision, new this week\"\n"
+        '"Vertigo with double vision, new this week"\n'
     ),
     "episodes.csv": (
         "episode_id,patient_id,referral_id,location_id,clinician,started_on,planned_visits,"
@@ -57,8 +57,7 @@ CLEAN = {
         "E1,PT1,R1,L1,Dr Rivera,2024-01-05,8,4,ODI,2024-02-20,goals_met,commercial\n"
     ),
     "visits.csv": (
-        "visit_id,episode_id,visit_on,status\n"
-        "V1,E1,2024-01-05,attended\nV2,E1,2024-01-12,no_show\n"
+        "visit_id,episode_id,visit_on,status\nV1,E1,2024-01-05,attended\nV2,E1,2024-01-12,no_show\n"
     ),
     "outcomes.csv": (
         "outcome_id,episode_id,measured_on,instrument,score\n"
@@ -70,11 +69,11 @@ CLEAN = {
     ),
     "touchpoints.csv": (
         "touchpoint_id,partner_id,occurred_on,kind,notes,staff,cost\n"
-        "T1,P1,2024-01-10,lunch,\"Talked about \"\"red flags\"\"\",Kim,42.5\n"
+        'T1,P1,2024-01-10,lunch,"Talked about ""red flags""",Kim,42.5\n'
     ),
     "marketing_spend.csv": (
         "spend_id,channel,spent_on,amount,location_id,description\n"
-        "MS1,web_search,2024-01-01,1200.00,L1,\"Search ads, January\"\n"
+        'MS1,web_search,2024-01-01,1200.00,L1,"Search ads, January"\n'
         "MS2,event,2024-01-15,350,,County 5K booth\n"
     ),
     "reports.csv": (
@@ -156,7 +155,8 @@ def test_new_codes_are_random_uuids_ascending_with_the_rows(count):
         cursor.execute(
             "WITH RECURSIVE ns (n) AS (SELECT %s UNION ALL SELECT n + 1 FROM ns WHERE n < %s) "
             f"SELECT {ascending_codes('n', count)} FROM ns ORDER BY n",
-            [count - shown + 1, count])
+            [count - shown + 1, count],
+        )
         codes = [uuid.UUID(str(row[0])) for row in cursor.fetchall()]
     assert len(codes) == shown
     assert codes == sorted(codes) and len(set(codes)) == shown
@@ -179,10 +179,10 @@ def test_real_exports_are_read_bom_crlf_quotes_whitespace_and_any_column_order(t
         "locations.csv": b"\xef\xbb\xbfzip,name,location_id\r\n80202 , Riverside Clinic ,L1\r\n",
         "patients.csv": (
             b"\xef\xbb\xbfchannel,last_name,first_name,location_id,patient_id\r\n"
-            b"self,\"O'Brien, Jr\",\"Ma\"\"ya\",L1,  PT1  \r\n"
+            b'self,"O\'Brien, Jr","Ma""ya",L1,  PT1  \r\n'
             b"\r\n"
             b",,,,\r\n"
-            b"web_search,\"Multi\r\nLine\",Sam,L1,PT2\r\n"
+            b'web_search,"Multi\r\nLine",Sam,L1,PT2\r\n'
         ),
     }
     output = run_import(write_files(tmp_path, files))
@@ -212,8 +212,9 @@ def test_a_second_import_of_the_same_files_changes_nothing(tmp_path):
 def test_a_later_import_updates_the_rows_that_changed(tmp_path):
     run_import(write_files(tmp_path / "first", CLEAN))
     changed = dict(CLEAN)
-    changed["visits.csv"] = CLEAN["visits.csv"].replace("V2,E1,2024-01-12,no_show",
-                                                        "V2,E1,2024-01-12,attended")
+    changed["visits.csv"] = CLEAN["visits.csv"].replace(
+        "V2,E1,2024-01-12,no_show", "V2,E1,2024-01-12,attended"
+    )
     changed["visits.csv"] += "V3,E1,2024-01-19,attended\n"
     changed["partners.csv"] = CLEAN["partners.csv"].replace(",ORG1,P2", ",,P2")
     episode = Episode.objects.get(external_id="E1")
@@ -243,8 +244,10 @@ def test_rows_may_refer_to_records_already_in_the_database(tmp_path, existing):
 def test_two_partners_may_swap_their_npis(tmp_path):
     PartnerFactory(external_id="A", npi="1234567893")
     PartnerFactory(external_id="B", npi="1004242420")
-    files = {"partners.csv": "partner_id,kind,npi,last_name\n"
-                             "A,person,1004242420,Lee\nB,person,1234567893,Kim\n"}
+    files = {
+        "partners.csv": "partner_id,kind,npi,last_name\n"
+        "A,person,1004242420,Lee\nB,person,1234567893,Kim\n"
+    }
     run_import(write_files(tmp_path, files))
 
     assert Partner.objects.get(external_id="A").npi == "1004242420"
@@ -310,7 +313,15 @@ def test_an_export_imports_into_an_empty_database_as_the_same_records(tmp_path):
     run_import(write_files(tmp_path / "in", CLEAN))
     export_practice_files(tmp_path / "out")
     for model in (
-        Report, Payment, Outcome, Visit, Episode, Referral, Patient, Touchpoint, MarketingSpend
+        Report,
+        Payment,
+        Outcome,
+        Visit,
+        Episode,
+        Referral,
+        Patient,
+        Touchpoint,
+        MarketingSpend,
     ):
         model.objects.all().delete()
     Partner.objects.update(works_at=None, introduced_by=None)
