@@ -230,6 +230,23 @@ def test_a_later_import_updates_the_rows_that_changed(tmp_path):
     assert episode.created_at == created_at
 
 
+def test_a_later_import_updates_costs_spend_and_payers(tmp_path):
+    run_import(write_files(tmp_path / "first", CLEAN))
+    changed = dict(CLEAN)
+    changed["touchpoints.csv"] = CLEAN["touchpoints.csv"].replace(",Kim,42.5", ",Kim,")
+    changed["marketing_spend.csv"] = CLEAN["marketing_spend.csv"].replace(",350,", ",400.10,")
+    changed["episodes.csv"] = CLEAN["episodes.csv"].replace(",commercial", ",workers_comp")
+
+    output = run_import(write_files(tmp_path / "second", changed))
+
+    assert counts_line(output, "touchpoints.csv") == [1, 0, 1, 0]
+    assert counts_line(output, "marketing_spend.csv") == [2, 0, 1, 1]
+    assert counts_line(output, "episodes.csv") == [1, 0, 1, 0]
+    assert Touchpoint.objects.get(external_id="T1").cost is None
+    assert MarketingSpend.objects.get(external_id="MS2").amount == Decimal("400.10")
+    assert Episode.objects.get(external_id="E1").payer == "workers_comp"
+
+
 def test_rows_may_refer_to_records_already_in_the_database(tmp_path, existing):
     files = {
         "visits.csv": "visit_id,episode_id,visit_on,status\nV1,E0,2024-02-03,attended\n",
