@@ -1,11 +1,13 @@
 """`import_practice_files`: check every row of every file, then write all or nothing.
 
 1. Each file is streamed once: each row is checked alone (validate.py) and written, batch by
-   batch, with its line number, into a staging table private to this transaction.
+   batch, with its line number and its id's natural sort key (schema.natural_key), into a
+   staging table private to this transaction.
 2. Checks across rows and files run in SQL over the staging tables (crosscheck.py).
 3. Any error: the transaction is rolled back and the first errors are returned with their
    count. Otherwise the staged rows are written to the real tables (load.py), file by file
-   in the order their references need, and the missing report due dates computed (due.py).
+   in the order their references need, each file's new rows in the natural order of their
+   ids, and the missing report due dates computed (due.py).
 4. A dry run rolls everything back at the end; a real import commits once.
 
 Python holds one batch of rows at a time; errors wait in a staging table too, so a file
