@@ -205,7 +205,8 @@ def _referral_rules(row: Row) -> Iterator[tuple[str, str]]:
         yield "decline_reason", "is required when the decision is declined"
     if known(reason) and decision is not INVALID and decision != "declined":
         yield "decline_reason", "is only for a declined referral"
-    if known(row["decline_note"]) and row["decline_note"] and decision not in ("declined", INVALID):
+    note = row["decline_note"]
+    if known(note) and note and decision not in ("declined", INVALID):
         yield "decline_note", "is only for a declined referral"
 
 
