@@ -1856,16 +1856,12 @@ def _write_marketing_spend(world: _World) -> None:
 
 def _months(start: int, today: int) -> list[int]:
     """The first day of each month that begins within [start, today]."""
-    first, last = dt.date.fromordinal(start), dt.date.fromordinal(today)
+    day = dt.date.fromordinal(start).replace(day=1)
     months = []
-    year, month = (
-        (first.year, first.month)
-        if first.day == 1
-        else (first.year + first.month // 12, first.month % 12 + 1)
-    )
-    while (year, month) <= (last.year, last.month):
-        months.append(dt.date(year, month, 1).toordinal())
-        year, month = year + month // 12, month % 12 + 1
+    while day.toordinal() <= today:
+        if day.toordinal() >= start:
+            months.append(day.toordinal())
+        day = (day + dt.timedelta(days=32)).replace(day=1)
     return months
 
 
