@@ -30,7 +30,15 @@ from django.utils import timezone
 from liaison.accounts.models import Location, Role, User
 from liaison.accounts.roles import sync_roles
 from liaison.care.instruments import INSTRUMENTS
-from liaison.care.models import Episode, Outcome, Patient, Payment, Referral, Visit
+from liaison.care.models import (
+    Episode,
+    MarketingSpend,
+    Outcome,
+    Patient,
+    Payment,
+    Referral,
+    Visit,
+)
 from liaison.core.dates import add_business_days
 from liaison.core.npi import npi_check_digit
 from liaison.correspondence.models import Report
@@ -205,64 +213,421 @@ SITES = [
 ]
 
 STREETS = [
-    "E Colfax Ave", "S Colorado Blvd", "S University Blvd", "W Alameda Ave", "Wadsworth Blvd",
-    "E Hampden Ave", "Speer Blvd", "E 17th Ave", "Federal Blvd", "S Broadway", "Kipling St",
-    "W 38th Ave", "E Arapahoe Rd", "County Line Rd", "E Evans Ave", "S Parker Rd",
-    "N Academy Blvd", "N Nevada Ave", "S College Ave", "E Harmony Rd", "Baseline Rd",
-    "Main St", "W 120th Ave", "E Iliff Ave", "S Havana St", "Sheridan Blvd", "W Bowles Ave",
-    "E Mississippi Ave", "W 44th Ave", "Lincoln Ave", "28th St", "Canyon Blvd",
-    "N Union Blvd", "Powers Blvd", "W 10th St", "S Santa Fe Dr", "E Belleview Ave",
-    "Pecos St", "W Mineral Ave", "Quebec St",
+    "E Colfax Ave",
+    "S Colorado Blvd",
+    "S University Blvd",
+    "W Alameda Ave",
+    "Wadsworth Blvd",
+    "E Hampden Ave",
+    "Speer Blvd",
+    "E 17th Ave",
+    "Federal Blvd",
+    "S Broadway",
+    "Kipling St",
+    "W 38th Ave",
+    "E Arapahoe Rd",
+    "County Line Rd",
+    "E Evans Ave",
+    "S Parker Rd",
+    "N Academy Blvd",
+    "N Nevada Ave",
+    "S College Ave",
+    "E Harmony Rd",
+    "Baseline Rd",
+    "Main St",
+    "W 120th Ave",
+    "E Iliff Ave",
+    "S Havana St",
+    "Sheridan Blvd",
+    "W Bowles Ave",
+    "E Mississippi Ave",
+    "W 44th Ave",
+    "Lincoln Ave",
+    "28th St",
+    "Canyon Blvd",
+    "N Union Blvd",
+    "Powers Blvd",
+    "W 10th St",
+    "S Santa Fe Dr",
+    "E Belleview Ave",
+    "Pecos St",
+    "W Mineral Ave",
+    "Quebec St",
 ]
 
 FEMALE_NAMES = [
-    "Mary", "Jennifer", "Linda", "Patricia", "Elizabeth", "Susan", "Jessica", "Sarah",
-    "Karen", "Lisa", "Nancy", "Sandra", "Ashley", "Emily", "Michelle", "Amanda", "Melissa",
-    "Deborah", "Stephanie", "Laura", "Rebecca", "Sharon", "Cynthia", "Kathleen", "Amy",
-    "Angela", "Anna", "Brenda", "Emma", "Olivia", "Sophia", "Isabella", "Maria", "Rosa",
-    "Lucia", "Camila", "Ana", "Mei", "Priya", "Aisha", "Fatima", "Grace", "Hannah",
-    "Natalie", "Megan", "Rachel", "Lauren", "Andrea", "Julia", "Chloe", "Abigail", "Diana",
-    "Teresa", "Gloria", "Janet", "Carol", "Ruth", "Nicole", "Kimberly", "Heather",
+    "Mary",
+    "Jennifer",
+    "Linda",
+    "Patricia",
+    "Elizabeth",
+    "Susan",
+    "Jessica",
+    "Sarah",
+    "Karen",
+    "Lisa",
+    "Nancy",
+    "Sandra",
+    "Ashley",
+    "Emily",
+    "Michelle",
+    "Amanda",
+    "Melissa",
+    "Deborah",
+    "Stephanie",
+    "Laura",
+    "Rebecca",
+    "Sharon",
+    "Cynthia",
+    "Kathleen",
+    "Amy",
+    "Angela",
+    "Anna",
+    "Brenda",
+    "Emma",
+    "Olivia",
+    "Sophia",
+    "Isabella",
+    "Maria",
+    "Rosa",
+    "Lucia",
+    "Camila",
+    "Ana",
+    "Mei",
+    "Priya",
+    "Aisha",
+    "Fatima",
+    "Grace",
+    "Hannah",
+    "Natalie",
+    "Megan",
+    "Rachel",
+    "Lauren",
+    "Andrea",
+    "Julia",
+    "Chloe",
+    "Abigail",
+    "Diana",
+    "Teresa",
+    "Gloria",
+    "Janet",
+    "Carol",
+    "Ruth",
+    "Nicole",
+    "Kimberly",
+    "Heather",
 ]
 MALE_NAMES = [
-    "James", "Robert", "John", "Michael", "David", "William", "Richard", "Joseph", "Thomas",
-    "Christopher", "Charles", "Daniel", "Matthew", "Anthony", "Mark", "Donald", "Steven",
-    "Paul", "Andrew", "Joshua", "Kevin", "Brian", "George", "Timothy", "Ronald", "Jason",
-    "Edward", "Jeffrey", "Ryan", "Jacob", "Gary", "Nicholas", "Eric", "Jonathan", "Luis",
-    "Carlos", "Jose", "Miguel", "Diego", "Wei", "Hiroshi", "Raj", "Omar", "Ahmed", "Samuel",
-    "Benjamin", "Ethan", "Noah", "Liam", "Lucas", "Tyler", "Aaron", "Adam", "Nathan",
-    "Zachary", "Kyle", "Sean", "Derek", "Travis", "Marcus",
+    "James",
+    "Robert",
+    "John",
+    "Michael",
+    "David",
+    "William",
+    "Richard",
+    "Joseph",
+    "Thomas",
+    "Christopher",
+    "Charles",
+    "Daniel",
+    "Matthew",
+    "Anthony",
+    "Mark",
+    "Donald",
+    "Steven",
+    "Paul",
+    "Andrew",
+    "Joshua",
+    "Kevin",
+    "Brian",
+    "George",
+    "Timothy",
+    "Ronald",
+    "Jason",
+    "Edward",
+    "Jeffrey",
+    "Ryan",
+    "Jacob",
+    "Gary",
+    "Nicholas",
+    "Eric",
+    "Jonathan",
+    "Luis",
+    "Carlos",
+    "Jose",
+    "Miguel",
+    "Diego",
+    "Wei",
+    "Hiroshi",
+    "Raj",
+    "Omar",
+    "Ahmed",
+    "Samuel",
+    "Benjamin",
+    "Ethan",
+    "Noah",
+    "Liam",
+    "Lucas",
+    "Tyler",
+    "Aaron",
+    "Adam",
+    "Nathan",
+    "Zachary",
+    "Kyle",
+    "Sean",
+    "Derek",
+    "Travis",
+    "Marcus",
 ]
 LAST_NAMES = [
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
-    "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson",
-    "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White",
-    "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen",
-    "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams",
-    "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts",
-    "Gomez", "Phillips", "Evans", "Turner", "Diaz", "Parker", "Cruz", "Edwards", "Collins",
-    "Reyes", "Stewart", "Morris", "Morales", "Murphy", "Cook", "Rogers", "Gutierrez",
-    "Ortiz", "Morgan", "Cooper", "Peterson", "Bailey", "Reed", "Kelly", "Howard", "Ramos",
-    "Kim", "Cox", "Ward", "Richardson", "Watson", "Brooks", "Chavez", "Wood", "James",
-    "Bennett", "Gray", "Mendoza", "Ruiz", "Hughes", "Price", "Alvarez", "Castillo",
-    "Sanders", "Patel", "Myers", "Long", "Ross", "Foster", "Jimenez", "Powell", "Jenkins",
-    "Perry", "Russell", "Sullivan", "Bell", "Coleman", "Butler", "Henderson", "Barnes",
-    "Gonzales", "Fisher", "Vasquez", "Simmons", "Romero", "Jordan", "Patterson", "Alexander",
-    "Hamilton", "Graham", "Reynolds", "Griffin", "Wallace", "Moreno", "West", "Cole",
-    "Hayes", "Bryant", "Herrera", "Gibson", "Ellis", "Tran", "Medina", "Aguilar", "Stevens",
-    "Murray", "Ford", "Castro", "Marshall", "Owens", "Harrison", "Fernandez", "McDonald",
-    "Woods", "Washington", "Kennedy", "Wells", "Vargas", "Henry", "Chen", "Freeman", "Webb",
-    "Tucker", "Guzman", "Burns", "Crawford", "Olson", "Simpson", "Porter", "Hunter", "Gordon",
-    "Mendez", "Silva", "Shaw", "Snyder", "Mason", "Dixon", "Munoz", "Hunt", "Hicks", "Holmes",
-    "Palmer", "Wagner", "Black", "Robertson", "Boyd", "Rose", "Stone", "Salazar", "Fox",
-    "Warren", "Mills", "Meyer", "Rice", "Schmidt", "Garza", "Daniels", "Ferguson", "Nichols",
-    "Stephens", "Soto", "Weaver", "Ryan", "Gardner", "Payne", "Grant", "Dunn", "Kelley",
-    "Spencer", "Hawkins", "Arnold", "Pierce", "Vazquez", "Hansen", "Peters", "Santos", "Hart",
-    "Bradley", "Knight", "Elliott", "Cunningham", "Duncan", "Armstrong", "Hudson", "Carroll",
-    "Lane", "Riley", "Andrews", "Alvarado", "Ray", "Delgado", "Berry", "Perkins", "Hoffman",
-    "Johnston", "Matthews", "Pena", "Richards", "Contreras", "Willis", "Carpenter", "Lawrence",
-    "Sandoval", "Okafor", "Nakamura", "Yamamoto", "Shah", "Singh", "Kowalski", "Novak",
-    "Larsen", "Lindqvist", "O'Brien", "O'Connor", "Haddad", "Abboud", "Begay", "Yazzie",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "Gomez",
+    "Phillips",
+    "Evans",
+    "Turner",
+    "Diaz",
+    "Parker",
+    "Cruz",
+    "Edwards",
+    "Collins",
+    "Reyes",
+    "Stewart",
+    "Morris",
+    "Morales",
+    "Murphy",
+    "Cook",
+    "Rogers",
+    "Gutierrez",
+    "Ortiz",
+    "Morgan",
+    "Cooper",
+    "Peterson",
+    "Bailey",
+    "Reed",
+    "Kelly",
+    "Howard",
+    "Ramos",
+    "Kim",
+    "Cox",
+    "Ward",
+    "Richardson",
+    "Watson",
+    "Brooks",
+    "Chavez",
+    "Wood",
+    "James",
+    "Bennett",
+    "Gray",
+    "Mendoza",
+    "Ruiz",
+    "Hughes",
+    "Price",
+    "Alvarez",
+    "Castillo",
+    "Sanders",
+    "Patel",
+    "Myers",
+    "Long",
+    "Ross",
+    "Foster",
+    "Jimenez",
+    "Powell",
+    "Jenkins",
+    "Perry",
+    "Russell",
+    "Sullivan",
+    "Bell",
+    "Coleman",
+    "Butler",
+    "Henderson",
+    "Barnes",
+    "Gonzales",
+    "Fisher",
+    "Vasquez",
+    "Simmons",
+    "Romero",
+    "Jordan",
+    "Patterson",
+    "Alexander",
+    "Hamilton",
+    "Graham",
+    "Reynolds",
+    "Griffin",
+    "Wallace",
+    "Moreno",
+    "West",
+    "Cole",
+    "Hayes",
+    "Bryant",
+    "Herrera",
+    "Gibson",
+    "Ellis",
+    "Tran",
+    "Medina",
+    "Aguilar",
+    "Stevens",
+    "Murray",
+    "Ford",
+    "Castro",
+    "Marshall",
+    "Owens",
+    "Harrison",
+    "Fernandez",
+    "McDonald",
+    "Woods",
+    "Washington",
+    "Kennedy",
+    "Wells",
+    "Vargas",
+    "Henry",
+    "Chen",
+    "Freeman",
+    "Webb",
+    "Tucker",
+    "Guzman",
+    "Burns",
+    "Crawford",
+    "Olson",
+    "Simpson",
+    "Porter",
+    "Hunter",
+    "Gordon",
+    "Mendez",
+    "Silva",
+    "Shaw",
+    "Snyder",
+    "Mason",
+    "Dixon",
+    "Munoz",
+    "Hunt",
+    "Hicks",
+    "Holmes",
+    "Palmer",
+    "Wagner",
+    "Black",
+    "Robertson",
+    "Boyd",
+    "Rose",
+    "Stone",
+    "Salazar",
+    "Fox",
+    "Warren",
+    "Mills",
+    "Meyer",
+    "Rice",
+    "Schmidt",
+    "Garza",
+    "Daniels",
+    "Ferguson",
+    "Nichols",
+    "Stephens",
+    "Soto",
+    "Weaver",
+    "Ryan",
+    "Gardner",
+    "Payne",
+    "Grant",
+    "Dunn",
+    "Kelley",
+    "Spencer",
+    "Hawkins",
+    "Arnold",
+    "Pierce",
+    "Vazquez",
+    "Hansen",
+    "Peters",
+    "Santos",
+    "Hart",
+    "Bradley",
+    "Knight",
+    "Elliott",
+    "Cunningham",
+    "Duncan",
+    "Armstrong",
+    "Hudson",
+    "Carroll",
+    "Lane",
+    "Riley",
+    "Andrews",
+    "Alvarado",
+    "Ray",
+    "Delgado",
+    "Berry",
+    "Perkins",
+    "Hoffman",
+    "Johnston",
+    "Matthews",
+    "Pena",
+    "Richards",
+    "Contreras",
+    "Willis",
+    "Carpenter",
+    "Lawrence",
+    "Sandoval",
+    "Okafor",
+    "Nakamura",
+    "Yamamoto",
+    "Shah",
+    "Singh",
+    "Kowalski",
+    "Novak",
+    "Larsen",
+    "Lindqvist",
+    "O'Brien",
+    "O'Connor",
+    "Haddad",
+    "Abboud",
+    "Begay",
+    "Yazzie",
 ]
 
 # Demo staff. The four logins come first; more clinicians fill the larger practices.
@@ -280,14 +645,29 @@ CLINICIANS_PER_SITE = 3
 
 # (specialty, share of person partners, relative referral volume)
 PERSON_SPECIALTIES = [
-    (S.PRIMARY_CARE, 20, 1.0), (S.INTERNAL_MEDICINE, 5, 0.8), (S.PEDIATRICS, 2, 0.4),
-    (S.SPORTS_MEDICINE, 6, 1.4), (S.ORTHOPEDIC_SURGERY, 10, 1.6),
-    (S.PHYSICAL_MEDICINE_REHAB, 4, 1.3), (S.PAIN_MANAGEMENT, 4, 1.2), (S.NEUROLOGY, 3, 0.8),
-    (S.NEUROSURGERY, 2, 1.2), (S.OCCUPATIONAL_MEDICINE, 3, 1.0), (S.PODIATRY, 3, 0.7),
-    (S.CHIROPRACTIC, 6, 0.8), (S.PHYSICAL_THERAPY, 3, 0.6), (S.MASSAGE_THERAPY, 4, 0.5),
-    (S.ACUPUNCTURE, 2, 0.4), (S.EMERGENCY_URGENT_CARE, 4, 0.9), (S.RHEUMATOLOGY, 2, 0.7),
-    (S.RADIOLOGY, 1, 0.3), (S.OBGYN, 3, 0.6), (S.BEHAVIORAL_HEALTH, 1, 0.3),
-    (S.DENTISTRY, 1, 0.3), (S.ATHLETIC_TRAINING, 3, 0.8), (S.ATTORNEY, 3, 0.9),
+    (S.PRIMARY_CARE, 20, 1.0),
+    (S.INTERNAL_MEDICINE, 5, 0.8),
+    (S.PEDIATRICS, 2, 0.4),
+    (S.SPORTS_MEDICINE, 6, 1.4),
+    (S.ORTHOPEDIC_SURGERY, 10, 1.6),
+    (S.PHYSICAL_MEDICINE_REHAB, 4, 1.3),
+    (S.PAIN_MANAGEMENT, 4, 1.2),
+    (S.NEUROLOGY, 3, 0.8),
+    (S.NEUROSURGERY, 2, 1.2),
+    (S.OCCUPATIONAL_MEDICINE, 3, 1.0),
+    (S.PODIATRY, 3, 0.7),
+    (S.CHIROPRACTIC, 6, 0.8),
+    (S.PHYSICAL_THERAPY, 3, 0.6),
+    (S.MASSAGE_THERAPY, 4, 0.5),
+    (S.ACUPUNCTURE, 2, 0.4),
+    (S.EMERGENCY_URGENT_CARE, 4, 0.9),
+    (S.RHEUMATOLOGY, 2, 0.7),
+    (S.RADIOLOGY, 1, 0.3),
+    (S.OBGYN, 3, 0.6),
+    (S.BEHAVIORAL_HEALTH, 1, 0.3),
+    (S.DENTISTRY, 1, 0.3),
+    (S.ATHLETIC_TRAINING, 3, 0.8),
+    (S.ATTORNEY, 3, 0.9),
     (S.OTHER, 1, 0.3),
 ]
 
@@ -300,20 +680,70 @@ ORGANIZATION_KINDS = [
     ("clinic", S.PAIN_MANAGEMENT, 6, 1.2, ["Pain & Spine", "Pain Institute"]),
     ("clinic", S.PHYSICAL_MEDICINE_REHAB, 5, 1.1, ["Rehabilitation Center", "Physiatry"]),
     ("clinic", S.RADIOLOGY, 4, 0.4, ["Imaging", "Open MRI"]),
-    ("employer", S.WORKERS_COMP, 12, 0.9, [
-        "Distribution Center", "Construction", "Manufacturing", "Logistics", "Foods",
-        "Transit Services", "Warehousing"]),
-    ("wellness", S.CORPORATE_WELLNESS, 8, 0.7, [
-        "Workforce Wellness", "Employee Health Program", "Corporate Wellness"]),
+    (
+        "employer",
+        S.WORKERS_COMP,
+        12,
+        0.9,
+        [
+            "Distribution Center",
+            "Construction",
+            "Manufacturing",
+            "Logistics",
+            "Foods",
+            "Transit Services",
+            "Warehousing",
+        ],
+    ),
+    (
+        "wellness",
+        S.CORPORATE_WELLNESS,
+        8,
+        0.7,
+        ["Workforce Wellness", "Employee Health Program", "Corporate Wellness"],
+    ),
 ]
 PLACE_WORDS = [
-    "Cherry Creek", "Front Range", "Mile High", "Rocky Mountain", "Platte River", "Summit",
-    "Aspen", "Blue Spruce", "Columbine", "Pikes Peak", "Cheyenne Mountain", "Clear Creek",
-    "Bear Creek", "Red Rocks", "Flatirons", "Longs Peak", "Poudre Valley", "Highline",
-    "Washington Park", "Lowry", "Centennial", "Foothills", "Timberline", "Evergreen",
-    "Arapahoe", "Sand Creek", "Cottonwood", "Meadowlark", "Lookout Mountain", "Golden Gate",
-    "Castlewood", "Bluebell", "Prairie View", "Horsetooth", "Carson", "Palmer", "Monarch",
-    "Kestrel", "Juniper", "Silver Plume",
+    "Cherry Creek",
+    "Front Range",
+    "Mile High",
+    "Rocky Mountain",
+    "Platte River",
+    "Summit",
+    "Aspen",
+    "Blue Spruce",
+    "Columbine",
+    "Pikes Peak",
+    "Cheyenne Mountain",
+    "Clear Creek",
+    "Bear Creek",
+    "Red Rocks",
+    "Flatirons",
+    "Longs Peak",
+    "Poudre Valley",
+    "Highline",
+    "Washington Park",
+    "Lowry",
+    "Centennial",
+    "Foothills",
+    "Timberline",
+    "Evergreen",
+    "Arapahoe",
+    "Sand Creek",
+    "Cottonwood",
+    "Meadowlark",
+    "Lookout Mountain",
+    "Golden Gate",
+    "Castlewood",
+    "Bluebell",
+    "Prairie View",
+    "Horsetooth",
+    "Carson",
+    "Palmer",
+    "Monarch",
+    "Kestrel",
+    "Juniper",
+    "Silver Plume",
 ]
 
 # Taxonomy codes a person may hold, per specialty (organization codes 261Q... are left out).
@@ -328,15 +758,27 @@ for _code, _slug in TAXONOMY_SPECIALTY.items():
 
 # Credentials by taxonomy prefix, longest prefix first.
 CREDENTIALS = [
-    ("225700000X", ["LMT"]), ("225200000X", ["PTA"]), ("171100000X", ["LAc"]),
-    ("363L", ["FNP-C", "NP"]), ("363A", ["PA-C"]), ("111N", ["DC"]), ("2251", ["DPT", "PT"]),
-    ("225X", ["OTR/L"]), ("2255", ["ATC"]), ("213E", ["DPM"]), ("1223", ["DDS", "DMD"]),
-    ("103T", ["PhD", "PsyD"]), ("1041", ["LCSW"]), ("133V", ["RD"]), ("222Z", ["CO"]),
+    ("225700000X", ["LMT"]),
+    ("225200000X", ["PTA"]),
+    ("171100000X", ["LAc"]),
+    ("363L", ["FNP-C", "NP"]),
+    ("363A", ["PA-C"]),
+    ("111N", ["DC"]),
+    ("2251", ["DPT", "PT"]),
+    ("225X", ["OTR/L"]),
+    ("2255", ["ATC"]),
+    ("213E", ["DPM"]),
+    ("1223", ["DDS", "DMD"]),
+    ("103T", ["PhD", "PsyD"]),
+    ("1041", ["LCSW"]),
+    ("133V", ["RD"]),
+    ("222Z", ["CO"]),
     ("20", ["MD", "MD", "MD", "DO"]),
 ]
 
-PREFERRED_CHANNELS = (["fax"] * 45 + ["email"] * 20 + ["direct"] * 15 + ["portal"] * 12
-                      + ["mail"] * 8)
+PREFERRED_CHANNELS = (
+    ["fax"] * 45 + ["email"] * 20 + ["direct"] * 15 + ["portal"] * 12 + ["mail"] * 8
+)
 PROSPECT_STAGES = ["prospect"] * 40 + ["contacted"] * 30 + ["meeting"] * 20 + ["lost"] * 10
 PARTNER_NOTES = [
     "Prefers faxed reports with the outcome scores on page one.",
@@ -360,20 +802,39 @@ BASELINE_MULTIPLIER = {"declining": 1.4}
 PROSPECT_SHARE = 0.22
 
 TOUCHPOINT_KINDS = [
-    ("lunch", 15), ("case_discussion", 15), ("observation_invite", 5), ("article_sent", 12),
-    ("office_visit", 18), ("call", 15), ("email", 15), ("event", 3), ("other", 2),
+    ("lunch", 15),
+    ("case_discussion", 15),
+    ("observation_invite", 5),
+    ("article_sent", 12),
+    ("office_visit", 18),
+    ("call", 15),
+    ("email", 15),
+    ("event", 3),
+    ("other", 2),
 ]
 TOUCHPOINT_NOTES = {
-    "lunch": ["Lunch-and-learn on low back pain triage for the front office.",
-              "Lunch with the MAs; left referral pads.", "Team lunch; discussed return-to-work."],
-    "case_discussion": ["Discussed a shared patient's progress and imaging.",
-                        "Reviewed a post-op protocol together."],
-    "observation_invite": ["Invited to observe a running gait analysis.",
-                           "Invited the PA to shadow a vestibular session."],
-    "article_sent": ["Sent the 2024 review on exercise therapy for chronic neck pain.",
-                     "Sent our outcomes summary for last quarter."],
-    "office_visit": ["Dropped off brochures and cookies.", "Met the new office manager.",
-                     "Stopped by with updated referral forms."],
+    "lunch": [
+        "Lunch-and-learn on low back pain triage for the front office.",
+        "Lunch with the MAs; left referral pads.",
+        "Team lunch; discussed return-to-work.",
+    ],
+    "case_discussion": [
+        "Discussed a shared patient's progress and imaging.",
+        "Reviewed a post-op protocol together.",
+    ],
+    "observation_invite": [
+        "Invited to observe a running gait analysis.",
+        "Invited the PA to shadow a vestibular session.",
+    ],
+    "article_sent": [
+        "Sent the 2024 review on exercise therapy for chronic neck pain.",
+        "Sent our outcomes summary for last quarter.",
+    ],
+    "office_visit": [
+        "Dropped off brochures and cookies.",
+        "Met the new office manager.",
+        "Stopped by with updated referral forms.",
+    ],
     "call": ["Called about fax delays on reports.", "Check-in call with the referral coordinator."],
     "email": ["Emailed our new Saturday hours.", "Followed up on the last case discussion."],
     "event": ["Booth at the county 5K.", "Co-hosted a community back-health talk."],
@@ -385,62 +846,129 @@ TOUCHPOINT_NOTES = {
 # ---------------------------------------------------------------------------------------
 
 CHANNEL_WEIGHTS = [
-    ("referral", 42), ("self", 11), ("web_search", 15), ("social", 6),
-    ("patient_word_of_mouth", 12), ("insurance_directory", 6), ("employer", 4), ("event", 2),
+    ("referral", 42),
+    ("self", 11),
+    ("web_search", 15),
+    ("social", 6),
+    ("patient_word_of_mouth", 12),
+    ("insurance_directory", 6),
+    ("employer", 4),
+    ("event", 2),
     ("other", 2),
 ]
 
+# Marketing spend per channel (referral partners cost their touchpoints; walk-ins nothing):
+# dollars per new patient won, the share of months with a payment, whether each location
+# buys its own, and what the money bought.
+MARKETING = {
+    "web_search": (130, 1.0, True, "Search ads"),
+    "social": (170, 1.0, True, "Facebook and Instagram ads"),
+    "insurance_directory": (60, 1.0, False, "Directory listings (Healthgrades, Zocdoc)"),
+    "employer": (80, 0.5, False, "Worksite wellness talks and screenings"),
+    "event": (150, 0.35, True, "Community event booth and back-health talk"),
+    "patient_word_of_mouth": (15, 1.0, False, "Review requests and thank-you cards"),
+    "other": (100, 0.25, False, "Community newspaper ad"),
+}
+# Who pays when a patient is insured, neither Medicare nor workers' compensation.
+INSURERS = [("commercial", 80), ("medicaid", 14), ("auto", 4), ("other", 2)]
+
 # Referrals cluster in January (deductibles reset) and dip in summer and December.
-SEASON = {1: 1.14, 2: 1.05, 3: 1.10, 4: 1.04, 5: 1.0, 6: 0.93, 7: 0.85, 8: 0.91, 9: 1.06,
-          10: 1.05, 11: 0.96, 12: 0.81}
+SEASON = {
+    1: 1.14,
+    2: 1.05,
+    3: 1.10,
+    4: 1.04,
+    5: 1.0,
+    6: 0.93,
+    7: 0.85,
+    8: 0.91,
+    9: 1.06,
+    10: 1.05,
+    11: 0.96,
+    12: 0.81,
+}
 WEEKDAY_WEIGHT = (1.0, 0.96, 0.92, 0.88, 0.78, 0.10, 0.04)  # Monday .. Sunday
 
 # complaint: (instrument, ICD-10 codes, reason templates)
 COMPLAINTS = {
-    "back": ("ODI", ["M54.50", "M54.16", "M51.26", "M54.41", "M48.061", "M53.3"], [
-        "Low back pain for {w} weeks, worse with sitting.",
-        "Low back pain radiating to the left leg for {w} weeks; please evaluate and treat.",
-        "Lumbar disc herniation on MRI; conservative care for {w} weeks first.",
-        "Chronic low back pain, flare for {w} weeks after lifting at work.",
-    ]),
-    "neck": ("NDI", ["M54.2", "M50.20", "S13.4XXA", "M54.12"], [
-        "Neck pain and stiffness for {w} weeks after a rear-end collision.",
-        "Cervical radiculopathy, right arm tingling for {w} weeks.",
-        "Mechanical neck pain with headaches for {w} weeks.",
-    ]),
-    "arm": ("QuickDASH", ["M75.100", "M75.41", "M77.11", "G56.01", "S46.011A", "M19.011"], [
-        "Right shoulder pain with overhead reach for {w} weeks.",
-        "Lateral elbow pain for {w} weeks; tennis elbow suspected.",
-        "Rotator cuff strain; evaluate and treat for {w} weeks.",
-        "Carpal tunnel symptoms for {w} weeks; splint not enough.",
-    ]),
-    "leg": ("LEFS", ["M17.11", "M25.561", "S83.511A", "M76.51", "S93.401A", "M16.11", "M72.2"], [
-        "Right knee pain with stairs for {w} weeks.",
-        "Ankle sprain {w} weeks ago, still unstable.",
-        "Hip osteoarthritis; strengthening before a surgical opinion, {w} weeks of pain.",
-        "Plantar fasciitis for {w} weeks despite orthotics.",
-        "ACL reconstruction {w} weeks ago; continue rehabilitation.",
-    ]),
-    "other": ("NPRS", ["M26.609", "R51.9", "M79.7", "M62.830"], [
-        "Jaw pain and clicking for {w} weeks.",
-        "Tension-type headaches for {w} weeks.",
-        "Widespread muscle pain for {w} weeks; gentle program please.",
-    ]),
+    "back": (
+        "ODI",
+        ["M54.50", "M54.16", "M51.26", "M54.41", "M48.061", "M53.3"],
+        [
+            "Low back pain for {w} weeks, worse with sitting.",
+            "Low back pain radiating to the left leg for {w} weeks; please evaluate and treat.",
+            "Lumbar disc herniation on MRI; conservative care for {w} weeks first.",
+            "Chronic low back pain, flare for {w} weeks after lifting at work.",
+        ],
+    ),
+    "neck": (
+        "NDI",
+        ["M54.2", "M50.20", "S13.4XXA", "M54.12"],
+        [
+            "Neck pain and stiffness for {w} weeks after a rear-end collision.",
+            "Cervical radiculopathy, right arm tingling for {w} weeks.",
+            "Mechanical neck pain with headaches for {w} weeks.",
+        ],
+    ),
+    "arm": (
+        "QuickDASH",
+        ["M75.100", "M75.41", "M77.11", "G56.01", "S46.011A", "M19.011"],
+        [
+            "Right shoulder pain with overhead reach for {w} weeks.",
+            "Lateral elbow pain for {w} weeks; tennis elbow suspected.",
+            "Rotator cuff strain; evaluate and treat for {w} weeks.",
+            "Carpal tunnel symptoms for {w} weeks; splint not enough.",
+        ],
+    ),
+    "leg": (
+        "LEFS",
+        ["M17.11", "M25.561", "S83.511A", "M76.51", "S93.401A", "M16.11", "M72.2"],
+        [
+            "Right knee pain with stairs for {w} weeks.",
+            "Ankle sprain {w} weeks ago, still unstable.",
+            "Hip osteoarthritis; strengthening before a surgical opinion, {w} weeks of pain.",
+            "Plantar fasciitis for {w} weeks despite orthotics.",
+            "ACL reconstruction {w} weeks ago; continue rehabilitation.",
+        ],
+    ),
+    "other": (
+        "NPRS",
+        ["M26.609", "R51.9", "M79.7", "M62.830"],
+        [
+            "Jaw pain and clicking for {w} weeks.",
+            "Tension-type headaches for {w} weeks.",
+            "Widespread muscle pain for {w} weeks; gentle program please.",
+        ],
+    ),
 }
 DIAGNOSES = {
-    "M54.50": "Low back pain", "M54.16": "Lumbar radiculopathy",
-    "M51.26": "Lumbar disc displacement", "M54.41": "Low back pain with right-sided sciatica",
-    "M48.061": "Lumbar spinal stenosis", "M53.3": "Coccyx pain",
-    "M54.2": "Neck pain", "M50.20": "Cervical disc displacement",
-    "S13.4XXA": "Whiplash sprain of the cervical spine", "M54.12": "Cervical radiculopathy",
-    "M75.100": "Rotator cuff tear", "M75.41": "Right shoulder impingement",
-    "M77.11": "Lateral epicondylitis, right elbow", "G56.01": "Carpal tunnel syndrome, right",
-    "S46.011A": "Right rotator cuff strain", "M19.011": "Right shoulder osteoarthritis",
-    "M17.11": "Right knee osteoarthritis", "M25.561": "Right knee pain",
-    "S83.511A": "Right ACL sprain", "M76.51": "Right patellar tendinopathy",
-    "S93.401A": "Right ankle sprain", "M16.11": "Right hip osteoarthritis",
-    "M72.2": "Plantar fasciitis", "M26.609": "Temporomandibular joint disorder",
-    "R51.9": "Headache", "M79.7": "Fibromyalgia", "M62.830": "Muscle spasm of the back",
+    "M54.50": "Low back pain",
+    "M54.16": "Lumbar radiculopathy",
+    "M51.26": "Lumbar disc displacement",
+    "M54.41": "Low back pain with right-sided sciatica",
+    "M48.061": "Lumbar spinal stenosis",
+    "M53.3": "Coccyx pain",
+    "M54.2": "Neck pain",
+    "M50.20": "Cervical disc displacement",
+    "S13.4XXA": "Whiplash sprain of the cervical spine",
+    "M54.12": "Cervical radiculopathy",
+    "M75.100": "Rotator cuff tear",
+    "M75.41": "Right shoulder impingement",
+    "M77.11": "Lateral epicondylitis, right elbow",
+    "G56.01": "Carpal tunnel syndrome, right",
+    "S46.011A": "Right rotator cuff strain",
+    "M19.011": "Right shoulder osteoarthritis",
+    "M17.11": "Right knee osteoarthritis",
+    "M25.561": "Right knee pain",
+    "S83.511A": "Right ACL sprain",
+    "M76.51": "Right patellar tendinopathy",
+    "S93.401A": "Right ankle sprain",
+    "M16.11": "Right hip osteoarthritis",
+    "M72.2": "Plantar fasciitis",
+    "M26.609": "Temporomandibular joint disorder",
+    "R51.9": "Headache",
+    "M79.7": "Fibromyalgia",
+    "M62.830": "Muscle spasm of the back",
 }
 INTERVENTIONS = {
     "back": "Spinal mobilization, graded walking and core endurance program, pain education.",
@@ -480,8 +1008,12 @@ SPECIALTY_COMPLAINTS = {
 
 # Baseline score (mean, sd, lowest, highest) per instrument, in the instrument's units.
 BASELINES = {
-    "ODI": (40, 12, 14, 80), "NDI": (34, 10, 12, 70), "NPRS": (6.2, 1.5, 3, 10),
-    "PSFS": (3.6, 1.3, 0.4, 7), "LEFS": (38, 11, 12, 62), "QuickDASH": (42, 14, 14, 82),
+    "ODI": (40, 12, 14, 80),
+    "NDI": (34, 10, 12, 70),
+    "NPRS": (6.2, 1.5, 3, 10),
+    "PSFS": (3.6, 1.3, 0.4, 7),
+    "LEFS": (38, 11, 12, 62),
+    "QuickDASH": (42, 14, 14, 82),
 }
 
 # Course of an episode: (name, share, improvement range in MCIDs, discharge reason)
@@ -499,33 +1031,70 @@ COURSES = [
 
 # Why we are not the right fit, where we suggest instead, and the fitting specialty.
 NOT_APPROPRIATE = [
-    ("Cauda equina warning signs need an emergency assessment.",
-     "The emergency department, the same day.", S.EMERGENCY_URGENT_CARE),
-    ("A fracture is suspected on exam.",
-     "Imaging first, then back to the referring office.", S.RADIOLOGY),
+    (
+        "Cauda equina warning signs need an emergency assessment.",
+        "The emergency department, the same day.",
+        S.EMERGENCY_URGENT_CARE,
+    ),
+    (
+        "A fracture is suspected on exam.",
+        "Imaging first, then back to the referring office.",
+        S.RADIOLOGY,
+    ),
     ("Progressive weakness in the leg.", "A neurosurgical consult.", S.NEUROSURGERY),
-    ("An inflammatory pattern: morning stiffness over an hour.",
-     "A rheumatology work-up.", S.RHEUMATOLOGY),
-    ("Under two weeks after surgery.",
-     "The surgeon's post-operative protocol, continued.", S.ORTHOPEDIC_SURGERY),
-    ("Pelvic floor dysfunction is outside our care.",
-     "A pelvic health physical therapist.", S.PHYSICAL_THERAPY),
-    ("Pediatric scoliosis is outside our care.", "A pediatric orthopedist.",
-     S.ORTHOPEDIC_SURGERY),
-    ("Chronic widespread pain with low mood.",
-     "Behavioral health together with primary care.", S.BEHAVIORAL_HEALTH),
-    ("Night pain with weight loss needs a medical work-up first.",
-     "Back to primary care.", S.PRIMARY_CARE),
+    (
+        "An inflammatory pattern: morning stiffness over an hour.",
+        "A rheumatology work-up.",
+        S.RHEUMATOLOGY,
+    ),
+    (
+        "Under two weeks after surgery.",
+        "The surgeon's post-operative protocol, continued.",
+        S.ORTHOPEDIC_SURGERY,
+    ),
+    (
+        "Pelvic floor dysfunction is outside our care.",
+        "A pelvic health physical therapist.",
+        S.PHYSICAL_THERAPY,
+    ),
+    (
+        "Pediatric scoliosis is outside our care.",
+        "A pediatric orthopedist.",
+        S.ORTHOPEDIC_SURGERY,
+    ),
+    (
+        "Chronic widespread pain with low mood.",
+        "Behavioral health together with primary care.",
+        S.BEHAVIORAL_HEALTH,
+    ),
+    (
+        "Night pain with weight loss needs a medical work-up first.",
+        "Back to primary care.",
+        S.PRIMARY_CARE,
+    ),
 ]
-OTHER_DECLINES = [("patient_declined", 30), ("insurance", 30), ("could_not_contact", 30),
-                  ("other", 10)]
-PRODUCTS = [("Cervical pillow", 5900), ("TENS unit", 8900), ("Lumbar support", 4500),
-            ("Foam roller", 3500), ("Wellness massage", 9500), ("Custom orthotics", 18000)]
+OTHER_DECLINES = [
+    ("patient_declined", 30),
+    ("insurance", 30),
+    ("could_not_contact", 30),
+    ("other", 10),
+]
+PRODUCTS = [
+    ("Cervical pillow", 5900),
+    ("TENS unit", 8900),
+    ("Lumbar support", 4500),
+    ("Foam roller", 3500),
+    ("Wellness massage", 9500),
+    ("Custom orthotics", 18000),
+]
 
 # Report habits: (share sent late, share never sent) per kind, before the site's own habit.
 REPORT_HABITS = {
-    "initial": (0.14, 0.02), "progress": (0.22, 0.05), "discharge": (0.25, 0.04),
-    "redirect": (0.15, 0.06), "alert": (0.25, 0.10),
+    "initial": (0.14, 0.02),
+    "progress": (0.22, 0.05),
+    "discharge": (0.25, 0.04),
+    "redirect": (0.15, 0.06),
+    "alert": (0.25, 0.10),
 }
 RECENT_BACKLOG_DAYS = 60
 
@@ -579,8 +1148,10 @@ def _cents(amount_cents: int) -> Decimal:
 
 def _miles(a: Zip, b: Zip) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 3958.8 * 2 * math.asin(math.sqrt(h))
 
 
@@ -611,8 +1182,16 @@ class _Table:
     `extra` values when the model has them.
     """
 
-    def __init__(self, model, fields: list[str], prefix: str, width: int, seed: int, now,
-                 optional: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        model,
+        fields: list[str],
+        prefix: str,
+        width: int,
+        seed: int,
+        now,
+        optional: tuple[str, ...] = (),
+    ):
         self.model = model
         self.prefix, self.width = prefix, width
         self.codes = _stream(seed, f"codes:{model._meta.db_table}")
@@ -623,8 +1202,9 @@ class _Table:
         named = ["id", "code", "external_id", "created_at", "updated_at", *fields]
         fields_by_name = {f.name: f for f in model._meta.concrete_fields}
         self.optional = [fields_by_name[n] for n in optional if n in fields_by_name]
-        rest = [f for f in fields_by_name.values()
-                if f.name not in named and f not in self.optional]
+        rest = [
+            f for f in fields_by_name.values() if f.name not in named and f not in self.optional
+        ]
         self.columns = [fields_by_name[n].column for n in named]
         self.columns += [f.column for f in (*self.optional, *rest)]
         self.optional_defaults = [(f.name, _db_default(f)) for f in self.optional]
@@ -668,37 +1248,123 @@ def _db_default(model_field) -> object:
 
 TABLES = {
     # name: (model, fields after the Record columns, practice id prefix, digits)
-    "partners": (Partner, [
-        "kind", "npi", "first_name", "last_name", "organization_name", "credentials",
-        "taxonomy_code", "specialty", "works_at", "introduced_by", "address", "city", "state",
-        "zip", "phone", "fax", "email", "preferred_channel", "stage", "owner", "notes",
-    ], "P", 6),
-    "touchpoints": (Touchpoint, ["partner", "occurred_on", "kind", "notes", "staff", "cost"],
-                    "TP", 7),
-    "patients": (Patient, [
-        "location", "first_name", "last_name", "birth_date", "sex", "zip", "channel",
-        "source_partner", "created_on",
-    ], "PT", 6),
-    "referrals": (Referral, [
-        "patient", "partner", "location", "received_on", "reason", "icd10_codes", "urgency",
-        "decision", "decided_on", "decline_reason", "decline_note", "alternative",
-        "alternative_partner",
-    ], "R", 7),
-    "episodes": (Episode, [
-        "patient", "referral", "location", "clinician", "started_on", "planned_visits",
-        "planned_weeks", "primary_measure", "ended_on", "discharge_reason",
-    ], "E", 7),
+    "partners": (
+        Partner,
+        [
+            "kind",
+            "npi",
+            "first_name",
+            "last_name",
+            "organization_name",
+            "credentials",
+            "taxonomy_code",
+            "specialty",
+            "works_at",
+            "introduced_by",
+            "address",
+            "city",
+            "state",
+            "zip",
+            "phone",
+            "fax",
+            "email",
+            "preferred_channel",
+            "stage",
+            "owner",
+            "notes",
+        ],
+        "P",
+        6,
+    ),
+    "touchpoints": (
+        Touchpoint,
+        ["partner", "occurred_on", "kind", "notes", "staff", "cost"],
+        "TP",
+        7,
+    ),
+    "patients": (
+        Patient,
+        [
+            "location",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "sex",
+            "zip",
+            "channel",
+            "source_partner",
+            "created_on",
+        ],
+        "PT",
+        6,
+    ),
+    "referrals": (
+        Referral,
+        [
+            "patient",
+            "partner",
+            "location",
+            "received_on",
+            "reason",
+            "icd10_codes",
+            "urgency",
+            "decision",
+            "decided_on",
+            "decline_reason",
+            "decline_note",
+            "alternative",
+            "alternative_partner",
+        ],
+        "R",
+        7,
+    ),
+    "episodes": (
+        Episode,
+        [
+            "patient",
+            "referral",
+            "location",
+            "clinician",
+            "started_on",
+            "planned_visits",
+            "planned_weeks",
+            "primary_measure",
+            "ended_on",
+            "discharge_reason",
+            "payer",
+        ],
+        "E",
+        7,
+    ),
     "visits": (Visit, ["episode", "visit_on", "status"], "V", 8),
     "outcomes": (Outcome, ["episode", "measured_on", "instrument", "score", "items"], "O", 8),
     "payments": (Payment, ["patient", "episode", "paid_on", "amount"], "PAY", 8),
     "reports": (Report, ["referral", "episode", "kind", "due_on", "sent_on", "channel"], "RP", 7),
+    "marketing_spend": (
+        MarketingSpend,
+        [
+            "channel",
+            "spent_on",
+            "amount",
+            "location",
+            "description",
+        ],
+        "MS",
+        5,
+    ),
 }
 # What a clinician records about an episode, written when the model has the fields.
 OPTIONAL = {
     "episodes": (
-        "diagnosis_code", "diagnosis", "visits_per_week", "interventions",
-        "expected_improvement_weeks", "surgical_options_discussed", "surgical_discussion",
-        "recommendations", "referrer_follow_up",
+        "diagnosis_code",
+        "diagnosis",
+        "visits_per_week",
+        "interventions",
+        "expected_improvement_weeks",
+        "surgical_options_discussed",
+        "surgical_discussion",
+        "recommendations",
+        "referrer_follow_up",
     ),
 }
 CARE_TABLES = ["patients", "referrals", "episodes", "visits", "outcomes", "payments", "reports"]
@@ -750,6 +1416,7 @@ class _World:
     today: int
     start: int
     rng: random.Random
+    payers: random.Random
     tables: dict[str, _Table]
     sites: list[_Site] = field(default_factory=list)
     site_cum: list[float] = field(default_factory=list)
@@ -777,23 +1444,36 @@ def _create_sites(world: _World) -> None:
     for index, (name, zip_code, address, area_code) in enumerate(SITES[: world.scale.locations]):
         z = ZIPS[zip_code]
         location = Location(
-            name=name, address=address, city=z.city, state="CO", zip=zip_code,
-            phone=_phone(rng, area_code), fax=_phone(rng, area_code),
+            name=name,
+            address=address,
+            city=z.city,
+            state="CO",
+            zip=zip_code,
+            phone=_phone(rng, area_code),
+            fax=_phone(rng, area_code),
             external_id=f"L{index + 1:02d}",
         )
         location.code = _uuid(rng)
         location.save()
         patient_zips, patient_cum = _nearby(z, 25, 6)
         partner_zips, partner_cum = _nearby(z, 15, 4)
-        world.sites.append(_Site(
-            location_id=location.id, zip=z, area_code=area_code,
-            weight=1.4 if index == 0 else rng.uniform(0.6, 1.2),
-            clinicians=[], clinician_cum=[],
-            patient_zips=patient_zips, patient_zip_cum=patient_cum,
-            partner_zips=partner_zips, partner_zip_cum=partner_cum,
-            median_wait=rng.uniform(3, 8), self_pay_cents=rng.choice([9500, 10500, 11500, 12500]),
-            late_factor=rng.uniform(0.6, 1.5),
-        ))
+        world.sites.append(
+            _Site(
+                location_id=location.id,
+                zip=z,
+                area_code=area_code,
+                weight=1.4 if index == 0 else rng.uniform(0.6, 1.2),
+                clinicians=[],
+                clinician_cum=[],
+                patient_zips=patient_zips,
+                patient_zip_cum=patient_cum,
+                partner_zips=partner_zips,
+                partner_zip_cum=partner_cum,
+                median_wait=rng.uniform(3, 8),
+                self_pay_cents=rng.choice([9500, 10500, 11500, 12500]),
+                late_factor=rng.uniform(0.6, 1.5),
+            )
+        )
     world.site_cum = _cumulative(s.weight for s in world.sites)
 
 
@@ -810,13 +1490,18 @@ def _create_staff(world: _World) -> None:
     first_site = all_locations[:1]
     for username, role, first, last, credentials in DEMO_STAFF:
         user = User.objects.create(
-            username=username, first_name=first, last_name=last, credentials=credentials,
-            email=f"{username}@frontrange-demo.example", password=password,
+            username=username,
+            first_name=first,
+            last_name=last,
+            credentials=credentials,
+            email=f"{username}@frontrange-demo.example",
+            password=password,
             is_staff=role == Role.MANAGER,
         )
         user.groups.add(groups[role])
-        user.locations.set(first_site if role in (Role.FRONT_DESK, Role.CLINICIAN)
-                           else all_locations)
+        user.locations.set(
+            first_site if role in (Role.FRONT_DESK, Role.CLINICIAN) else all_locations
+        )
         world.staff_names[role] = f"{first} {last}"
         if role in (Role.MANAGER, Role.LIAISON):
             world.owner_ids.append(user.id)
@@ -837,8 +1522,11 @@ def _create_clinicians(world: _World, group: Group, password: str) -> None:
                 continue
             taken.add(username)
             user = User.objects.create(
-                username=username, first_name=first, last_name=last,
-                credentials=rng.choice(["DPT", "DPT", "DC", "PT"]), password=password,
+                username=username,
+                first_name=first,
+                last_name=last,
+                credentials=rng.choice(["DPT", "DPT", "DC", "PT"]),
+                password=password,
                 email=f"{username}@frontrange-demo.example",
             )
             user.groups.add(group)
@@ -846,20 +1534,26 @@ def _create_clinicians(world: _World, group: Group, password: str) -> None:
             names.append(f"{first} {last}")
         site.clinicians = names
         # The demo clinician login carries the biggest caseload of the first site.
-        site.clinician_cum = _cumulative([1.6 if index == 0 and i == 0 else 1.0
-                                          for i in range(len(names))])
+        site.clinician_cum = _cumulative(
+            [1.6 if index == 0 and i == 0 else 1.0 for i in range(len(names))]
+        )
 
 
 def _mark_wanted_specialties(world: _World) -> None:
     specialties_sync()
     n = world.scale.locations
-    targets = {S.PRIMARY_CARE: 4, S.ORTHOPEDIC_SURGERY: 2, S.SPORTS_MEDICINE: 2,
-               S.PAIN_MANAGEMENT: 1, S.PODIATRY: 1, S.NEUROSURGERY: 1, S.CHIROPRACTIC: 1,
-               S.OCCUPATIONAL_MEDICINE: 1}
+    targets = {
+        S.PRIMARY_CARE: 4,
+        S.ORTHOPEDIC_SURGERY: 2,
+        S.SPORTS_MEDICINE: 2,
+        S.PAIN_MANAGEMENT: 1,
+        S.PODIATRY: 1,
+        S.NEUROSURGERY: 1,
+        S.CHIROPRACTIC: 1,
+        S.OCCUPATIONAL_MEDICINE: 1,
+    }
     for slug, per_site in targets.items():
-        Specialty.objects.filter(slug=slug).update(
-            wanted=True, target_active_partners=per_site * n
-        )
+        Specialty.objects.filter(slug=slug).update(wanted=True, target_active_partners=per_site * n)
 
 
 def _plan_partners(world: _World) -> None:
@@ -875,18 +1569,23 @@ def _plan_partners(world: _World) -> None:
             org_kind, specialty, volume = org
         else:
             org_kind, specialty, volume = "", *_person_specialty(rng)
-        world.partners.append(_Partner(
-            id=first_id + index, kind=kind, specialty=specialty, org_kind=org_kind,
-            site=world.sites.index(_pick(rng, world.sites, world.site_cum)),
-            weight=volume, preferred_channel=rng.choice(PREFERRED_CHANNELS),
-        ))
+        world.partners.append(
+            _Partner(
+                id=first_id + index,
+                kind=kind,
+                specialty=specialty,
+                org_kind=org_kind,
+                site=world.sites.index(_pick(rng, world.sites, world.site_cum)),
+                weight=volume,
+                preferred_channel=rng.choice(PREFERRED_CHANNELS),
+            )
+        )
     _assign_stories(world, rng)
 
 
 def _org_kinds(rng: random.Random, count: int) -> list[tuple[str, str, float]]:
     cum = _cumulative(k[2] for k in ORGANIZATION_KINDS)
-    return [(k[0], k[1], k[3]) for k in (_pick(rng, ORGANIZATION_KINDS, cum)
-                                          for _ in range(count))]
+    return [(k[0], k[1], k[3]) for k in (_pick(rng, ORGANIZATION_KINDS, cum) for _ in range(count))]
 
 
 _PERSON_CUM = _cumulative(s[1] for s in PERSON_SPECIALTIES)
@@ -927,8 +1626,11 @@ def _assign_stories(world: _World, rng: random.Random) -> None:
 def _story_deck(rng: random.Random, count: int) -> list[str]:
     """Trend stories in their exact shares, shuffled, so every seed tells all of them."""
     total = sum(ARCHETYPE_WEIGHTS.values())
-    deck = [story for story, weight in ARCHETYPE_WEIGHTS.items()
-            for _ in range(round(count * weight / total))]
+    deck = [
+        story
+        for story, weight in ARCHETYPE_WEIGHTS.items()
+        for _ in range(round(count * weight / total))
+    ]
     deck = (deck + ["steady"] * count)[:count]
     rng.shuffle(deck)
     return deck
@@ -970,8 +1672,14 @@ def _write_partners(world: _World) -> None:
     for partner in world.partners:
         site = world.sites[partner.site]
         zip_code = _pick(rng, site.partner_zips, site.partner_zip_cum)
-        address = (f"{rng.randint(100, 9999)} {rng.choice(STREETS)}", ZIPS[zip_code].city,
-                   "CO", zip_code, _phone(rng, site.area_code), _phone(rng, site.area_code))
+        address = (
+            f"{rng.randint(100, 9999)} {rng.choice(STREETS)}",
+            ZIPS[zip_code].city,
+            "CO",
+            zip_code,
+            _phone(rng, site.area_code),
+            _phone(rng, site.area_code),
+        )
         if partner.kind == "organization":
             values = _organization_values(rng, partner, npis, names)
             orgs_by_site.setdefault((partner.site, partner.org_kind), []).append(partner)
@@ -982,14 +1690,23 @@ def _write_partners(world: _World) -> None:
             works_at = _workplace(rng, partner, orgs_by_site)
             if works_at:
                 # Someone who works at a clinic is reached at the clinic's address.
-                address = (*addresses[works_at.id][:4], address[4],
-                           addresses[works_at.id][5])
+                address = (*addresses[works_at.id][:4], address[4], addresses[works_at.id][5])
         email = _email(rng, partner, values)
         table.add(
-            partner.kind, values["npi"], values["first"], values["last"], values["org"],
-            values["credentials"], values["taxonomy"], str(partner.specialty),
-            works_at.id if works_at else None, _introducer(rng, world, partner),
-            *address, email, partner.preferred_channel, partner.stage,
+            partner.kind,
+            values["npi"],
+            values["first"],
+            values["last"],
+            values["org"],
+            values["credentials"],
+            values["taxonomy"],
+            str(partner.specialty),
+            works_at.id if works_at else None,
+            _introducer(rng, world, partner),
+            *address,
+            email,
+            partner.preferred_channel,
+            partner.stage,
             rng.choice(world.owner_ids) if partner.stage != "prospect" else None,
             rng.choice(PARTNER_NOTES) if rng.random() < 0.2 else "",
         )
@@ -1006,10 +1723,14 @@ def _organization_values(rng, partner: _Partner, npis: set[str], names: set[str]
             break
     is_clinic = partner.org_kind == "clinic"
     codes = ORGANIZATION_TAXONOMY.get(partner.specialty) or PERSON_TAXONOMY.get(
-        partner.specialty, [])
+        partner.specialty, []
+    )
     return {
         "npi": _npi(rng, npis) if is_clinic else None,
-        "first": "", "last": "", "org": name, "credentials": "",
+        "first": "",
+        "last": "",
+        "org": name,
+        "credentials": "",
         "taxonomy": rng.choice(codes) if is_clinic and codes else "",
     }
 
@@ -1019,12 +1740,24 @@ def _person_values(rng, partner: _Partner, npis: set[str]) -> dict:
     first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
     last = rng.choice(LAST_NAMES)
     if partner.specialty == S.ATTORNEY:
-        return {"npi": None, "first": first, "last": last, "org": "",
-                "credentials": rng.choice(["JD", "Esq."]), "taxonomy": ""}
+        return {
+            "npi": None,
+            "first": first,
+            "last": last,
+            "org": "",
+            "credentials": rng.choice(["JD", "Esq."]),
+            "taxonomy": "",
+        }
     taxonomy = rng.choice(PERSON_TAXONOMY[partner.specialty])
     credentials = next(c for prefix, c in CREDENTIALS if taxonomy.startswith(prefix))
-    return {"npi": _npi(rng, npis), "first": first, "last": last, "org": "",
-            "credentials": rng.choice(credentials), "taxonomy": taxonomy}
+    return {
+        "npi": _npi(rng, npis),
+        "first": first,
+        "last": last,
+        "org": "",
+        "credentials": rng.choice(credentials),
+        "taxonomy": taxonomy,
+    }
 
 
 def _workplace(rng, partner: _Partner, orgs_by_site: dict) -> _Partner | None:
@@ -1059,13 +1792,20 @@ def _write_touchpoints(world: _World) -> None:
     rng = _stream(world.seed, "touchpoints")
     kinds, weights = zip(*TOUCHPOINT_KINDS, strict=True)
     kind_cum = _cumulative(weights)
-    top = {p.id for p in sorted(world.referrers, key=lambda p: -p.weight)[:max(5, len(
-        world.referrers) // 10)]}
+    top = {
+        p.id
+        for p in sorted(world.referrers, key=lambda p: -p.weight)[
+            : max(5, len(world.referrers) // 10)
+        ]
+    }
     for partner in world.partners:
         for day in _touchpoint_days(world, rng, partner, partner.id in top):
             kind = _pick(rng, list(kinds), kind_cum)
             world.tables["touchpoints"].add(
-                partner.id, _date(day), kind, rng.choice(TOUCHPOINT_NOTES[kind]),
+                partner.id,
+                _date(day),
+                kind,
+                rng.choice(TOUCHPOINT_NOTES[kind]),
                 world.staff_names[Role.LIAISON if rng.random() < 0.8 else Role.MANAGER],
                 _touchpoint_cost(rng, kind),
             )
@@ -1077,8 +1817,11 @@ def _touchpoint_days(world: _World, rng, partner: _Partner, is_top: bool) -> lis
         return []
     if partner.archetype == "prospect":
         # Courting: a few contacts, recent unless the prospect was lost.
-        count = {"contacted": rng.randint(1, 2), "meeting": rng.randint(2, 4),
-                 "lost": rng.randint(1, 3)}[partner.stage]
+        count = {
+            "contacted": rng.randint(1, 2),
+            "meeting": rng.randint(2, 4),
+            "lost": rng.randint(1, 3),
+        }[partner.stage]
         span = (today - 700, today - 200) if partner.stage == "lost" else (today - 200, today)
         days = (_next_weekday(rng.randint(max(start, span[0]), span[1])) for _ in range(count))
         return sorted(d for d in days if d <= today)
@@ -1095,13 +1838,50 @@ def _touchpoint_days(world: _World, rng, partner: _Partner, is_top: bool) -> lis
 
 
 def _touchpoint_cost(rng, kind: str) -> Decimal | None:
+    """What a contact cost, per partner: a lunch or an event's share, coffee on a visit."""
     if kind == "lunch":
-        return _cents(rng.randint(4500, 26000))
+        return _cents(rng.randint(2500, 15000))
     if kind == "event":
-        return _cents(rng.randint(2500, 40000))
+        return _cents(rng.randint(500, 15000))
     if kind == "office_visit" and rng.random() < 0.4:
-        return _cents(rng.randint(1500, 4500))
+        return _cents(rng.randint(500, 3500))
     return None
+
+
+def _write_marketing_spend(world: _World) -> None:
+    """A row per month and channel (per location for local advertising), each a month's
+    budget sized to win the channel's share of new patients at a plausible cost each."""
+    rng = _stream(world.seed, "marketing")
+    patients_a_month = world.scale.patients / (world.scale.years * 12)
+    share = {
+        channel: weight / sum(w for _, w in CHANNEL_WEIGHTS) for channel, weight in CHANNEL_WEIGHTS
+    }
+    total_weight = sum(site.weight for site in world.sites)
+    table = world.tables["marketing_spend"]
+    for month in _months(world.start, world.today):
+        for channel, (dollars, often, local, description) in MARKETING.items():
+            if rng.random() >= often:
+                continue
+            budget = patients_a_month * share[channel] * dollars / often
+            places = (
+                [(s.location_id, s.weight / total_weight) for s in world.sites]
+                if local
+                else [(None, 1.0)]
+            )
+            for location_id, part in places:
+                cents = round(budget * part * rng.uniform(0.8, 1.2) * 100)
+                table.add(channel, _date(month), _cents(cents), location_id, description)
+
+
+def _months(start: int, today: int) -> list[int]:
+    """The first day of each month that begins within [start, today]."""
+    day = dt.date.fromordinal(start).replace(day=1)
+    months = []
+    while day.toordinal() <= today:
+        if day.toordinal() >= start:
+            months.append(day.toordinal())
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
 
 
 # ---------------------------------------------------------------------------------------
@@ -1210,20 +1990,30 @@ def _drawn_referrals(world: _World, rng, first: int, last: int, count: int) -> l
 
 def _admit(world: _World, day: int, channel: str, partner: _Partner | None) -> None:
     rng = world.rng
-    site_index = partner.site if partner and rng.random() < 0.85 else world.sites.index(
-        _pick(rng, world.sites, world.site_cum))
+    site_index = (
+        partner.site
+        if partner and rng.random() < 0.85
+        else world.sites.index(_pick(rng, world.sites, world.site_cum))
+    )
     site = world.sites[site_index]
     sex = _weighted(rng, [("F", 53), ("M", 45), ("X", 1), ("U", 1)])
-    first = rng.choice(FEMALE_NAMES if sex == "F" or (sex != "M" and rng.random() < 0.5)
-                       else MALE_NAMES)
+    first = rng.choice(
+        FEMALE_NAMES if sex == "F" or (sex != "M" and rng.random() < 0.5) else MALE_NAMES
+    )
     age = _age(rng)
     birth = day - int(age * 365.25) - rng.randint(0, 364)
     patient_id = world.tables["patients"].add(
-        site.location_id, first, rng.choice(LAST_NAMES), _date(birth), sex,
-        _pick(rng, site.patient_zips, site.patient_zip_cum), channel,
-        partner.id if partner else None, _date(day),
+        site.location_id,
+        first,
+        rng.choice(LAST_NAMES),
+        _date(birth),
+        sex,
+        _pick(rng, site.patient_zips, site.patient_zip_cum),
+        channel,
+        partner.id if partner else None,
+        _date(day),
     )
-    payer = _payer(rng, channel, partner, age)
+    payer = _payer(world, channel, partner, age)
     complaint = _complaint(rng, partner.specialty if partner else None)
     if partner:
         referral_id, start = _referral(world, patient_id, partner, site, day, complaint)
@@ -1249,8 +2039,9 @@ def _care(world: _World, patient_id, site, partner, referral_id, start, complain
         complaint = _complaint(rng, None)
         referral_id = None
         if partner and _still_refers(rng, partner, day, world.today):
-            referral_id, start = _referral(world, patient_id, partner, site, day, complaint,
-                                           returning=True)
+            referral_id, start = _referral(
+                world, patient_id, partner, site, day, complaint, returning=True
+            )
         else:
             start = day
 
@@ -1268,14 +2059,19 @@ def _age(rng) -> int:
     return rng.randint(*band)
 
 
-def _payer(rng, channel: str, partner: _Partner | None, age: int) -> str:
-    work = channel == "employer" or (partner and partner.specialty in (
-        S.WORKERS_COMP, S.OCCUPATIONAL_MEDICINE, S.ATTORNEY))
+def _payer(world: _World, channel: str, partner: _Partner | None, age: int) -> str:
+    rng = world.rng
+    work = channel == "employer" or (
+        partner and partner.specialty in (S.WORKERS_COMP, S.OCCUPATIONAL_MEDICINE, S.ATTORNEY)
+    )
     if work and rng.random() < 0.7:
         return "workers_comp"
     if age >= 65 and rng.random() < 0.85:
         return "medicare"
-    return "insurance" if rng.random() < 0.72 else "self_pay"
+    if rng.random() >= 0.72:
+        return "self_pay"
+    # Which insurer, from a stream of its own: the care stream draws as it always did.
+    return _weighted(world.payers, INSURERS)
 
 
 def _complaint(rng, specialty: str | None) -> str:
@@ -1301,15 +2097,31 @@ def _referral(world, patient_id, partner, site, day, complaint, returning=False)
             decision = "accepted"
     instrument, codes, reasons = COMPLAINTS[complaint]
     referral_id = world.tables["referrals"].add(
-        patient_id, partner.id, site.location_id, _date(day),
+        patient_id,
+        partner.id,
+        site.location_id,
+        _date(day),
         rng.choice(reasons).format(w=rng.randint(2, 16)),
         ";".join(rng.sample(codes, rng.choice([1, 1, 2]))),
-        "urgent" if rng.random() < 0.07 else "routine", decision, _date(decided), reason,
-        note, alternative, alternative_partner,
+        "urgent" if rng.random() < 0.07 else "routine",
+        decision,
+        _date(decided),
+        reason,
+        note,
+        alternative,
+        alternative_partner,
     )
     if reason == "not_appropriate":
-        _report(world, referral_id, None, "redirect", _business_days_after(decided, 1),
-                decided, partner, site)
+        _report(
+            world,
+            referral_id,
+            None,
+            "redirect",
+            _business_days_after(decided, 1),
+            decided,
+            partner,
+            site,
+        )
     if decision != "accepted" or rng.random() < 0.07:  # declined, or never came in
         return referral_id, None
     wait = int(rng.lognormvariate(math.log(site.median_wait), 0.6))
@@ -1353,8 +2165,12 @@ def _plan(rng) -> _Plan:
         name, reason, attended = "goals_met", "goals_met", 1
     return _Plan(
         planned_visits=None if 0.03 <= roll < 0.08 else planned,
-        planned_weeks=weeks, per_week=per_week, course=name,
-        improvement=rng.uniform(low, high), reason=reason, attended=attended,
+        planned_weeks=weeks,
+        per_week=per_week,
+        course=name,
+        improvement=rng.uniform(low, high),
+        reason=reason,
+        attended=attended,
     )
 
 
@@ -1363,8 +2179,12 @@ def _attended(rng, course: str, planned: int) -> int:
         return max(2, round(planned * rng.uniform(0.75, 1.1)))
     if course in ("stalled", "worsening"):
         return max(3, round(planned * rng.uniform(0.9, 1.3)))
-    return {"self_discharged": rng.randint(1, 4), "referred_out": rng.randint(2, 6),
-            "surgery": rng.randint(2, 8), "other": rng.randint(1, 10)}[course]
+    return {
+        "self_discharged": rng.randint(1, 4),
+        "referred_out": rng.randint(2, 6),
+        "surgery": rng.randint(2, 8),
+        "other": rng.randint(1, 10),
+    }[course]
 
 
 def _visit_slots(rng, start: int, plan: _Plan) -> list[tuple[int, str]]:
@@ -1417,9 +2237,17 @@ def _episode(world, patient_id, site, partner, referral_id, start, complaint, pa
     ended, reason = _discharge(rng, plan, slots, today)
     slots = [s for s in slots if s[0] <= today]
     episode_id = world.tables["episodes"].add(
-        patient_id, referral_id, site.location_id,
-        _pick(rng, site.clinicians, site.clinician_cum), _date(start), plan.planned_visits,
-        plan.planned_weeks, measure, _date(ended), reason,
+        patient_id,
+        referral_id,
+        site.location_id,
+        _pick(rng, site.clinicians, site.clinician_cum),
+        _date(start),
+        plan.planned_visits,
+        plan.planned_weeks,
+        measure,
+        _date(ended),
+        reason,
+        payer,
         extra=_clinical_record(rng, complaint, plan, ended),
     )
     visits = world.tables["visits"]
@@ -1429,8 +2257,9 @@ def _episode(world, patient_id, site, partner, referral_id, start, complaint, pa
     scores = _outcomes(world, episode_id, plan, measure, attended, ended)
     _episode_payments(world, patient_id, episode_id, site, payer, attended, ended)
     if referral_id:
-        _episode_reports(world, referral_id, episode_id, partner, site, start, ended, measure,
-                         scores)
+        _episode_reports(
+            world, referral_id, episode_id, partner, site, start, ended, measure, scores
+        )
     return ended
 
 
@@ -1439,8 +2268,10 @@ def _clinical_record(rng, complaint: str, plan: _Plan, ended: int | None) -> dic
     code = rng.choice(COMPLAINTS[complaint][1])
     discussed = rng.choice([True, False, False, None])
     record = {
-        "diagnosis_code": code, "diagnosis": DIAGNOSES[code],
-        "visits_per_week": plan.per_week, "interventions": INTERVENTIONS[complaint],
+        "diagnosis_code": code,
+        "diagnosis": DIAGNOSES[code],
+        "visits_per_week": plan.per_week,
+        "interventions": INTERVENTIONS[complaint],
         "expected_improvement_weeks": rng.choice([4, 6, 6, 8, 12]),
         "surgical_options_discussed": discussed,
         "surgical_discussion": rng.choice(SURGICAL_DISCUSSIONS) if discussed else "",
@@ -1548,10 +2379,15 @@ def _self_pay(rng, rate: int, attended: list[int], ended: int | None) -> list[tu
 
 def _insured(rng, payer: str, attended: list[int]) -> list[tuple[int, int]]:
     """Copays at the desk, then the payer's remittance per block of visits, weeks later."""
-    allowed = {"insurance": (7000, 14000), "medicare": (6000, 9500),
-               "workers_comp": (11000, 16000)}[payer]
-    copay = {"insurance": rng.choice([2000, 3000, 4000, 5000]), "medicare": 0,
-             "workers_comp": 0}[payer]
+    payer = payer if payer in ("medicare", "workers_comp") else "insurance"
+    allowed = {
+        "insurance": (7000, 14000),
+        "medicare": (6000, 9500),
+        "workers_comp": (11000, 16000),
+    }[payer]
+    copay = {"insurance": rng.choice([2000, 3000, 4000, 5000]), "medicare": 0, "workers_comp": 0}[
+        payer
+    ]
     block, lag = (6, (30, 75)) if payer == "workers_comp" else (4, (14, 45))
     rate = rng.randint(*allowed)
     payments = [(d, copay) for d in attended if copay and rng.random() < 0.85]
@@ -1574,24 +2410,49 @@ def _product_payments(world, patient_id, day: int) -> None:
             world.tables["payments"].add(patient_id, None, _date(paid), _cents(cents))
 
 
-def _episode_reports(world, referral_id, episode_id, partner, site, start, ended, measure,
-                     scores) -> None:
+def _episode_reports(
+    world, referral_id, episode_id, partner, site, start, ended, measure, scores
+) -> None:
     """The letters the communication rules owe the referring partner for this episode."""
     today = world.today
-    _report(world, referral_id, episode_id, "initial", _business_days_after(start, 2), start,
-            partner, site)
+    _report(
+        world,
+        referral_id,
+        episode_id,
+        "initial",
+        _business_days_after(start, 2),
+        start,
+        partner,
+        site,
+    )
     horizon = ended - 1 if ended else today + 7  # upcoming progress letters show as due soon
     due = start + 30
     while due <= horizon:
         _report(world, referral_id, episode_id, "progress", due, due - 3, partner, site)
         due += 30
     if ended:
-        _report(world, referral_id, episode_id, "discharge", _business_days_after(ended, 3),
-                ended, partner, site)
+        _report(
+            world,
+            referral_id,
+            episode_id,
+            "discharge",
+            _business_days_after(ended, 3),
+            ended,
+            partner,
+            site,
+        )
     found = _not_responding_on(measure, scores)
     if found and (ended is None or found <= ended):
-        _report(world, referral_id, episode_id, "alert", _business_days_after(found, 2), found,
-                partner, site)
+        _report(
+            world,
+            referral_id,
+            episode_id,
+            "alert",
+            _business_days_after(found, 2),
+            found,
+            partner,
+            site,
+        )
 
 
 def _not_responding_on(measure: str | None, scores: list[tuple]) -> int | None:
@@ -1675,9 +2536,13 @@ def seed_demo(
             for name, (model, fields, prefix, width) in TABLES.items()
         }
         world = _World(
-            seed=seed, scale=size, today=today.toordinal(),
+            seed=seed,
+            scale=size,
+            today=today.toordinal(),
             start=today.toordinal() - size.years * 365 + 1,
-            rng=_stream(seed, "care"), tables=tables,
+            rng=_stream(seed, "care"),
+            payers=_stream(seed, "payers"),
+            tables=tables,
         )
         _seed_world(world, cursor)
         _seed_history(world, cursor, progress)
@@ -1704,8 +2569,9 @@ def _seed_world(world: _World, cursor) -> None:
     _plan_partners(world)
     _write_partners(world)
     _write_touchpoints(world)
-    world.tables["partners"].flush(cursor)
-    world.tables["touchpoints"].flush(cursor)
+    _write_marketing_spend(world)
+    for name in ("partners", "touchpoints", "marketing_spend"):
+        world.tables[name].flush(cursor)
     if connection.vendor == "postgresql":
         # Check foreign keys row by row from here on, rather than queueing millions of
         # checks in server memory until the commit.
@@ -1749,5 +2615,12 @@ def _finish(cursor) -> None:
         cursor.execute("ANALYZE")
 
 
-__all__ = ["DEMO_PASSWORD", "DEMO_USERNAMES", "PUBLIC_SCALES", "SCALES", "demo_logins",
-           "existing_data", "seed_demo"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_USERNAMES",
+    "PUBLIC_SCALES",
+    "SCALES",
+    "demo_logins",
+    "existing_data",
+    "seed_demo",
+]

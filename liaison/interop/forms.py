@@ -1,12 +1,14 @@
 from django import forms
 
+from liaison.interop.practice_files.schema import FILES
+
 
 class PracticeFilesUploadForm(forms.Form):
     archive = forms.FileField(
         label="Zip of practice files",
-        help_text="One zip holding some or all of locations.csv, partners.csv, patients.csv, "
-        "referrals.csv, episodes.csv, visits.csv, outcomes.csv, payments.csv, "
-        "touchpoints.csv and reports.csv.",
+        help_text="One zip holding some or all of "
+        + ", ".join(spec.name for spec in FILES[:-1])
+        + f" and {FILES[-1].name}.",
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
 

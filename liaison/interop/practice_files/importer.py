@@ -1,11 +1,13 @@
 """`import_practice_files`: check every row of every file, then write all or nothing.
 
 1. Each file is streamed once: each row is checked alone (validate.py) and written, batch by
-   batch, with its line number, into a staging table private to this transaction.
+   batch, with its line number and its id's natural sort key (schema.natural_key), into a
+   staging table private to this transaction.
 2. Checks across rows and files run in SQL over the staging tables (crosscheck.py).
 3. Any error: the transaction is rolled back and the first errors are returned with their
    count. Otherwise the staged rows are written to the real tables (load.py), file by file
-   in the order their references need, and the missing report due dates computed (due.py).
+   in the order their references need, each file's new rows in the natural order of their
+   ids, and the missing report due dates computed (due.py).
 4. A dry run rolls everything back at the end; a real import commits once.
 
 Python holds one batch of rows at a time; errors wait in a staging table too, so a file
@@ -34,7 +36,7 @@ from liaison.interop.practice_files.reader import (
     PracticeFileReader,
     has_nul,
 )
-from liaison.interop.practice_files.schema import BY_NAME, FILES, RANK, FileSpec
+from liaison.interop.practice_files.schema import BY_NAME, FILES, RANK, FileSpec, natural_key
 from liaison.interop.practice_files.sql import (
     ERRORS_TABLE,
     analyze,
@@ -88,7 +90,11 @@ class _Rollback(Exception):
 
 
 def import_practice_files(
-    directory: Path, *, dry_run: bool = False, user=None, progress: Progress = no_progress,
+    directory: Path,
+    *,
+    dry_run: bool = False,
+    user=None,
+    progress: Progress = no_progress,
     error_limit: int = ERROR_LIMIT,
 ) -> ImportOutcome:
     outcome = ImportOutcome(dry_run=dry_run)
@@ -207,7 +213,7 @@ def _stage_file_read(cursor, sink, spec: FileSpec, reader, report) -> int | None
 
 def _stage_rows(cursor, sink, spec, reader, records, report) -> int:
     checker = RowChecker(spec, reader.header)
-    names = ", ".join(["line", "seq", *(q(c.name) for c in spec.columns)])
+    names = ", ".join(["line", "sort_key", *(q(c.name) for c in spec.columns)])
     marks = ", ".join(["%s"] * (len(spec.columns) + 2))
     insert = f"INSERT INTO {spec.stage_table} ({names}) VALUES ({marks})"
     rank, batch, rows = RANK[spec.name], [], 0
@@ -219,7 +225,9 @@ def _stage_rows(cursor, sink, spec, reader, records, report) -> int:
             for column, message in errors:
                 sink.add(rank, line, column, message)
             if staged is not None:
-                batch.append((line, rows + len(batch) + 1, *staged))
+                # A row with errors is never written: it needs no place in the order.
+                key = None if errors else natural_key(staged[0])
+                batch.append((line, key, *staged))
             if len(batch) >= BATCH:
                 rows += _flush(cursor, insert, batch, sink)
                 report(reader.bytes_read)
@@ -275,9 +283,12 @@ def _write_files(cursor, staged, outcome, progress, now, total_rows: int) -> Non
 def _audit(user, outcome: ImportOutcome) -> None:
     total = outcome.total
     audit_practice_files(
-        user=user, action=AuditEvent.Action.IMPORT,
-        detail=(f"{len(outcome.files)} files: {total.inserted} inserted, {total.updated} "
-                f"updated, {total.unchanged} unchanged"),
+        user=user,
+        action=AuditEvent.Action.IMPORT,
+        detail=(
+            f"{len(outcome.files)} files: {total.inserted} inserted, {total.updated} "
+            f"updated, {total.unchanged} unchanged"
+        ),
     )
 
 

@@ -2,8 +2,8 @@
 
 A staged row whose external_id is new is inserted; one whose every imported value already
 equals the stored one is left alone (unchanged); any other is updated. Columns the files
-do not carry (a partner's notes, a touchpoint's cost) are kept on update and take the
-model's default on insert.
+do not carry (a partner's notes, a report's letter) are kept on update and take the
+model's default on insert. New rows go in in the natural order of their practice ids.
 """
 
 from contextlib import contextmanager
@@ -106,17 +106,20 @@ def _update_sql(spec: FileSpec, now) -> tuple[str, list]:
         if _is_self_reference(spec, column):
             # Compare by practice id: the new target may not have been inserted yet.
             ext_columns.append(f"s.{q(column.name)} AS e{n}")
-            changed.append(differs(
-                f"(SELECT x.external_id FROM {table} x WHERE x.id = {table}.{target})", f"j.e{n}"
-            ))
+            changed.append(
+                differs(
+                    f"(SELECT x.external_id FROM {table} x WHERE x.id = {table}.{target})",
+                    f"j.e{n}",
+                )
+            )
         else:
             changed.append(differs(f"{table}.{target}", f"j.c{n}"))
     select = ", ".join([f"s.{q(spec.id_column.name)} AS ext", inner, *ext_columns])
     assignments = ", ".join(f"{target} = j.c{n}" for n, target in enumerate(targets))
     sql = f"""
         UPDATE {table} SET {assignments}, updated_at = %s
-        FROM (SELECT {select} FROM {spec.stage_table} s {' '.join(joins)}) AS j
-        WHERE {table}.external_id = j.ext AND ({' OR '.join(changed)})"""
+        FROM (SELECT {select} FROM {spec.stage_table} s {" ".join(joins)}) AS j
+        WHERE {table}.external_id = j.ext AND ({" OR ".join(changed)})"""
     return sql, [now]
 
 
@@ -124,17 +127,20 @@ def _insert_sql(spec: FileSpec, now, *, rows: int, only_new: bool) -> tuple[str,
     targets, expressions, joins = _selected(spec)
     defaults = _defaults_not_in_files(spec, targets)
     columns = ["code", "external_id", "created_at", "updated_at", *targets, *defaults]
-    # Staged rows are numbered 1, 2, … (seq) in line order, which the insert keeps.
-    code = ascending_codes("s.seq", rows)
+    # New rows are written in the natural order of their practice ids, never in the order
+    # of the file's lines, so shuffled lines give the same ids (and the same figures, which
+    # break ties by id). Numbered 1, 2, … in that order, their codes rise as they go in.
+    order = "s.sort_key"
+    code = ascending_codes(f"row_number() OVER (ORDER BY {order})", rows)
     values = [code, f"s.{q(spec.id_column.name)}", "%s", "%s", *expressions]
     values += ["%s"] * len(defaults)
     new = f"""WHERE NOT EXISTS (SELECT 1 FROM {spec.table} r
                                 WHERE r.external_id = s.{q(spec.id_column.name)})"""
     sql = f"""
-        INSERT INTO {spec.table} ({', '.join(columns)})
-        SELECT {', '.join(values)} FROM {spec.stage_table} s {' '.join(joins)}
-        {new if only_new else ''}
-        ORDER BY s.line"""
+        INSERT INTO {spec.table} ({", ".join(columns)})
+        SELECT {", ".join(values)} FROM {spec.stage_table} s {" ".join(joins)}
+        {new if only_new else ""}
+        ORDER BY {order}"""
     return sql, [now, now, *defaults.values()]
 
 
@@ -175,6 +181,6 @@ def _link_partners(cursor) -> None:
                   LEFT JOIN {table} w ON w.external_id = s.works_at
                   LEFT JOIN {table} i ON i.external_id = s.introduced_by) AS j
             WHERE {table}.external_id = j.ext
-              AND ({differs(f'{table}.works_at_id', 'j.w')}
-                   OR {differs(f'{table}.introduced_by_id', 'j.i')})"""
+              AND ({differs(f"{table}.works_at_id", "j.w")}
+                   OR {differs(f"{table}.introduced_by_id", "j.i")})"""
     )

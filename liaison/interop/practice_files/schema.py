@@ -4,6 +4,7 @@ Everything else in the package (reading, checking, loading, exporting) is driven
 FILES, so a column is described once, here. Text lengths come from the model fields.
 """
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,8 +18,10 @@ from liaison.care.models import (
     DeclineReason,
     DischargeReason,
     Episode,
+    MarketingSpend,
     Outcome,
     Patient,
+    Payer,
     Payment,
     Referral,
     Sex,
@@ -45,7 +48,8 @@ REF = "ref"  # another row's practice id, in the files or the database
 TEXT = "text"
 DATE = "date"
 COUNT = "count"  # a whole number, not negative
-MONEY = "money"  # may be negative: a refund
+MONEY = "money"  # an amount, not negative
+SIGNED_MONEY = "signed_money"  # an amount that may be negative: a refund
 SCORE = "score"  # checked against the instrument's scale by a row rule
 NPI = "npi"
 EMAIL = "email"
@@ -53,9 +57,52 @@ CHOICE = "choice"
 
 # The SQL type a staged value is kept in, per engine.
 SQL_TYPES = {
-    "sqlite": {DATE: "text", COUNT: "integer", MONEY: "numeric", SCORE: "numeric"},
-    "postgresql": {DATE: "date", COUNT: "integer", MONEY: "numeric", SCORE: "numeric"},
+    "sqlite": {
+        DATE: "text",
+        COUNT: "integer",
+        MONEY: "numeric",
+        SIGNED_MONEY: "numeric",
+        SCORE: "numeric",
+    },
+    "postgresql": {
+        DATE: "date",
+        COUNT: "integer",
+        MONEY: "numeric",
+        SIGNED_MONEY: "numeric",
+        SCORE: "numeric",
+    },
 }
+# The SQL type of a row's natural sort key (bytes compared byte by byte on both engines).
+SORT_KEY_TYPES = {"sqlite": "blob", "postgresql": "bytea"}
+
+_DIGIT_RUN = re.compile(r"[0-9]+")
+# The usual shape of a practice id, one run of digits at the end (V00012345, O10): a
+# shortcut worth having at millions of rows.
+_ONE_TRAILING_RUN = re.compile(r"([^0-9]*)0*([0-9]+)")
+
+
+def _number(digits: str) -> str:
+    # '0' opens a number (outside a number, no character of an id is a digit), then its
+    # length, so that a shorter number sorts first, then its digits; leading zeros drop.
+    digits = digits.lstrip("0") or "0"
+    return f"0{chr(ord('0') + len(digits))}{digits}"
+
+
+def natural_key(practice_id: str) -> bytes:
+    """The sort key that puts practice ids in natural order: runs of digits compare as
+    numbers (O9 < O10, A2B10 < A10B2), everything else character by character. Ids equal
+    but for leading zeros (O7, O007) then compare as plain text, so the order is total.
+
+    New rows of a file are recorded in this order, never in the order of the file's lines.
+    """
+    match = _ONE_TRAILING_RUN.fullmatch(practice_id)
+    if match:
+        head, digits = match.groups()
+        encoded = head + _number(digits)
+    else:
+        encoded = _DIGIT_RUN.sub(lambda run: _number(run.group()), practice_id)
+    # NUL never occurs in an id: what follows breaks ties only.
+    return f"{encoded}\0{practice_id}".encode()
 
 
 @dataclass(frozen=True)
@@ -166,7 +213,10 @@ PARTNERS = FileSpec(
             default=DeliveryChannel.FAX,
         ),
         Column(
-            "stage", CHOICE, field="stage", choices=_choices(PartnerStage),
+            "stage",
+            CHOICE,
+            field="stage",
+            choices=_choices(PartnerStage),
             default=PartnerStage.PROSPECT,
         ),
         Column("introduced_by", REF, field="introduced_by", ref="partners.csv"),
@@ -206,9 +256,9 @@ REFERRALS = FileSpec(
         ),
         Column("decision", CHOICE, field="decision", choices=_choices(Decision)),
         Column("decided_on", DATE, field="decided_on"),
-        Column(
-            "decline_reason", CHOICE, field="decline_reason", choices=_choices(DeclineReason)
-        ),
+        Column("decline_reason", CHOICE, field="decline_reason", choices=_choices(DeclineReason)),
+        # Ours, beyond the shared format: the reason in words, as the referrer will read it.
+        Column("decline_note", field="decline_note"),
         Column("alternative", field="alternative"),
     ),
 )
@@ -230,9 +280,12 @@ EPISODES = FileSpec(
         ),
         Column("ended_on", DATE, field="ended_on"),
         Column(
-            "discharge_reason", CHOICE, field="discharge_reason",
+            "discharge_reason",
+            CHOICE,
+            field="discharge_reason",
             choices=_choices(DischargeReason),
         ),
+        Column("payer", CHOICE, field="payer", choices=_choices(Payer)),
     ),
 )
 
@@ -255,7 +308,10 @@ OUTCOMES = FileSpec(
         Column("episode_id", REF, required=True, field="episode", ref="episodes.csv"),
         Column("measured_on", DATE, required=True, field="measured_on"),
         Column(
-            "instrument", CHOICE, required=True, field="instrument",
+            "instrument",
+            CHOICE,
+            required=True,
+            field="instrument",
             choices=_choices(InstrumentCode),
         ),
         Column("score", SCORE, required=True, field="score"),
@@ -270,7 +326,7 @@ PAYMENTS = FileSpec(
         Column("patient_id", REF, required=True, field="patient", ref="patients.csv"),
         Column("episode_id", REF, field="episode", ref="episodes.csv"),
         Column("paid_on", DATE, required=True, field="paid_on"),
-        Column("amount", MONEY, required=True, field="amount"),
+        Column("amount", SIGNED_MONEY, required=True, field="amount"),
     ),
 )
 
@@ -284,6 +340,21 @@ TOUCHPOINTS = FileSpec(
         Column("kind", CHOICE, required=True, field="kind", choices=_choices(TouchpointKind)),
         Column("notes", field="notes"),
         Column("staff", field="staff"),
+        Column("cost", MONEY, field="cost"),
+    ),
+)
+
+MARKETING_SPEND = FileSpec(
+    "marketing_spend.csv",
+    MarketingSpend,
+    (
+        Column("spend_id", ID, required=True),
+        Column("channel", CHOICE, required=True, field="channel", choices=_choices(Channel)),
+        Column("spent_on", DATE, required=True, field="spent_on"),
+        Column("amount", MONEY, required=True, field="amount"),
+        # Empty: spent for the whole practice.
+        Column("location_id", REF, field="location", ref="locations.csv"),
+        Column("description", field="description"),
     ),
 )
 
@@ -304,8 +375,17 @@ REPORTS = FileSpec(
 
 # In the order they load: every file refers only to itself and to files above it.
 FILES: tuple[FileSpec, ...] = (
-    LOCATIONS, PARTNERS, PATIENTS, REFERRALS, EPISODES, VISITS, OUTCOMES, PAYMENTS,
-    TOUCHPOINTS, REPORTS,
+    LOCATIONS,
+    PARTNERS,
+    PATIENTS,
+    REFERRALS,
+    EPISODES,
+    VISITS,
+    OUTCOMES,
+    PAYMENTS,
+    TOUCHPOINTS,
+    MARKETING_SPEND,
+    REPORTS,
 )
 BY_NAME: dict[str, FileSpec] = {spec.name: spec for spec in FILES}
 RANK: dict[str, int] = {spec.name: rank for rank, spec in enumerate(FILES)}

@@ -2,7 +2,7 @@
 
 from django.db import connection
 
-from liaison.interop.practice_files.schema import FileSpec
+from liaison.interop.practice_files.schema import SORT_KEY_TYPES, FileSpec
 
 ERRORS_TABLE = "liaison_stage_errors"
 
@@ -86,8 +86,11 @@ def errors_table_ddl() -> list[str]:
 
 
 def stage_ddl(spec: FileSpec) -> list[str]:
-    """The staging table of one file: its line, its rank among the file's rows, its columns."""
-    columns = [("seq", "integer"), *((c.name, c.sql_type(vendor())) for c in spec.columns)]
+    """The staging table of one file: its line, its id's natural sort key, its columns."""
+    columns = [
+        ("sort_key", SORT_KEY_TYPES[vendor()]),
+        *((c.name, c.sql_type(vendor())) for c in spec.columns),
+    ]
     return temp_table_ddl(spec.stage_table, columns)
 
 

@@ -63,10 +63,17 @@ def parse_count(raw: str) -> int:
     return value
 
 
-def parse_money(raw: str) -> str:
+def parse_signed_money(raw: str) -> str:
     if not MONEY.fullmatch(raw):
         raise Invalid(f"{raw} is not an amount like 125.00 (digits, a dot, at most 2 decimals)")
     return raw
+
+
+def parse_money(raw: str) -> str:
+    value = parse_signed_money(raw)
+    if value.startswith("-"):
+        raise Invalid(f"{raw} is negative")
+    return value
 
 
 def parse_score(raw: str) -> str:
@@ -81,8 +88,9 @@ def parse_npi(raw: str) -> str:
     if len(raw) != 10 or not raw.isascii() or not raw.isdigit():
         raise Invalid(f"{raw} is not an NPI: it has 10 digits")
     if npi_check_digit(raw[:9]) != int(raw[9]):
-        raise Invalid(f"{raw} fails the NPI check digit (the last digit should be "
-                      f"{npi_check_digit(raw[:9])})")
+        raise Invalid(
+            f"{raw} fails the NPI check digit (the last digit should be {npi_check_digit(raw[:9])})"
+        )
     return raw
 
 
@@ -98,6 +106,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     schema.DATE: parse_date,
     schema.COUNT: parse_count,
     schema.MONEY: parse_money,
+    schema.SIGNED_MONEY: parse_signed_money,
     schema.SCORE: parse_score,
     schema.NPI: parse_npi,
     schema.EMAIL: parse_email,
@@ -108,6 +117,8 @@ def value_parser(spec: FileSpec, column: Column) -> Callable[[str], object]:
     """A function from a stripped raw value to the value staged for it, or Invalid."""
     limit = spec.max_length(column) or 0
     typed = PARSERS.get(column.type)
+    if column.type in (schema.MONEY, schema.SIGNED_MONEY):
+        typed = _within_digits(typed, spec.model._meta.get_field(column.field))
     choices = frozenset(column.choices)
     listed = ", ".join(column.choices)
     empty = _empty_value(spec, column)
@@ -127,6 +138,21 @@ def value_parser(spec: FileSpec, column: Column) -> Callable[[str], object]:
         return typed(raw) if typed else raw
 
     return parse
+
+
+def _within_digits(parse: Callable[[str], str], field) -> Callable[[str], str]:
+    """`parse`, refusing amounts too large for the field (a touchpoint's cost has fewer
+    digits than a payment)."""
+    whole_digits = field.max_digits - field.decimal_places
+    largest = "9" * whole_digits + "." + "9" * field.decimal_places
+
+    def parse_within(raw: str) -> str:
+        value = parse(raw)
+        if len(value.lstrip("-").partition(".")[0].lstrip("0")) > whole_digits:
+            raise Invalid(f"{raw} is too large (at most {largest})")
+        return value
+
+    return parse_within
 
 
 def _empty_value(spec: FileSpec, column: Column):
@@ -179,6 +205,9 @@ def _referral_rules(row: Row) -> Iterator[tuple[str, str]]:
         yield "decline_reason", "is required when the decision is declined"
     if known(reason) and decision is not INVALID and decision != "declined":
         yield "decline_reason", "is only for a declined referral"
+    note = row["decline_note"]
+    if known(note) and note and decision not in ("declined", INVALID):
+        yield "decline_note", "is only for a declined referral"
 
 
 def _episode_rules(row: Row) -> Iterator[tuple[str, str]]:
@@ -195,8 +224,9 @@ def _outcome_rules(row: Row) -> Iterator[tuple[str, str]]:
         scale = INSTRUMENTS[instrument]
         # float is exact enough here: the ends of every scale are whole numbers.
         if not scale.minimum <= float(score) <= scale.maximum:
-            yield "score", (
-                f"{score} is outside the {instrument} scale {scale.minimum}–{scale.maximum}"
+            yield (
+                "score",
+                (f"{score} is outside the {instrument} scale {scale.minimum}–{scale.maximum}"),
             )
 
 
@@ -275,8 +305,10 @@ class RowChecker:
             for column in spec.columns
         ]
         # The common case's plan: (index, the good values seen, parse remembering them).
-        self.fast = [(index, *_remembering(parse, unique=column is spec.id_column))
-                     for (_, index, parse), column in zip(self.plan, spec.columns, strict=True)]
+        self.fast = [
+            (index, *_remembering(parse, unique=column is spec.id_column))
+            for (_, index, parse), column in zip(self.plan, spec.columns, strict=True)
+        ]
         self.rules = ROW_RULES.get(spec.name)
 
     def check(self, values: list[str], check_bytes: bool) -> tuple[list | None, list]:
@@ -291,8 +323,10 @@ class RowChecker:
             try:
                 # The common case, once per row of a big file: every value good.
                 # A value seen before in the column (a date, an amount) needs no parsing.
-                parsed = [good[v] if (v := values[i].strip()) in good else parse(v)
-                          for i, good, parse in self.fast]
+                parsed = [
+                    good[v] if (v := values[i].strip()) in good else parse(v)
+                    for i, good, parse in self.fast
+                ]
                 errors = []
             except Invalid:
                 parsed, errors = self._check_each(values, check_bytes)

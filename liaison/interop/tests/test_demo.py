@@ -8,11 +8,21 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Max, Min, Q, Sum
 
 from liaison.accounts.models import Location, Role, User
 from liaison.care.instruments import INSTRUMENTS
-from liaison.care.models import Channel, Episode, Outcome, Patient, Payment, Referral, Visit
+from liaison.care.models import (
+    Channel,
+    Episode,
+    MarketingSpend,
+    Outcome,
+    Patient,
+    Payer,
+    Payment,
+    Referral,
+    Visit,
+)
 from liaison.core.dates import add_business_days
 from liaison.core.npi import is_valid_npi
 from liaison.correspondence.models import Report
@@ -45,19 +55,50 @@ def seeded(history, db):
 def _digest() -> str:
     """A fingerprint of what a user would see: codes, practice ids and the key fields."""
     rows = [
-        Partner.objects.values_list("code", "external_id", "npi", "last_name",
-                                    "organization_name", "stage", "zip", "specialty_id"),
-        Patient.objects.values_list("code", "external_id", "first_name", "birth_date",
-                                    "channel", "source_partner__external_id", "created_on"),
-        Referral.objects.values_list("code", "external_id", "partner__external_id",
-                                     "received_on", "decision", "decline_reason"),
-        Episode.objects.values_list("code", "external_id", "started_on", "ended_on",
-                                    "discharge_reason", "clinician"),
+        Partner.objects.values_list(
+            "code",
+            "external_id",
+            "npi",
+            "last_name",
+            "organization_name",
+            "stage",
+            "zip",
+            "specialty_id",
+        ),
+        Patient.objects.values_list(
+            "code",
+            "external_id",
+            "first_name",
+            "birth_date",
+            "channel",
+            "source_partner__external_id",
+            "created_on",
+        ),
+        Referral.objects.values_list(
+            "code",
+            "external_id",
+            "partner__external_id",
+            "received_on",
+            "decision",
+            "decline_reason",
+        ),
+        Episode.objects.values_list(
+            "code",
+            "external_id",
+            "started_on",
+            "ended_on",
+            "discharge_reason",
+            "clinician",
+            "payer",
+        ),
         Visit.objects.values_list("code", "external_id", "visit_on", "status"),
         Outcome.objects.values_list("code", "external_id", "instrument", "score"),
         Payment.objects.values_list("code", "external_id", "paid_on", "amount"),
         Report.objects.values_list("code", "external_id", "kind", "due_on", "sent_on"),
         Touchpoint.objects.values_list("code", "external_id", "occurred_on", "cost"),
+        MarketingSpend.objects.values_list(
+            "code", "external_id", "channel", "spent_on", "amount", "location__external_id"
+        ),
     ]
     digest = hashlib.sha256()
     for queryset in rows:
@@ -106,8 +147,11 @@ def _trend(days: list[dt.date], as_of: dt.date) -> str:
 
 
 def _improvement(episode) -> tuple[float, float] | None:
-    scores = list(episode.outcomes.filter(instrument=episode.primary_measure)
-                  .order_by("measured_on", "id").values_list("measured_on", "score"))
+    scores = list(
+        episode.outcomes.filter(instrument=episode.primary_measure)
+        .order_by("measured_on", "id")
+        .values_list("measured_on", "score")
+    )
     if len(scores) < 2 or (scores[-1][0] - scores[0][0]).days < 28:
         return None
     spec = INSTRUMENTS[episode.primary_measure]
@@ -129,8 +173,10 @@ class TestTheSmallDemo:
 
     def test_the_demo_logins_are_listed_until_their_password_changes(self):
         assert demo.demo_logins() == [
-            ("manager", Role.MANAGER), ("frontdesk", Role.FRONT_DESK),
-            ("clinician", Role.CLINICIAN), ("liaison", Role.LIAISON),
+            ("manager", Role.MANAGER),
+            ("frontdesk", Role.FRONT_DESK),
+            ("clinician", Role.CLINICIAN),
+            ("liaison", Role.LIAISON),
         ]
         manager = User.objects.get(username="manager")
         manager.set_password("a-password-of-her-own")
@@ -150,11 +196,15 @@ class TestTheSmallDemo:
         assert channels == set(Channel.values)
         referred = Patient.objects.filter(channel=Channel.REFERRAL)
         assert not referred.filter(source_partner=None).exists()
-        assert not Patient.objects.exclude(channel=Channel.REFERRAL).exclude(
-            source_partner=None).exists()
+        assert (
+            not Patient.objects.exclude(channel=Channel.REFERRAL)
+            .exclude(source_partner=None)
+            .exists()
+        )
         # The referring partner of a referred patient's referral is the patient's source.
         mismatched = Referral.objects.filter(patient__channel=Channel.REFERRAL).exclude(
-            partner=F("patient__source_partner"))
+            partner=F("patient__source_partner")
+        )
         assert not mismatched.exists()
 
     def test_partners_show_every_trend_a_liaison_watches_for(self):
@@ -183,8 +233,11 @@ class TestTheSmallDemo:
         assert not_appropriate.count() >= 5
         assert not not_appropriate.filter(alternative="").exists()
         assert not not_appropriate.filter(decline_note="").exists()
-        other_reasons = set(declined.exclude(decline_reason="not_appropriate")
-                            .values_list("decline_reason", flat=True))
+        other_reasons = set(
+            declined.exclude(decline_reason="not_appropriate").values_list(
+                "decline_reason", flat=True
+            )
+        )
         assert {"patient_declined", "insurance", "could_not_contact"} <= other_reasons
         long_ago = AS_OF - dt.timedelta(days=60)
         never_seen = Referral.objects.filter(decision="accepted", received_on__lt=long_ago)
@@ -196,11 +249,14 @@ class TestTheSmallDemo:
 
     def test_episodes_include_patients_who_stop_coming_and_returning_patients(self):
         stopped = Episode.objects.filter(discharge_reason="self_discharged").annotate(
-            attended=Count("visits", filter=Q(visits__status="attended")))
+            attended=Count("visits", filter=Q(visits__status="attended"))
+        )
         assert stopped.filter(attended__lte=4).count() >= 10
-        assert set(Episode.objects.exclude(discharge_reason=None)
-                   .values_list("discharge_reason", flat=True)) >= {"goals_met", "plateau",
-                                                                    "self_discharged"}
+        assert set(
+            Episode.objects.exclude(discharge_reason=None).values_list(
+                "discharge_reason", flat=True
+            )
+        ) >= {"goals_met", "plateau", "self_discharged"}
         returning = 0
         for patient in Patient.objects.annotate(n=Count("episodes")).filter(n__gte=2):
             starts = sorted(patient.episodes.values_list("started_on", flat=True))
@@ -240,11 +296,20 @@ class TestTheSmallDemo:
         assert reports.filter(sent_on=None, due_on__lt=AS_OF).count() >= 5
         assert not reports.filter(sent_on__gt=AS_OF).exists()
         assert set(reports.values_list("kind", flat=True)) == {
-            "initial", "progress", "discharge", "redirect", "alert"}
+            "initial",
+            "progress",
+            "discharge",
+            "redirect",
+            "alert",
+        }
 
     def test_letters_are_due_by_the_communication_rules(self):
-        first_visits = dict(Visit.objects.filter(status="attended").values("episode_id")
-                            .annotate(first=Min("visit_on")).values_list("episode_id", "first"))
+        first_visits = dict(
+            Visit.objects.filter(status="attended")
+            .values("episode_id")
+            .annotate(first=Min("visit_on"))
+            .values_list("episode_id", "first")
+        )
         for report in Report.objects.filter(kind="initial").order_by("id")[:200]:
             assert report.due_on == add_business_days(first_visits[report.episode_id], 2)
         for report in Report.objects.filter(kind="discharge").select_related("episode")[:200]:
@@ -260,27 +325,66 @@ class TestTheSmallDemo:
         ):
             assert specialty_for_taxonomy(code) == specialty
         zips = set(Partner.objects.values_list("zip", flat=True)) | set(
-            Patient.objects.values_list("zip", flat=True))
+            Patient.objects.values_list("zip", flat=True)
+        )
         assert zips <= set(demo.ZIPS)
         assert Partner.objects.filter(kind="organization").count() >= 10
         assert Partner.objects.exclude(works_at=None).exists()
         assert Partner.objects.exclude(introduced_by=None).exists()
         assert set(Partner.objects.values_list("stage", flat=True)) == {
-            "prospect", "contacted", "meeting", "partner", "lost"}
+            "prospect",
+            "contacted",
+            "meeting",
+            "partner",
+            "lost",
+        }
         assert Touchpoint.objects.exclude(cost=None).exists()
 
-    def test_episode_clinicians_are_demo_clinician_users(self):
-        clinicians = {
-            u.get_full_name() for u in User.objects.filter(groups__name=Role.CLINICIAN)
+    def test_every_episode_names_who_pays(self):
+        payers = dict(Episode.objects.values_list("payer").annotate(n=Count("id")))
+        assert set(payers) == set(Payer.values)
+        assert max(payers, key=payers.get) == "commercial"
+
+    def test_lunches_events_and_some_office_visits_cost_a_few_dollars_to_150(self):
+        costs = Touchpoint.objects.exclude(cost=None)
+        assert set(costs.values_list("kind", flat=True)) == {"lunch", "event", "office_visit"}
+        bounds = costs.aggregate(low=Min("cost"), high=Max("cost"))
+        assert bounds["low"] >= 5 and bounds["high"] <= 150
+
+    def test_marketing_spend_is_monthly_per_channel_some_of_it_per_location(self):
+        spend = MarketingSpend.objects.all()
+        assert set(spend.values_list("channel", flat=True)) == set(Channel.values) - {
+            "referral",
+            "self",
         }
+        assert spend.filter(location=None).exists()
+        assert spend.filter(location__external_id="L01").exists()
+        search_months = spend.filter(channel="web_search").values_list("spent_on", flat=True)
+        assert len(set(search_months)) == 24 and {d.day for d in search_months} == {1}
+        assert not spend.filter(spent_on__gt=AS_OF).exists()
+
+    def test_search_ads_cost_a_plausible_amount_per_new_patient(self):
+        year_ago = AS_OF - dt.timedelta(days=365)
+        spent = MarketingSpend.objects.filter(
+            channel="web_search", spent_on__gt=year_ago
+        ).aggregate(total=Sum("amount"))["total"]
+        won = Patient.objects.filter(channel="web_search", created_on__gt=year_ago).count()
+        assert 80 <= spent / won <= 250
+
+    def test_episode_clinicians_are_demo_clinician_users(self):
+        clinicians = {u.get_full_name() for u in User.objects.filter(groups__name=Role.CLINICIAN)}
         assert set(Episode.objects.values_list("clinician", flat=True)) <= clinicians
         assert "Maya Okafor" in clinicians
 
-    @pytest.mark.parametrize("username, role", [
-        ("manager", Role.MANAGER), ("frontdesk", Role.FRONT_DESK),
-        ("clinician", Role.CLINICIAN), ("liaison", Role.LIAISON),
-    ])
-
+    @pytest.mark.parametrize(
+        "username, role",
+        [
+            ("manager", Role.MANAGER),
+            ("frontdesk", Role.FRONT_DESK),
+            ("clinician", Role.CLINICIAN),
+            ("liaison", Role.LIAISON),
+        ],
+    )
     def test_demo_users_log_in_with_the_demo_password_and_hold_their_role(
         self, client, username, role
     ):

@@ -8,7 +8,15 @@ import pytest
 from django.core.management import call_command
 
 from liaison.accounts.models import AuditEvent, Location
-from liaison.care.models import Episode, Outcome, Patient, Payment, Referral, Visit
+from liaison.care.models import (
+    Episode,
+    MarketingSpend,
+    Outcome,
+    Patient,
+    Payment,
+    Referral,
+    Visit,
+)
 from liaison.correspondence.models import Report
 from liaison.factories import PartnerFactory, PatientFactory
 from liaison.interop.practice_files.export import export_practice_files
@@ -25,7 +33,7 @@ CLEAN = {
     "partners.csv": (
         "partner_id,kind,npi,first_name,last_name,organization_name,taxonomy_code,specialty,"
         "works_at,introduced_by\n"
-        "ORG1,organization,,,,\"Front Range Ortho, PC\",,,,\n"
+        'ORG1,organization,,,,"Front Range Ortho, PC",,,,\n'
         "P1,person,1234567893,Ann,Lee,,207X00000X,,ORG1,P2\n"
         "P2,person,,Bo,Kim,,,chiropractic,,\n"
     ),
@@ -37,18 +45,19 @@ CLEAN = {
     ),
     "referrals.csv": (
         "referral_id,patient_id,partner_id,received_on,location_id,reason,icd10_codes,urgency,"
-        "decision,decided_on,decline_reason,alternative\n"
-        "R1,PT1,P1,2024-01-02,L1,\"Low back pain,\nradiating\",M54.5;M51.2,,accepted,2024-01-03,,\n"
-        "R2,PT2,P2,2024-01-08,,,,urgent,declined,2024-01-09,not_appropriate,See a neurologist\n"
+        "decision,decided_on,decline_reason,alternative,decline_note\n"
+        'R1,PT1,P1,2024-01-02,L1,"Low back pain,\nradiating",M54.5;M51.2,,accepted,2024-01-03,'
+        ",,\n"
+        "R2,PT2,P2,2024-01-08,,,,urgent,declined,2024-01-09,not_appropriate,See a neurologist,"
+        '"Vertigo with double vision, new this week"\n'
     ),
     "episodes.csv": (
         "episode_id,patient_id,referral_id,location_id,clinician,started_on,planned_visits,"
-        "planned_weeks,primary_measure,ended_on,discharge_reason\n"
-        "E1,PT1,R1,L1,Dr Rivera,2024-01-05,8,4,ODI,2024-02-20,goals_met\n"
+        "planned_weeks,primary_measure,ended_on,discharge_reason,payer\n"
+        "E1,PT1,R1,L1,Dr Rivera,2024-01-05,8,4,ODI,2024-02-20,goals_met,commercial\n"
     ),
     "visits.csv": (
-        "visit_id,episode_id,visit_on,status\n"
-        "V1,E1,2024-01-05,attended\nV2,E1,2024-01-12,no_show\n"
+        "visit_id,episode_id,visit_on,status\nV1,E1,2024-01-05,attended\nV2,E1,2024-01-12,no_show\n"
     ),
     "outcomes.csv": (
         "outcome_id,episode_id,measured_on,instrument,score\n"
@@ -59,8 +68,13 @@ CLEAN = {
         "PY1,PT1,E1,2024-01-05,95.00\nPY2,PT1,E1,2024-01-06,-20\n"
     ),
     "touchpoints.csv": (
-        "touchpoint_id,partner_id,occurred_on,kind,notes,staff\n"
-        "T1,P1,2024-01-10,lunch,\"Talked about \"\"red flags\"\"\",Kim\n"
+        "touchpoint_id,partner_id,occurred_on,kind,notes,staff,cost\n"
+        'T1,P1,2024-01-10,lunch,"Talked about ""red flags""",Kim,42.5\n'
+    ),
+    "marketing_spend.csv": (
+        "spend_id,channel,spent_on,amount,location_id,description\n"
+        'MS1,web_search,2024-01-01,1200.00,L1,"Search ads, January"\n'
+        "MS2,event,2024-01-15,350,,County 5K booth\n"
     ),
     "reports.csv": (
         "report_id,referral_id,episode_id,kind,due_on,sent_on,channel\n"
@@ -95,7 +109,7 @@ def counts_line(output: str, name: str) -> list[int]:
 def test_clean_files_are_imported_whole(tmp_path):
     output = run_import(write_files(tmp_path, CLEAN))
 
-    assert counts_line(output, "total") == [21, 21, 0, 0]
+    assert counts_line(output, "total") == [23, 23, 0, 0]
     p1 = Partner.objects.get(external_id="P1")
     assert p1.works_at.external_id == "ORG1" and p1.introduced_by.external_id == "P2"
     assert p1.specialty_id == "orthopedic_surgery"  # derived from the taxonomy code
@@ -112,6 +126,22 @@ def test_clean_files_are_imported_whole(tmp_path):
     assert all(v.code.version == 4 for v in Visit.objects.all())
 
 
+def test_spend_costs_payers_and_decline_notes_are_imported(tmp_path):
+    run_import(write_files(tmp_path, CLEAN))
+
+    assert Touchpoint.objects.get(external_id="T1").cost == Decimal("42.50")
+    assert Episode.objects.get(external_id="E1").payer == "commercial"
+    declined = Referral.objects.get(external_id="R2")
+    assert declined.decline_note == "Vertigo with double vision, new this week"
+    assert Referral.objects.get(external_id="R1").decline_note == ""
+    spend = {s.external_id: s for s in MarketingSpend.objects.select_related("location")}
+    assert spend["MS1"].channel == "web_search" and spend["MS1"].amount == Decimal("1200.00")
+    assert spend["MS1"].location.external_id == "L1"
+    assert spend["MS1"].description == "Search ads, January"
+    assert spend["MS2"].location is None  # practice-wide
+    assert spend["MS2"].spent_on == dt.date(2024, 1, 15)
+
+
 @pytest.mark.parametrize("count", [1, 2, 1000, 10_000_000])
 def test_new_codes_are_random_uuids_ascending_with_the_rows(count):
     """Codes drawn for rows 1, 2, … of `count` rise with the row (so the code index is
@@ -125,7 +155,8 @@ def test_new_codes_are_random_uuids_ascending_with_the_rows(count):
         cursor.execute(
             "WITH RECURSIVE ns (n) AS (SELECT %s UNION ALL SELECT n + 1 FROM ns WHERE n < %s) "
             f"SELECT {ascending_codes('n', count)} FROM ns ORDER BY n",
-            [count - shown + 1, count])
+            [count - shown + 1, count],
+        )
         codes = [uuid.UUID(str(row[0])) for row in cursor.fetchall()]
     assert len(codes) == shown
     assert codes == sorted(codes) and len(set(codes)) == shown
@@ -148,10 +179,10 @@ def test_real_exports_are_read_bom_crlf_quotes_whitespace_and_any_column_order(t
         "locations.csv": b"\xef\xbb\xbfzip,name,location_id\r\n80202 , Riverside Clinic ,L1\r\n",
         "patients.csv": (
             b"\xef\xbb\xbfchannel,last_name,first_name,location_id,patient_id\r\n"
-            b"self,\"O'Brien, Jr\",\"Ma\"\"ya\",L1,  PT1  \r\n"
+            b'self,"O\'Brien, Jr","Ma""ya",L1,  PT1  \r\n'
             b"\r\n"
             b",,,,\r\n"
-            b"web_search,\"Multi\r\nLine\",Sam,L1,PT2\r\n"
+            b'web_search,"Multi\r\nLine",Sam,L1,PT2\r\n'
         ),
     }
     output = run_import(write_files(tmp_path, files))
@@ -172,7 +203,7 @@ def test_a_second_import_of_the_same_files_changes_nothing(tmp_path):
 
     output = run_import(folder)
 
-    assert counts_line(output, "total") == [21, 0, 0, 21]
+    assert counts_line(output, "total") == [23, 0, 0, 23]
     after = database_checksum()
     assert after.pop("accounts_auditevent")[0] == 2  # one event per import
     assert after == before
@@ -181,8 +212,9 @@ def test_a_second_import_of_the_same_files_changes_nothing(tmp_path):
 def test_a_later_import_updates_the_rows_that_changed(tmp_path):
     run_import(write_files(tmp_path / "first", CLEAN))
     changed = dict(CLEAN)
-    changed["visits.csv"] = CLEAN["visits.csv"].replace("V2,E1,2024-01-12,no_show",
-                                                        "V2,E1,2024-01-12,attended")
+    changed["visits.csv"] = CLEAN["visits.csv"].replace(
+        "V2,E1,2024-01-12,no_show", "V2,E1,2024-01-12,attended"
+    )
     changed["visits.csv"] += "V3,E1,2024-01-19,attended\n"
     changed["partners.csv"] = CLEAN["partners.csv"].replace(",ORG1,P2", ",,P2")
     episode = Episode.objects.get(external_id="E1")
@@ -196,6 +228,23 @@ def test_a_later_import_updates_the_rows_that_changed(tmp_path):
     assert Partner.objects.get(external_id="P1").works_at is None
     episode.refresh_from_db()
     assert episode.created_at == created_at
+
+
+def test_a_later_import_updates_costs_spend_and_payers(tmp_path):
+    run_import(write_files(tmp_path / "first", CLEAN))
+    changed = dict(CLEAN)
+    changed["touchpoints.csv"] = CLEAN["touchpoints.csv"].replace(",Kim,42.5", ",Kim,")
+    changed["marketing_spend.csv"] = CLEAN["marketing_spend.csv"].replace(",350,", ",400.10,")
+    changed["episodes.csv"] = CLEAN["episodes.csv"].replace(",commercial", ",workers_comp")
+
+    output = run_import(write_files(tmp_path / "second", changed))
+
+    assert counts_line(output, "touchpoints.csv") == [1, 0, 1, 0]
+    assert counts_line(output, "marketing_spend.csv") == [2, 0, 1, 1]
+    assert counts_line(output, "episodes.csv") == [1, 0, 1, 0]
+    assert Touchpoint.objects.get(external_id="T1").cost is None
+    assert MarketingSpend.objects.get(external_id="MS2").amount == Decimal("400.10")
+    assert Episode.objects.get(external_id="E1").payer == "workers_comp"
 
 
 def test_rows_may_refer_to_records_already_in_the_database(tmp_path, existing):
@@ -212,8 +261,10 @@ def test_rows_may_refer_to_records_already_in_the_database(tmp_path, existing):
 def test_two_partners_may_swap_their_npis(tmp_path):
     PartnerFactory(external_id="A", npi="1234567893")
     PartnerFactory(external_id="B", npi="1004242420")
-    files = {"partners.csv": "partner_id,kind,npi,last_name\n"
-                             "A,person,1004242420,Lee\nB,person,1234567893,Kim\n"}
+    files = {
+        "partners.csv": "partner_id,kind,npi,last_name\n"
+        "A,person,1004242420,Lee\nB,person,1234567893,Kim\n"
+    }
     run_import(write_files(tmp_path, files))
 
     assert Partner.objects.get(external_id="A").npi == "1004242420"
@@ -224,7 +275,7 @@ def test_a_dry_run_reports_the_counts_and_writes_nothing(tmp_path, existing):
     before = database_checksum()
     output = run_import(write_files(tmp_path, CLEAN), "--dry-run")
 
-    assert counts_line(output, "total") == [21, 21, 0, 0]
+    assert counts_line(output, "total") == [23, 23, 0, 0]
     assert "Dry run" in output
     assert database_checksum() == before
 
@@ -259,7 +310,7 @@ def test_an_import_is_audited_without_patient_data(tmp_path, owner):
 
     event = AuditEvent.objects.get(action="import")
     assert outcome.ok and event.user == owner
-    assert event.detail == "10 files: 21 inserted, 0 updated, 0 unchanged"
+    assert event.detail == "11 files: 23 inserted, 0 updated, 0 unchanged"
 
 
 def test_export_gives_practice_ids_to_records_made_in_liaison(tmp_path):
@@ -278,7 +329,17 @@ def test_export_gives_practice_ids_to_records_made_in_liaison(tmp_path):
 def test_an_export_imports_into_an_empty_database_as_the_same_records(tmp_path):
     run_import(write_files(tmp_path / "in", CLEAN))
     export_practice_files(tmp_path / "out")
-    for model in (Report, Payment, Outcome, Visit, Episode, Referral, Patient, Touchpoint):
+    for model in (
+        Report,
+        Payment,
+        Outcome,
+        Visit,
+        Episode,
+        Referral,
+        Patient,
+        Touchpoint,
+        MarketingSpend,
+    ):
         model.objects.all().delete()
     Partner.objects.update(works_at=None, introduced_by=None)
     Partner.objects.all().delete()

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liaison.care.instruments import INSTRUMENTS
+from liaison.care.models import Channel, Payer
 from liaison.factories import valid_npi
 from liaison.interop.practice_files.export import export_practice_files
 from liaison.interop.practice_files.importer import import_practice_files
@@ -36,38 +37,55 @@ def money(cents: int) -> str:
 def practice(draw) -> dict[str, list[dict]]:
     d = {spec.name: [] for spec in FILES}
     for n in range(draw(st.integers(1, 2))):
-        d["locations.csv"].append({"location_id": f"L{n}", "name": draw(names),
-                                   "address": draw(words),
-                                   "state": draw(st.sampled_from(["", "CO"]))})
+        d["locations.csv"].append(
+            {
+                "location_id": f"L{n}",
+                "name": draw(names),
+                "address": draw(words),
+                "state": draw(st.sampled_from(["", "CO"])),
+            }
+        )
     npis = iter(valid_npi(n) for n in range(1000, 1100))
     for n in range(draw(st.integers(1, 5))):
         partners = d["partners.csv"]
         kind = draw(st.sampled_from(["person", "organization"]))
         orgs = [p["partner_id"] for p in partners if p["kind"] == "organization"]
-        partners.append({
-            "partner_id": f"P{n}", "kind": kind,
-            "npi": next(npis) if draw(st.booleans()) else None,
-            "first_name": draw(words), "last_name": draw(names) if kind == "person" else "",
-            "organization_name": draw(names) if kind == "organization" else draw(words),
-            "specialty": draw(st.sampled_from(SpecialtySlug.values)),
-            "works_at": draw(maybe(st.sampled_from(orgs))) if orgs else None,
-            "email": draw(st.sampled_from(["", "a@example.com"])),
-            "preferred_channel": draw(st.sampled_from(["fax", "email", "portal"])),
-            "stage": draw(st.sampled_from(["prospect", "partner", "lost"])),
-            "introduced_by": draw(maybe(st.sampled_from([p["partner_id"] for p in partners])))
-            if partners else None,
-        })
+        partners.append(
+            {
+                "partner_id": f"P{n}",
+                "kind": kind,
+                "npi": next(npis) if draw(st.booleans()) else None,
+                "first_name": draw(words),
+                "last_name": draw(names) if kind == "person" else "",
+                "organization_name": draw(names) if kind == "organization" else draw(words),
+                "specialty": draw(st.sampled_from(SpecialtySlug.values)),
+                "works_at": draw(maybe(st.sampled_from(orgs))) if orgs else None,
+                "email": draw(st.sampled_from(["", "a@example.com"])),
+                "preferred_channel": draw(st.sampled_from(["fax", "email", "portal"])),
+                "stage": draw(st.sampled_from(["prospect", "partner", "lost"])),
+                "introduced_by": draw(maybe(st.sampled_from([p["partner_id"] for p in partners])))
+                if partners
+                else None,
+            }
+        )
     partner_ids = [p["partner_id"] for p in d["partners.csv"]]
     for n in range(draw(st.integers(1, 4))):
         channel = draw(st.sampled_from(["referral", "self", "web_search"]))
-        d["patients.csv"].append({
-            "patient_id": f"PT{n}", "location_id": "L0",
-            "first_name": draw(names), "last_name": draw(names), "birth_date": draw(maybe(dates)),
-            "sex": draw(st.sampled_from(["F", "M", "X", "U"])), "channel": channel,
-            "source_partner_id": draw(st.sampled_from(partner_ids))
-            if channel == "referral" else None,
-            "created_on": draw(maybe(dates)),
-        })
+        d["patients.csv"].append(
+            {
+                "patient_id": f"PT{n}",
+                "location_id": "L0",
+                "first_name": draw(names),
+                "last_name": draw(names),
+                "birth_date": draw(maybe(dates)),
+                "sex": draw(st.sampled_from(["F", "M", "X", "U"])),
+                "channel": channel,
+                "source_partner_id": draw(st.sampled_from(partner_ids))
+                if channel == "referral"
+                else None,
+                "created_on": draw(maybe(dates)),
+            }
+        )
     _care(draw, d, partner_ids)
     return d
 
@@ -77,50 +95,104 @@ def _care(draw, d, partner_ids) -> None:
     for n in range(draw(st.integers(0, 3))):
         received = draw(dates)
         decision = draw(st.sampled_from([None, "accepted", "declined"]))
-        d["referrals.csv"].append({
-            "referral_id": f"R{n}", "patient_id": draw(st.sampled_from(patients)),
-            "partner_id": draw(st.sampled_from(partner_ids)), "received_on": received,
-            "reason": draw(words), "urgency": draw(st.sampled_from(["routine", "urgent"])),
-            "decision": decision, "decided_on": received if decision else None,
-            "decline_reason": "insurance" if decision == "declined" else None,
-        })
+        d["referrals.csv"].append(
+            {
+                "referral_id": f"R{n}",
+                "patient_id": draw(st.sampled_from(patients)),
+                "partner_id": draw(st.sampled_from(partner_ids)),
+                "received_on": received,
+                "reason": draw(words),
+                "urgency": draw(st.sampled_from(["routine", "urgent"])),
+                "decision": decision,
+                "decided_on": received if decision else None,
+                "decline_reason": "insurance" if decision == "declined" else None,
+                "decline_note": draw(words) if decision == "declined" else None,
+            }
+        )
     for n in range(draw(st.integers(0, 3))):
         patient = draw(st.sampled_from(patients))
         theirs = [r["referral_id"] for r in d["referrals.csv"] if r["patient_id"] == patient]
         started = draw(dates)
         ended = draw(maybe(st.just(started)))
-        d["episodes.csv"].append({
-            "episode_id": f"E{n}", "patient_id": patient,
-            "referral_id": draw(maybe(st.sampled_from(theirs))) if theirs else None,
-            "started_on": started, "planned_visits": draw(maybe(st.integers(0, 30))),
-            "primary_measure": draw(maybe(st.sampled_from(list(INSTRUMENTS)))),
-            "ended_on": ended, "discharge_reason": "plateau" if ended else None,
-        })
+        d["episodes.csv"].append(
+            {
+                "episode_id": f"E{n}",
+                "patient_id": patient,
+                "referral_id": draw(maybe(st.sampled_from(theirs))) if theirs else None,
+                "started_on": started,
+                "planned_visits": draw(maybe(st.integers(0, 30))),
+                "primary_measure": draw(maybe(st.sampled_from(list(INSTRUMENTS)))),
+                "ended_on": ended,
+                "discharge_reason": "plateau" if ended else None,
+                "payer": draw(maybe(st.sampled_from(Payer.values))),
+            }
+        )
     episodes = d["episodes.csv"]
     for n in range(draw(st.integers(0, 4)) if episodes else 0):
         episode = draw(st.sampled_from(episodes))
         instrument = draw(st.sampled_from(list(INSTRUMENTS)))
         top = int(INSTRUMENTS[instrument].maximum * 100)
-        d["visits.csv"].append({"visit_id": f"V{n}", "episode_id": episode["episode_id"],
-                                "visit_on": draw(dates),
-                                "status": draw(st.sampled_from(["attended", "no_show"]))})
-        d["outcomes.csv"].append({"outcome_id": f"O{n}", "episode_id": episode["episode_id"],
-                                  "measured_on": draw(dates), "instrument": instrument,
-                                  "score": money(draw(st.integers(0, top)))})
-        d["payments.csv"].append({"payment_id": f"PY{n}", "patient_id": episode["patient_id"],
-                                  "episode_id": draw(maybe(st.just(episode["episode_id"]))),
-                                  "paid_on": draw(dates),
-                                  "amount": money(draw(st.integers(-10_000, 10_000_00)))})
+        d["visits.csv"].append(
+            {
+                "visit_id": f"V{n}",
+                "episode_id": episode["episode_id"],
+                "visit_on": draw(dates),
+                "status": draw(st.sampled_from(["attended", "no_show"])),
+            }
+        )
+        d["outcomes.csv"].append(
+            {
+                "outcome_id": f"O{n}",
+                "episode_id": episode["episode_id"],
+                "measured_on": draw(dates),
+                "instrument": instrument,
+                "score": money(draw(st.integers(0, top))),
+            }
+        )
+        d["payments.csv"].append(
+            {
+                "payment_id": f"PY{n}",
+                "patient_id": episode["patient_id"],
+                "episode_id": draw(maybe(st.just(episode["episode_id"]))),
+                "paid_on": draw(dates),
+                "amount": money(draw(st.integers(-10_000, 10_000_00))),
+            }
+        )
     for n, referral in enumerate(d["referrals.csv"]):
-        d["reports.csv"].append({"report_id": f"RP{n}", "referral_id": referral["referral_id"],
-                                 "kind": draw(st.sampled_from(["initial", "redirect"])),
-                                 "due_on": draw(dates), "sent_on": draw(maybe(dates)),
-                                 "channel": draw(maybe(st.sampled_from(["fax", "mail"])))})
+        d["reports.csv"].append(
+            {
+                "report_id": f"RP{n}",
+                "referral_id": referral["referral_id"],
+                "kind": draw(st.sampled_from(["initial", "redirect"])),
+                "due_on": draw(dates),
+                "sent_on": draw(maybe(dates)),
+                "channel": draw(maybe(st.sampled_from(["fax", "mail"]))),
+            }
+        )
     for n in range(draw(st.integers(0, 2))):
-        d["touchpoints.csv"].append({"touchpoint_id": f"T{n}",
-                                     "partner_id": draw(st.sampled_from(partner_ids)),
-                                     "occurred_on": draw(dates), "kind": "call",
-                                     "notes": draw(words), "staff": draw(words)})
+        d["touchpoints.csv"].append(
+            {
+                "touchpoint_id": f"T{n}",
+                "partner_id": draw(st.sampled_from(partner_ids)),
+                "occurred_on": draw(dates),
+                "kind": "lunch",
+                "notes": draw(words),
+                "staff": draw(words),
+                "cost": draw(maybe(st.integers(0, 99_999_999_99).map(money))),
+            }
+        )
+    locations = [location["location_id"] for location in d["locations.csv"]]
+    for n in range(draw(st.integers(0, 3))):
+        d["marketing_spend.csv"].append(
+            {
+                "spend_id": f"MS{n}",
+                "channel": draw(st.sampled_from(Channel.values)),
+                "spent_on": draw(dates),
+                "amount": money(draw(st.integers(0, 10**12 - 1))),
+                "location_id": draw(maybe(st.sampled_from(locations))),
+                "description": draw(words),
+            }
+        )
 
 
 def as_csv(name: str, rows: list[dict]) -> bytes:
@@ -134,8 +206,11 @@ def as_csv(name: str, rows: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=practice())
 def test_importing_then_exporting_gives_back_the_same_files(data, tmp_path_factory, db):
     folder = tmp_path_factory.mktemp("practice")

@@ -24,5 +24,5 @@ class Command(BaseCommand):
         finally:
             bar.close()
         for name, rows in written.items():
-            self.stdout.write(f"{name:<16}{rows:>12,} rows")
-        self.stdout.write(f"{'total':<16}{sum(written.values()):>12,} rows, in {directory}")
+            self.stdout.write(f"{name:<20}{rows:>12,} rows")
+        self.stdout.write(f"{'total':<20}{sum(written.values()):>12,} rows, in {directory}")

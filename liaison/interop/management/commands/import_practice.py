@@ -16,8 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path, help="The folder holding the CSV files.")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Check and count, but write nothing.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and count, but write nothing."
+        )
 
     def handle(self, *args, directory: Path, dry_run: bool, **options):
         if not directory.is_dir():
@@ -45,10 +46,12 @@ def error_total(outcome: ImportOutcome) -> str:
 
 
 def summary(outcome: ImportOutcome) -> str:
-    lines = [f"{'file':<16}{'rows':>12}{'inserted':>12}{'updated':>12}{'unchanged':>12}"]
+    lines = [f"{'file':<20}{'rows':>12}{'inserted':>12}{'updated':>12}{'unchanged':>12}"]
     for name, counts in [*outcome.files.items(), ("total", outcome.total)]:
-        lines.append(f"{name:<16}{counts.rows:>12,}{counts.inserted:>12,}"
-                     f"{counts.updated:>12,}{counts.unchanged:>12,}")
+        lines.append(
+            f"{name:<20}{counts.rows:>12,}{counts.inserted:>12,}"
+            f"{counts.updated:>12,}{counts.unchanged:>12,}"
+        )
     if outcome.dry_run:
         lines.append("Dry run: every row checked, nothing written.")
     return "\n".join(lines)

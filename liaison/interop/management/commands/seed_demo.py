@@ -16,18 +16,33 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=demo.PUBLIC_SCALES, default="small",
-                            help="small: 1 clinic, 2 years; medium: 3 clinics, 5 years; "
-                            "large: 20 clinics, 10 years (default: small).")
-        parser.add_argument("--seed", type=int, default=1,
-                            help="Same seed, same records (default: 1).")
-        parser.add_argument("--as-of", type=date_argument, default=None,
-                            help="The last day of the history, YYYY-MM-DD (default: today).")
+        parser.add_argument(
+            "--scale",
+            choices=demo.PUBLIC_SCALES,
+            default="small",
+            help="small: 1 clinic, 2 years; medium: 3 clinics, 5 years; "
+            "large: 20 clinics, 10 years (default: small).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Same seed, same records (default: 1)."
+        )
+        parser.add_argument(
+            "--as-of",
+            type=date_argument,
+            default=None,
+            help="The last day of the history, YYYY-MM-DD (default: today).",
+        )
         when = parser.add_mutually_exclusive_group()
-        when.add_argument("--flush", action="store_true",
-                          help="Erase everything in the database first (users included).")
-        when.add_argument("--if-empty", action="store_true",
-                          help="Do nothing, successfully, when the database has data.")
+        when.add_argument(
+            "--flush",
+            action="store_true",
+            help="Erase everything in the database first (users included).",
+        )
+        when.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing, successfully, when the database has data.",
+        )
 
     def handle(self, *args, scale, seed, as_of, flush, if_empty, verbosity, **options):
         existing = demo.existing_data()
@@ -55,10 +70,12 @@ class Command(BaseCommand):
 
     def _summary(self, scale, seed, today, counts) -> None:
         seconds = counts.pop("seconds")
-        self.stdout.write(self.style.SUCCESS(
-            f"Seeded the {scale} demo (seed {seed}, as of {today}) in {seconds} s:"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded the {scale} demo (seed {seed}, as of {today}) in {seconds} s:"
+            )
+        )
         for name, n in counts.items():
-            self.stdout.write(f"  {name:<12}{n:>12,}")
+            self.stdout.write(f"  {name:<16}{n:>12,}")
         users = ", ".join(demo.DEMO_USERNAMES)
         self.stdout.write(f"Log in as {users} with the password {demo.DEMO_PASSWORD}")
