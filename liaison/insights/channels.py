@@ -34,6 +34,10 @@ class ChannelFigures:
     ltv_to_cac: float | None
     return_rate: float | None
     compliance_rate: float | None
+    # False for a channel listed only for its spend: no patient of it was first seen by D.
+    # The pages show such a channel (money spent that brought nobody yet); the documents of
+    # `liaison scorecards` and the API list the channels with patients only.
+    has_patients: bool = True
 
 
 def channel_figures(
@@ -47,7 +51,7 @@ def channel_figures(
     care = _channel_care(scope) if care is None else care
     return [
         _figures(channel, rows.get(channel, NO_PATIENTS), spend.get(channel),
-                 care.get(channel, CareSums()))
+                 care.get(channel, CareSums()), has_patients=channel in rows)
         for channel in Channel.values
         if channel in rows or channel in spend
     ]
@@ -195,7 +199,9 @@ def _channel_care(scope: Scope) -> dict[str, CareSums]:
     return regroup(care_sums(facts, ["channel"]), 0)
 
 
-def _figures(channel: str, row: dict, spend_cents: int | None, care: CareSums) -> ChannelFigures:
+def _figures(
+    channel: str, row: dict, spend_cents: int | None, care: CareSums, *, has_patients: bool
+) -> ChannelFigures:
     ltv_12m = _mean_money(row["ltv_cents"], row["ltv_patients"])
     spend = None if spend_cents is None else money(spend_cents)
     cost = None if spend is None else _mean_money(spend_cents, row["new_patients"])
@@ -211,6 +217,7 @@ def _figures(channel: str, row: dict, spend_cents: int | None, care: CareSums) -
             int(row["returned"]) / int(row["returning_base"]) if row["returning_base"] else None
         ),
         compliance_rate=care.compliance_rate,
+        has_patients=has_patients,
     )
 
 

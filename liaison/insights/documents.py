@@ -98,13 +98,14 @@ def scorecards_document(*, scope: Scope) -> dict:
     return {
         **header(scope),
         "partners": [partner_object(p) for p in partners],
-        "channels": [channel_object(c) for c in channels],
+        "channels": [channel_object(c) for c in channels if c.has_patients],
         "response": response_object(response_times(scope=scope, seen=seen.overall)),
     }
 
 
 def channels_document(*, scope: Scope) -> dict:
-    return {**header(scope), "channels": [channel_object(c) for c in channel_figures(scope=scope)]}
+    channels = channel_figures(scope=scope)
+    return {**header(scope), "channels": [channel_object(c) for c in channels if c.has_patients]}
 
 
 def response_document(*, scope: Scope) -> dict:

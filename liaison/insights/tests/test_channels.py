@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from liaison.care.models import Channel, MarketingSpend
 from liaison.factories import LocationFactory, PartnerFactory, PatientFactory
 from liaison.insights.channels import _channel_rows, channel_figures, channel_spend
+from liaison.insights.documents import channels_document
 from liaison.insights.models import PatientFacts
 from liaison.insights.scope import Scope
 from liaison.insights.tests.history import (
@@ -189,11 +190,13 @@ def test_spend_of_nothing_is_known_but_leaves_no_ratio(spending):
         Decimal("0.00"), Decimal("0.00"), None)
 
 
-def test_a_channel_with_spend_and_no_patient_is_listed(spending):
+def test_a_channel_with_spend_and_no_patient_is_shown_but_not_in_the_json(spending):
     event = by_channel(Scope(as_of=D))["event"]
     assert (event.new_patients, event.spend, event.cost_per_new_patient) == (
         0, Decimal("250.00"), None)
     assert event.ltv_12m is None and event.ltv_24m is None and event.return_rate is None
+    listed = [c["channel"] for c in channels_document(scope=Scope(as_of=D))["channels"]]
+    assert "event" not in listed and "social" in listed
 
 
 def test_a_location_counts_its_own_spend_only(spending, location_a, location_b):
