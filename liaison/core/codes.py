@@ -19,3 +19,12 @@ def required_code(value, field: str) -> uuid.UUID:
     if code is None:
         raise BadRequest(f"{field}: not a record code.")
     return code
+
+
+def by_practice_id(queryset, ref: str):
+    """The record a user named by the practice's own id (`external_id`) or by its code; None
+    when neither names one."""
+    found = queryset.filter(external_id=ref).first()
+    if found is None and (code := as_code(ref)) is not None:
+        found = queryset.filter(code=code).first()
+    return found

@@ -4,9 +4,9 @@ The figures live in modules beside this one, one idea each; this module is the d
 views, the API and the command come through.
 """
 
-import uuid
 
 from liaison.accounts.models import Location
+from liaison.core.codes import by_practice_id
 from liaison.insights.channels import ChannelFigures, channel_figures
 from liaison.insights.documents import (
     channels_document,
@@ -35,10 +35,4 @@ __all__ = [
 
 def find_location(practice_id: str) -> Location | None:
     """A location by the practice's own id, or by its code."""
-    found = Location.objects.filter(external_id=practice_id).first()
-    if found is None:
-        try:
-            found = Location.objects.filter(code=uuid.UUID(practice_id)).first()
-        except ValueError:
-            return None
-    return found
+    return by_practice_id(Location.objects, practice_id)

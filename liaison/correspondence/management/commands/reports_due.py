@@ -2,12 +2,12 @@
 
 import datetime as dt
 import json
-import uuid
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.accounts.models import Location
+from liaison.core.codes import by_practice_id
 from liaison.correspondence.obligations import (
     DEFAULT_AHEAD_DAYS,
     DEFAULT_WINDOW_DAYS,
@@ -91,29 +91,18 @@ class Command(BaseCommand):
 
 
 def _location(ref: str) -> Location:
-    found = Location.objects.filter(external_id=ref).first()
-    if found is None and _is_uuid(ref):
-        found = Location.objects.filter(code=ref).first()
+    found = by_practice_id(Location.objects, ref)
     if found is None:
-        raise CommandError(f"No location with the practice id or code {ref!r}.")
+        raise CommandError(f"--location: No location with the practice id or code {ref!r}.")
     return found
 
 
 def _partner(ref: str) -> Partner:
-    found = Partner.objects.filter(external_id=ref).first()
-    if found is None and _is_uuid(ref):
-        found = Partner.objects.filter(code=ref).first()
+    found = by_practice_id(Partner.objects, ref)
     if found is None:
         raise CommandError(f"--partner: no partner with the practice id or code {ref!r}.")
     return found
 
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _entry(o) -> dict:

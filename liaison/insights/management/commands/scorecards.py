@@ -92,7 +92,7 @@ PARTNER_COLUMNS = [
     ("Compl", "compliance_rate", 6, "pct"),
     ("Outc", "outcome_success_rate", 6, "pct"),
     ("Revenue", "revenue", 11, str),
-    ("Quality", "quality_index", 7, "pct"),
+    ("Quality", "quality_index", 7, "ratio"),
     ("Trend", "trend", 9, str),
     ("Call", "needs_reconnect", 4, "flag"),
 ]
