@@ -41,7 +41,7 @@ run: setup
 	@# The background worker (practice-file imports) lives as long as the server.
 	$(BIN)/liaison db_worker --no-startup-delay & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn liaison.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
-		--access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(M)sms'
+		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'
 
 test: setup browser
 	$(BIN)/pytest

@@ -20,4 +20,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins, all with the password {demo.DEMO_PASSWORD}:")
         for username, role in logins:
             self.stdout.write(f"  {username:<10} {role}")
+        self.stdout.write(
+            "Managers and clinicians set up two-factor sign-in the first time: have an "
+            "authenticator app at hand (LIAISON_2FA_ROLES= turns it off for a demo)."
+        )
         self.stdout.write("")
