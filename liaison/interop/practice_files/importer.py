@@ -19,7 +19,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from liaison.accounts.models import AuditEvent
@@ -89,6 +89,27 @@ class _Rollback(Exception):
     """Leaves the transaction, undoing everything, with the outcome already filled in."""
 
 
+class _Running(Exception):
+    """Another import holds the lock."""
+
+
+ANOTHER_IMPORT = (
+    "Another import of practice files (or another long write) is running: nothing was "
+    "written. Wait for it to finish, then import again."
+)
+IMPORT_LOCK = 740_012  # PostgreSQL advisory lock key: one import at a time
+
+
+def _import_lock(cursor) -> bool:
+    """One import at a time. PostgreSQL: an advisory lock held to the end of the transaction,
+    refused at once to a second import. SQLite: the transaction began IMMEDIATE, so this
+    import already holds the write lock (a second waits, then is refused as locked)."""
+    if connection.vendor != "postgresql":
+        return True
+    cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+    return cursor.fetchone()[0]
+
+
 def import_practice_files(
     directory: Path,
     *,
@@ -101,11 +122,18 @@ def import_practice_files(
     paths, unknown = find_practice_files(directory)
     try:
         with transaction.atomic(), connection.cursor() as cursor, _roomy_cache(cursor):
+            if not _import_lock(cursor):
+                raise _Running
             _run(cursor, paths, unknown, outcome, user, progress, error_limit)
             if dry_run:
                 raise _Rollback
     except _Rollback:
         pass
+    except (_Running, OperationalError) as error:
+        if isinstance(error, OperationalError) and "locked" not in str(error):
+            raise
+        outcome.errors.append(ANOTHER_IMPORT)
+        outcome.error_count = 1
     if outcome.ok and not dry_run:
         figures_changed()  # kept figures (pooled rates, scorecards) are stale after an import
     return outcome
