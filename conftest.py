@@ -7,6 +7,15 @@ from liaison.accounts.models import Role
 from liaison.factories import LocationFactory, UserFactory
 
 
+def pytest_configure(config):
+    """Tests hash passwords with MD5: Argon2 is slow on purpose, and the suite would spend
+    most of its time in it. test_login.py checks that production stores Argon2 hashes."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 *settings.PASSWORD_HASHERS]
+
+
 @pytest.fixture
 def location_a(db):
     return LocationFactory(name="Riverside Clinic")

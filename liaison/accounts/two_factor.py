@@ -61,8 +61,16 @@ def verify_second_step(*, request, token: str) -> bool:
     (which is then spent); on success the session counts as verified. Each device throttles
     repeated failures (django-otp doubles the wait after each)."""
     token = token.strip().replace(" ", "")
-    for device in django_otp.devices_for_user(request.user, for_verify=True):
-        if device.verify_token(token):
-            django_otp.login(request, device)
-            return True
-    return False
+    with transaction.atomic():  # the devices are locked while a token is checked
+        verified = next(
+            (
+                device
+                for device in django_otp.devices_for_user(request.user, for_verify=True)
+                if device.verify_token(token)
+            ),
+            None,
+        )
+    if verified is None:
+        return False
+    django_otp.login(request, verified)
+    return True

@@ -11,6 +11,7 @@ from liaison.care.queries import SpendFilters, Suggestion, patients_matching
 from liaison.care.scoring import PSFS_MAX_ACTIVITIES, QUESTIONNAIRES
 from liaison.care.services import Answers, NewPatient, ReferralDetails, SpendDetails
 from liaison.core.codes import as_code
+from liaison.core.forms import DateField
 from liaison.core.npi import is_valid_npi
 from liaison.partners.forms import SearchOptions, npi_not_valid, npi_on_file, search_options
 from liaison.partners.models import Partner, PartnerKind
@@ -39,7 +40,7 @@ class IntakeForm(forms.Form):
         max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
     # A text box, not a date picker: typed straight from the referral letter, in one go.
-    birth_date = forms.DateField(
+    birth_date = DateField(
         input_formats=BIRTH_DATE_FORMATS,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "MM/DD/YYYY",
                                       "autocomplete": "off"}),
@@ -66,7 +67,7 @@ class IntakeForm(forms.Form):
     np_specialty = forms.ChoiceField(label="Specialty", choices=SpecialtySlug.choices,
                                      initial=SpecialtySlug.PRIMARY_CARE, required=False)
     np_phone = forms.CharField(label="Phone", max_length=30, required=False)
-    received_on = forms.DateField(label="Referral received", widget=DATE_INPUT)
+    received_on = DateField(label="Referral received", widget=DATE_INPUT)
     urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ROUTINE)
     reason = forms.CharField(label="Reason for referral", required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
@@ -83,6 +84,12 @@ class IntakeForm(forms.Form):
         self.npi_holder: Partner | None = None
         self.chosen_partner: Partner | None = None
         self.chosen_patient: Patient | None = None
+
+    def clean_birth_date(self):
+        born = self.cleaned_data["birth_date"]
+        if born > timezone.localdate():
+            raise forms.ValidationError("A birth date cannot be in the future.")
+        return born
 
     def clean(self):
         data = super().clean()
@@ -214,7 +221,7 @@ class DeclineForm(forms.Form):
         label="Where the patient should go instead", required=False, max_length=500,
         help_text="Named in the redirect letter to the referring partner.",
     )
-    decided_on = forms.DateField(label="Decided on", widget=DATE_INPUT)
+    decided_on = DateField(label="Decided on", widget=DATE_INPUT)
 
     def __init__(self, *args, suggestions: list[Suggestion] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -260,11 +267,11 @@ def _suggestion_label(suggestion: Suggestion) -> str:
 
 
 class ScheduleForm(forms.Form):
-    scheduled_on = forms.DateField(label="First visit booked for", widget=DATE_INPUT)
+    scheduled_on = DateField(label="First visit booked for", widget=DATE_INPUT)
 
 
 class VisitForm(forms.Form):
-    visit_on = forms.DateField(label="Date", widget=DATE_INPUT)
+    visit_on = DateField(label="Date", widget=DATE_INPUT)
     status = forms.ChoiceField(
         choices=VisitStatus.choices, initial=VisitStatus.ATTENDED, widget=forms.RadioSelect
     )
@@ -286,7 +293,7 @@ class OutcomeForm(forms.Form):
     """One measurement, entered item by item (ODI, NDI, QuickDASH, LEFS), as rated activities
     (PSFS) or as one rating (NPRS). Blank items are unanswered."""
 
-    measured_on = forms.DateField(label="Measured on", widget=DATE_INPUT)
+    measured_on = DateField(label="Measured on", widget=DATE_INPUT)
 
     def __init__(self, *args, instrument: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -359,7 +366,7 @@ class MarketingSpendForm(forms.Form):
     """One amount spent on a channel. Every message names its field: the manager may be
     typing a year's invoices in one sitting."""
 
-    spent_on = forms.DateField(
+    spent_on = DateField(
         label="Date spent", widget=DATE_INPUT,
         error_messages={"required": "Date spent: enter the day the money was spent.",
                         "invalid": "Date spent: enter a real date (YYYY-MM-DD)."},

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.forms import inlineformset_factory
 
+from liaison.core.forms import DateField
 from liaison.care.instruments import INSTRUMENTS
 from liaison.care.models import Episode, Finding, Outcome, RedFlag, RedFlagKind
 from liaison.partners.models import DeliveryChannel
@@ -141,6 +142,7 @@ class DischargeForm(forms.ModelForm):
     class Meta:
         model = Episode
         fields = ["ended_on", "discharge_reason", "recommendations", "referrer_follow_up"]
+        field_classes = {"ended_on": DateField}
         widgets = {
             "ended_on": forms.DateInput(attrs={"type": "date"}),
             "recommendations": forms.Textarea(attrs={"rows": 3}),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from liaison.core.forms import DateField
 from liaison.core.npi import is_valid_npi
 from liaison.partners.models import (
     ContactCadence,
@@ -203,7 +204,7 @@ class PartnerForm(forms.ModelForm):
 
 class TouchpointForm(forms.Form):
     kind = forms.ChoiceField(choices=TouchpointKind.choices, initial=TouchpointKind.CALL)
-    occurred_on = forms.DateField(label="Date", widget=DATE_INPUT)
+    occurred_on = DateField(label="Date", widget=DATE_INPUT)
     staff = forms.CharField(label="Who", max_length=150, required=False,
                             help_text="Who from the practice.")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -216,7 +217,7 @@ class TouchpointForm(forms.Form):
     confirm_over_limit = forms.BooleanField(
         label="I confirm this cost goes over the yearly limit", required=False
     )
-    next_on = forms.DateField(label="Plan the next one for", required=False, widget=DATE_INPUT)
+    next_on = DateField(label="Plan the next one for", required=False, widget=DATE_INPUT)
     next_kind = forms.ChoiceField(label="Next contact", choices=TouchpointKind.choices,
                                   required=False, initial=TouchpointKind.CALL)
 
@@ -259,7 +260,7 @@ class TouchpointForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    planned_on = forms.DateField(label="Date", widget=DATE_INPUT)
+    planned_on = DateField(label="Date", widget=DATE_INPUT)
     kind = forms.ChoiceField(choices=TouchpointKind.choices, initial=TouchpointKind.LUNCH)
     notes = forms.CharField(required=False, max_length=500)
 

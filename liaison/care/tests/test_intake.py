@@ -49,6 +49,21 @@ def test_the_channel_is_required_and_has_no_default(desk, location_b):
     assert not Patient.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("birth_date", "01/01/0001", "is not a date between 1900 and 2100"),
+     ("birth_date", "12/31/9999", "is not a date between 1900 and 2100"),
+     ("birth_date", "01/01/2099", "A birth date cannot be in the future."),
+     ("received_on", "9999-12-31", "is not a date between 1900 and 2100")],
+)
+def test_an_implausible_date_is_named_and_nothing_is_written(desk, location_b, field, value,
+                                                             message):
+    response = desk.post(URL, form(location_b, channel="web_search", **{field: value}))
+    assert response.status_code == 400
+    assert message in str(response.context["form"].errors[field])
+    assert not Patient.objects.exists()
+
+
 def test_a_self_referred_patient_needs_no_partner(desk, location_b):
     response = desk.post(URL, form(location_b, channel="web_search"))
     patient = Patient.objects.get()

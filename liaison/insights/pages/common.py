@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from liaison.accounts.access import can_see_insights
 from liaison.accounts.models import Location
-from liaison.core.dates import validate_plausible
 from liaison.core.exports import csv_response
+from liaison.core.forms import DateField
 from liaison.insights.scope import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, Scope
 
 SESSION_FILTERS = "insights_filters"
@@ -54,9 +54,9 @@ def insights_page(view: Callable) -> Callable:
 
 
 class FiltersForm(forms.Form):
-    as_of = forms.DateField(
+    as_of = DateField(
         label="As of", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Nothing dated after this day counts.", validators=[validate_plausible],
+        help_text="Nothing dated after this day counts.",
     )
     window_days = forms.TypedChoiceField(
         label="Window", coerce=int, choices=WINDOW_CHOICES, required=False,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from liaison.care.instruments import INSTRUMENTS
+from liaison.core.dates import implausible
 from liaison.core.npi import npi_check_digit
 from liaison.interop.practice_files import schema
 from liaison.interop.practice_files.reader import bad_byte
@@ -36,19 +37,17 @@ NUMBER = re.compile(r"-?\d+(\.\d+)?")
 WHOLE = re.compile(r"-?\d+")
 # The largest value of a PostgreSQL `integer`, which IntegerField is.
 INTEGER_MAX = 2_147_483_647
-# Outside these years a date is a typing slip, not history (a birth in 0197, a visit in 2204).
-PLAUSIBLE_YEARS = ("1900", "2100")
-
-
 def parse_date(raw: str) -> str:
     if len(raw) != 10 or raw[4] != "-" or raw[7] != "-":
         raise Invalid(f"{raw} is not a date (YYYY-MM-DD)")
     try:
-        dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         raise Invalid(f"{raw} is not a date (YYYY-MM-DD)") from None
-    if not PLAUSIBLE_YEARS[0] <= raw[:4] <= PLAUSIBLE_YEARS[1]:
-        raise Invalid(f"{raw} is not a plausible date (years 1900 to 2100)")
+    # Outside these years a date is a typing slip, not history (a birth in 0197, a visit in
+    # 2204): the rule every form and the API apply too.
+    if problem := implausible(day):
+        raise Invalid(problem.removesuffix("."))
     return raw
 
 
