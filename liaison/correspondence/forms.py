@@ -3,9 +3,9 @@ import re
 from django import forms
 from django.forms import inlineformset_factory
 
-from liaison.core.forms import DateField
 from liaison.care.instruments import INSTRUMENTS
 from liaison.care.models import Episode, Finding, Outcome, RedFlag, RedFlagKind
+from liaison.core.forms import DateField
 from liaison.partners.models import DeliveryChannel
 
 # ICD-10-CM: a letter (not U), a digit, a digit or A/B, then optionally a dot and 1-4 more.
