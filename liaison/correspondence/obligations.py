@@ -194,36 +194,42 @@ def obligation_tallies(
     by: Sequence[str],
     location_ids: Sequence[int] | None = None,
     partner_ids: Sequence[int] | None = None,
-) -> list[Tally]:
+    with_initials: bool = False,
+) -> tuple[list[Tally], dict[int, bool]]:
     """The obligations of `obligations_due(as_of=as_of, since=since, ahead_days=0, ...)`
     counted per group of the `by` columns (of GROUPS) in SQL: one row per group, not per
-    obligation."""
+    obligation. With `with_initials`, the same statement also tells, for every referral whose
+    care can have caused a letter due from `since` (among them every referral with an episode
+    ended since then), whether its initial report was sent on time (`initial_letters`);
+    otherwise that dict is empty."""
     window = Window.around(as_of, since=since, ahead_days=0)
     selection = Selection.of(window, location_ids=location_ids, partner_ids=partner_ids)
     sql, params = _statement(selection, practice_rules())
     columns = [GROUPS[name] for name in by]
-    sql += _tallied(columns)
+    sql += _tallied(columns, with_initials=with_initials)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    n = len(columns)
-    return [
-        Tally(tuple(row[:n]), int(row[n]), int(row[n + 1]), int(row[n + 2]), int(row[n + 3]))
-        for row in rows
-    ]
+    tallies, initials = [], {}
+    for tag, *row in rows:
+        if tag == TALLY:
+            key, counts = tuple(row[: len(columns)]), map(int, row[len(columns) :])
+            tallies.append(Tally(key, *counts))
+        else:
+            initials[row[-4]] = bool(row[-3])
+    return tallies, initials
 
 
-def initial_letters_sql(
+def initial_letters(
     *,
     as_of: dt.date,
     ended_from: dt.date,
     location_ids: Sequence[int] | None = None,
     partner_ids: Sequence[int] | None = None,
-) -> tuple[str, list]:
-    """A SELECT of `referral_id, on_time` (1 or 0), one row per initial report owed as of
-    `as_of`, for the referrals with an episode that ended from `ended_from` to `as_of`:
-    on_time is 1 when that report was sent on or before its due date (and by `as_of`).
-    With positional parameters, to be read inside a larger statement."""
+) -> dict[int, bool]:
+    """For the referrals with an episode that ended from `ended_from` to `as_of`, whether the
+    initial report each owes as of `as_of` was sent on or before its due date (and by
+    `as_of`); a referral that owes none is absent."""
     window = Window(as_of=as_of, since=ended_from, until=as_of)
     selection = Selection.of(
         window,
@@ -237,7 +243,9 @@ def initial_letters_sql(
 SELECT o.referral_id, CASE WHEN {_on_time("o")} THEN 1 ELSE 0 END AS on_time
 FROM paired o WHERE o.kind = 'initial'
 """
-    return _positional(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {referral_id: bool(on_time) for referral_id, on_time in cursor.fetchall()}
 
 
 def _listed(
@@ -651,11 +659,23 @@ ORDER BY o.due_dn, o.kind, o.referral_id, o.episode_id
 """
 
 
-def _tallied(columns: list[str]) -> str:
+TALLY, INITIAL = "t", "i"
+
+
+def _tallied(columns: list[str], *, with_initials: bool = False) -> str:
+    """Rows tagged TALLY: the group's columns and its four counts; with `with_initials`, also
+    rows tagged INITIAL: as many NULLs, then referral id, on time (1 or 0), 0, 0."""
     group = ", ".join(columns)
     select = f"{group}, " if columns else ""
+    initials = ""
+    if with_initials:
+        nulls = "NULL, " * len(columns)
+        initials = f"""UNION ALL
+SELECT '{INITIAL}', {nulls}o.referral_id, CASE WHEN {_on_time("o")} THEN 1 ELSE 0 END, 0, 0
+FROM paired o WHERE o.kind = 'initial'
+"""
     return f"""
-SELECT {select}COUNT(*),
+SELECT '{TALLY}', {select}COUNT(*),
     SUM(CASE WHEN {_sent("o")} THEN 1 ELSE 0 END),
     SUM(CASE WHEN {_on_time("o")} THEN 1 ELSE 0 END),
     SUM(CASE WHEN {_overdue("o")} THEN 1 ELSE 0 END)
@@ -663,7 +683,7 @@ SELECT {select}COUNT(*),
 LEFT JOIN care_episode e ON e.id = o.episode_id
 WHERE {_IN_WINDOW}
 {f"GROUP BY {group}" if columns else ""}
-"""
+{initials}"""
 
 
 def _positional(sql: str, params: dict) -> tuple[str, list]:

@@ -10,12 +10,13 @@ The figures are an association, not an effect of the letter.
 
 from dataclasses import dataclass, field
 
-from liaison.correspondence.obligations import initial_letters_sql
+from liaison.correspondence.obligations import initial_letters
 from liaison.insights.episodes import (
     CareSums,
-    care_sums_of,
+    care_sums,
     closed_episode_facts,
     closed_in_window,
+    regroup,
 )
 from liaison.insights.scope import Scope
 
@@ -49,34 +50,31 @@ class KeepingInformed:
         return self.uninformed.outcome_success_rate
 
 
-def keeping_informed(*, scope: Scope, partner_pk: int | None = None) -> KeepingInformed:
-    """For the practice, the scope's location, or one partner: one query (and two for the
-    rules), whose due engine derives only the initial reports of the window's closed episodes'
-    referrals."""
-    closed = closed_in_window(scope)
-    if partner_pk is not None:
-        closed = closed.filter(partner_id=partner_pk)
-    letters, params = initial_letters_sql(
-        as_of=scope.as_of,
-        ended_from=scope.window_start,
-        location_ids=None if scope.location_id is None else [scope.location_id],
-        partner_ids=None if partner_pk is None else [partner_pk],
-    )
-    # Membership tests rather than a join: both databases look them up in a hash or an
-    # index built once, where SQLite would join the two unindexed lists row by row.
-    ctes = f""", initial_letters AS MATERIALIZED ({letters}),
-    facts AS (
-        SELECT closed.*, CASE WHEN closed.referral_id IN (
-            SELECT referral_id FROM initial_letters WHERE on_time = 1) THEN 1 ELSE 0 END
-            AS informed
-        FROM closed WHERE closed.referral_id IN (SELECT referral_id FROM initial_letters)
-    )"""
-    sums = care_sums_of(
-        ["informed"],
-        ctes=ctes,
-        params=params,
-        closed=closed_episode_facts(closed, scope, "referral_id"),
-    )
-    return KeepingInformed(
-        informed=sums.get((1,), CareSums()), uninformed=sums.get((0,), CareSums())
-    )
+def keeping_informed(
+    *,
+    scope: Scope,
+    partner_pk: int | None = None,
+    initial_on_time: dict[int, bool] | None = None,
+    care_by_referral: dict | None = None,
+) -> KeepingInformed:
+    """For the practice, the scope's location, or one partner: the closed episodes' sums per
+    referral (one query, unless `care_by_referral` brings them: the scope's, for the practice
+    or location), split by `initial_on_time` — whether each referral's initial report was on
+    time — which the caller may have from its own run of the due engine; otherwise one run
+    derives only the initial reports of the window's closed episodes' referrals."""
+    locations = None if scope.location_id is None else [scope.location_id]
+    partners = None if partner_pk is None else [partner_pk]
+    if initial_on_time is None:
+        initial_on_time = initial_letters(as_of=scope.as_of, ended_from=scope.window_start,
+                                          location_ids=locations, partner_ids=partners)
+    if care_by_referral is None:
+        closed = closed_in_window(scope)
+        if partner_pk is not None:
+            closed = closed.filter(partner_id=partner_pk)
+        facts = closed_episode_facts(closed, scope, "referral_id")
+        care_by_referral = regroup(care_sums(facts, ["referral_id"]), 0)
+    informed, uninformed = CareSums(), CareSums()
+    for referral_id, sums in care_by_referral.items():
+        if referral_id in initial_on_time:
+            (informed if initial_on_time[referral_id] else uninformed).add(sums)
+    return KeepingInformed(informed=informed, uninformed=uninformed)

@@ -73,13 +73,36 @@ def letters_on_time(*, scope: Scope, partner_pk: int | None = None) -> LettersOn
     """The door to every on-time figure: of the obligations due in the window (every report
     owed, written or not: `obligations_due`'s rows), those sent on or before their due date.
     For the practice, the scope's location or one partner; three queries (two read the rules)."""
-    tallies = obligation_tallies(
+    return _letters(scope, partner_pk, with_initials=False)[0]
+
+
+def letters_and_informed(
+    *, scope: Scope, partner_pk: int | None = None, care_by_referral: dict | None = None
+) -> tuple[LettersOnTime, KeepingInformed]:
+    """`letters_on_time` and `keeping_informed` together, from one run of the due engine: the
+    run that counts the window's letters also says which referrals had their initial report
+    on time. `care_by_referral` saves a query when the caller has the closed episodes' sums."""
+    letters, initials = _letters(scope, partner_pk, with_initials=True)
+    informed = keeping_informed(scope=scope, partner_pk=partner_pk, initial_on_time=initials,
+                                care_by_referral=care_by_referral)
+    return letters, informed
+
+
+def _letters(
+    scope: Scope, partner_pk: int | None, *, with_initials: bool
+) -> tuple[LettersOnTime, dict[int, bool]]:
+    tallies, initials = obligation_tallies(
         as_of=scope.as_of,
         since=scope.window_start,
         by=["kind", "location_id", "clinician"],
         location_ids=None if scope.location_id is None else [scope.location_id],
         partner_ids=None if partner_pk is None else [partner_pk],
+        with_initials=with_initials,
     )
+    return _grouped(tallies), initials
+
+
+def _grouped(tallies) -> LettersOnTime:
     groups: tuple[dict, dict, dict] = ({}, {}, {})
     for tally in tallies:
         counts = OnTime(tally.due, tally.on_time, tally.sent, tally.overdue)
@@ -116,6 +139,7 @@ def response_times(
     seen: FirstVisitStats | None = None,
     letters: LettersOnTime | None = None,
     informed: KeepingInformed | None = None,
+    care_by_referral: dict | None = None,
 ) -> ResponseTimes:
     """For the practice (or the scope's location, or one partner). A caller that has the
     first-visit statistics (made with the practice target), the letters or the informed
@@ -123,6 +147,10 @@ def response_times(
     target = response_target_days()
     if seen is None:
         seen = first_visit_stats(scope, Value(1), target_days=target, partner_pk=partner_pk).overall
+    if letters is None and informed is None:
+        letters, informed = letters_and_informed(
+            scope=scope, partner_pk=partner_pk, care_by_referral=care_by_referral
+        )
     return ResponseTimes(
         seen=seen.seen,
         target_days=target,

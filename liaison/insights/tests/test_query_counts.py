@@ -47,10 +47,10 @@ CALLS = [
     (lambda: queries.channel_figures(scope=SCOPE), 3),
     # The target and the first visits; the letters on time and keeping referrers informed
     # each read the rules (two queries) and run the due engine's statement.
-    (lambda: queries.response_times(scope=SCOPE), 8),
+    (lambda: queries.response_times(scope=SCOPE), 6),
     (lambda: queries.network_gaps(scope=SCOPE), 3),
     (lambda: queries.patients_not_responding(scope=SCOPE), 1),
-    (lambda: queries.scorecards_document(scope=SCOPE), 15),
+    (lambda: queries.scorecards_document(scope=SCOPE), 12),
 ]
 
 
