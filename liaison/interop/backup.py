@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import connection
 
 from liaison.accounts.audit import ChainReport, audit_verify
+from liaison.core.files import private_open
 
 
 class BackupError(Exception):
@@ -54,7 +55,7 @@ def restore_database(path: Path) -> ChainReport:
 
 def _create_private(path: Path) -> None:
     try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        private_open(path, "wb", exclusive=True).close()
     except FileExistsError:
         raise BackupError(f"{path} already exists: choose a new file name.") from None
     except OSError as error:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from liaison.core.files import private_folder, private_open
 from liaison.interop.models import PracticeImport
 from liaison.interop.practice_files.importer import import_practice_files
 from liaison.interop.practice_files.progress import ProgressFile
@@ -37,9 +38,8 @@ def practice_import_start(*, upload, dry_run: bool, by) -> PracticeImport:
     practice_import = PracticeImport.objects.create(
         user=by, filename=Path(upload.name).name[:255], dry_run=dry_run
     )
-    folder = import_folder(practice_import)
-    folder.mkdir(parents=True)
-    with open(folder / UPLOAD_NAME, "wb") as out:
+    folder = private_folder(import_folder(practice_import))
+    with private_open(folder / UPLOAD_NAME, "wb", exclusive=True) as out:
         for chunk in upload.chunks():
             out.write(chunk)
     _enqueue(practice_import)
@@ -51,8 +51,7 @@ def practice_import_confirm(*, dry_run_import: PracticeImport, by) -> PracticeIm
     practice_import = PracticeImport.objects.create(
         user=by, filename=dry_run_import.filename, dry_run=False
     )
-    folder = import_folder(practice_import)
-    folder.mkdir(parents=True)
+    folder = private_folder(import_folder(practice_import))
     shutil.move(import_folder(dry_run_import) / UPLOAD_NAME, folder / UPLOAD_NAME)
     shutil.rmtree(import_folder(dry_run_import), ignore_errors=True)
     _enqueue(practice_import)
@@ -146,9 +145,9 @@ def unpack(zip_path: Path, target: Path) -> Path:
         raise UnusableZip("The upload is not a zip file.") from None
     with archive:
         members = _csv_members(archive)
-        target.mkdir(parents=True, exist_ok=True)
+        private_folder(target)
         for name, info in members.items():
-            with archive.open(info) as source, open(target / name, "wb") as out:
+            with archive.open(info) as source, private_open(target / name, "wb") as out:
                 shutil.copyfileobj(source, out, 1024 * 1024)
     return target
 

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from liaison.accounts.models import AuditEvent
+from liaison.core.files import private_folder, private_open
 from liaison.interop.practice_files import schema
 from liaison.interop.practice_files.audit import audit_practice_files
 from liaison.interop.practice_files.importer import Progress, no_progress
@@ -25,7 +26,7 @@ def export_practice_files(
     directory: Path, *, user=None, progress: Progress = no_progress
 ) -> dict[str, int]:
     """Write every practice file into `directory`; returns the rows written per file."""
-    directory.mkdir(parents=True, exist_ok=True)
+    private_folder(directory)
     written = {}
     outermost = not connection.in_atomic_block
     with transaction.atomic():
@@ -72,7 +73,7 @@ def _lookups(spec: FileSpec) -> list[str]:
 def _write_file(path: Path, spec: FileSpec) -> int:
     rows = spec.model.objects.order_by("id").values_list(*_lookups(spec))
     count = 0
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    with private_open(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow([c.name for c in spec.columns])
         for row in rows.iterator(chunk_size=CHUNK):

@@ -313,6 +313,14 @@ def test_an_import_is_audited_without_patient_data(tmp_path, owner):
     assert event.detail == "11 files: 23 inserted, 0 updated, 0 unchanged"
 
 
+def test_exported_files_are_the_owners_alone(tmp_path):
+    PatientFactory()
+    export_practice_files(tmp_path / "out")
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o700
+    modes = {path.stat().st_mode & 0o777 for path in (tmp_path / "out").iterdir()}
+    assert modes == {0o600}
+
+
 def test_export_gives_practice_ids_to_records_made_in_liaison(tmp_path):
     patient = PatientFactory(external_id=None)
     export_practice_files(tmp_path / "one")

@@ -74,6 +74,9 @@ def test_a_dry_run_of_clean_files_writes_nothing_and_offers_the_import(
     assert not Patient.objects.exists()
     dry_run = PracticeImport.objects.get()
     assert dry_run.status == "done" and dry_run.summary["visits.csv"]["inserted"] == 2
+    kept = import_folder(dry_run)  # waiting for the import: patient data, the owner's alone
+    assert (kept.stat().st_mode & 0o777, (kept / UPLOAD_NAME).stat().st_mode & 0o777) == (
+        0o700, 0o600)
 
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = client.post(reverse("interop-import-confirm", args=[dry_run.code]))
