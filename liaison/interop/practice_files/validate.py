@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from liaison.care.instruments import INSTRUMENTS
 from liaison.core.dates import implausible
@@ -191,6 +192,9 @@ def _partner_rules(row: Row) -> Iterator[tuple[str, str]]:
 def _patient_rules(row: Row) -> Iterator[tuple[str, str]]:
     if row["channel"] == "referral" and row["source_partner_id"] is None:
         yield "source_partner_id", "is required when the channel is referral"
+    born = row["birth_date"]
+    if born is not None and str(born) > timezone.localdate().isoformat():
+        yield "birth_date", f"{born} is in the future"
 
 
 def _referral_rules(row: Row) -> Iterator[tuple[str, str]]:
