@@ -234,6 +234,9 @@ def episode_start(
     """Open an episode of care with its first visit (the evaluation, or a missed one)."""
     if referral is not None and referral.patient_id != patient.pk:
         raise CareError("The referral is another patient's.")
+    # Visits never come before their episode's start (visit_record), so none before birth.
+    if patient.birth_date is not None and plan.started_on < patient.birth_date:
+        raise CareError("A visit cannot come before the patient's birth date.")
     if referral is not None and referral.decision == Decision.DECLINED:
         raise CareError("This referral was declined; accept it before care starts.")
     if referral is not None and referral.decision is None:

@@ -171,6 +171,14 @@ def test_a_declined_referral_starts_no_care(clinician):
     assert not Episode.objects.exists()
 
 
+def test_no_visit_comes_before_the_patients_birth(clinician):
+    referral = ReferralFactory(received_on=MONDAY, patient__birth_date=MONDAY + dt.timedelta(1))
+    with pytest.raises(services.CareError, match="before the patient's birth date"):
+        services.episode_start(patient=referral.patient, referral=referral,
+                               plan=services.EpisodePlan(started_on=MONDAY), by=clinician)
+    assert not Episode.objects.exists()
+
+
 def test_a_visit_after_discharge_belongs_to_a_new_episode(clinician):
     episode = EpisodeFactory(started_on=MONDAY, ended_on=MONDAY + dt.timedelta(days=30))
     with pytest.raises(services.CareError, match="ended"):
