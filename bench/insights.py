@@ -50,8 +50,17 @@ WARM_RUNS = 5
 PARTNERS = 20  # one partner's scorecard is timed for this many partners
 
 # The partner figures both sides compute; rates are compared to 1e-9, the rest exactly.
-FIGURES = ["referrals", "mature_referrals", "seen", "conversion_rate", "closed_episodes",
-           "compliance_rate", "revenue", "recent_referrals", "baseline_referrals"]
+FIGURES = [
+    "referrals",
+    "mature_referrals",
+    "seen",
+    "conversion_rate",
+    "closed_episodes",
+    "compliance_rate",
+    "revenue",
+    "recent_referrals",
+    "baseline_referrals",
+]
 
 
 def prepare(args) -> tuple[str, Path]:
@@ -71,8 +80,7 @@ def prepare(args) -> tuple[str, Path]:
     ]
     for step in steps:
         print(f"$ liaison {' '.join(step)}", flush=True)
-        subprocess.run([*LIAISON, *step], env=env, cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run([*LIAISON, *step], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return url, files
 
 
@@ -119,12 +127,16 @@ def measure(scope) -> dict:
     from liaison.insights.scorecards import partner_scorecards
 
     cold, full_queries, document = timed(lambda: scorecards_document(scope=scope))
-    warm = statistics.median(timed(lambda: scorecards_document(scope=scope))[0]
-                             for _ in range(WARM_RUNS))
+    warm = statistics.median(
+        timed(lambda: scorecards_document(scope=scope))[0] for _ in range(WARM_RUNS)
+    )
     # The partners' scorecards alone: the figures the DuckDB pass computes too.
     partners_runs = [timed(lambda: partner_scorecards(scope=scope)) for _ in range(WARM_RUNS)]
     return {
-        "document": document, "full_cold": cold, "full_warm": warm, "full_queries": full_queries,
+        "document": document,
+        "full_cold": cold,
+        "full_warm": warm,
+        "full_queries": full_queries,
         "partners_warm": statistics.median(r[0] for r in partners_runs),
         "partners_queries": partners_runs[0][1],
         **measure_one_partner(scope),
@@ -143,7 +155,9 @@ def measure_one_partner(scope) -> dict:
         cold.append(captured_call(lambda p=partner: partner_scorecard(scope=scope, partner=p)))
         warm.append(captured_call(lambda p=partner: partner_scorecard(scope=scope, partner=p)))
     return {
-        "one_cold": summary(cold), "one_warm": summary(warm), "one_partners": len(cold),
+        "one_cold": summary(cold),
+        "one_warm": summary(warm),
+        "one_partners": len(cold),
     }
 
 
@@ -156,7 +170,9 @@ def spread_partners(scope) -> list:
 
     ranked = list(
         Referral.objects.filter(received_on__gte=scope.window_start, received_on__lte=scope.as_of)
-        .values("partner_id").annotate(n=Count("id")).order_by("-n", "partner_id")
+        .values("partner_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "partner_id")
         .values_list("partner_id", flat=True)
     )
     step = max(1, len(ranked) // PARTNERS)
@@ -193,8 +209,11 @@ def duckdb_figures(files: Path, scope) -> tuple[float, dict]:
 
 def duckdb_params(scope) -> dict:
     return {
-        "d": scope.as_of, "ws": scope.window_start, "mature": scope.mature_until,
-        "recent": scope.recent_after, "baseline": scope.baseline_after,
+        "d": scope.as_of,
+        "ws": scope.window_start,
+        "mature": scope.mature_until,
+        "recent": scope.recent_after,
+        "baseline": scope.baseline_after,
     }
 
 
@@ -202,13 +221,18 @@ def duckdb_sql(files: Path) -> str:
     def csv(name: str, types: str) -> str:
         return f"read_csv('{files / name}', header = true, types = {{{types}}})"
 
-    referrals = csv("referrals.csv", "'referral_id': 'VARCHAR', 'partner_id': 'VARCHAR', "
-                                     "'received_on': 'DATE'")
-    episodes = csv("episodes.csv", "'episode_id': 'VARCHAR', 'referral_id': 'VARCHAR', "
-                                   "'planned_visits': 'INTEGER', 'ended_on': 'DATE'")
+    referrals = csv(
+        "referrals.csv", "'referral_id': 'VARCHAR', 'partner_id': 'VARCHAR', 'received_on': 'DATE'"
+    )
+    episodes = csv(
+        "episodes.csv",
+        "'episode_id': 'VARCHAR', 'referral_id': 'VARCHAR', "
+        "'planned_visits': 'INTEGER', 'ended_on': 'DATE'",
+    )
     visits = csv("visits.csv", "'episode_id': 'VARCHAR', 'visit_on': 'DATE'")
-    payments = csv("payments.csv", "'episode_id': 'VARCHAR', 'paid_on': 'DATE', "
-                                   "'amount': 'DECIMAL(18,2)'")
+    payments = csv(
+        "payments.csv", "'episode_id': 'VARCHAR', 'paid_on': 'DATE', 'amount': 'DECIMAL(18,2)'"
+    )
     partners = csv("partners.csv", "'partner_id': 'VARCHAR'")
     return f"""
     WITH referrals AS (SELECT * FROM {referrals} WHERE received_on <= $d),
@@ -297,10 +321,14 @@ def report(engine: str, m: dict, duck_seconds: float, partners: int) -> None:
         f"  DuckDB over the practice files (partner figures)  {duck_seconds:8.3f} s",
         f"  DuckDB ÷ ours: partners' scorecards {duck_seconds / m['partners_warm']:.2f}, "
         f"full {duck_seconds / m['full_warm']:.2f}",
-        "  targets: full warm < 2 s: " + yes(m["full_warm"] < 2)
-        + "; faster than DuckDB: partners' scorecards " + yes(m["partners_warm"] < duck_seconds)
-        + ", full " + yes(m["full_warm"] < duck_seconds)
-        + "; one partner warm < 50 ms: " + yes(m["one_warm"]["median"] < 0.05),
+        "  targets: full warm < 2 s: "
+        + yes(m["full_warm"] < 2)
+        + "; faster than DuckDB: partners' scorecards "
+        + yes(m["partners_warm"] < duck_seconds)
+        + ", full "
+        + yes(m["full_warm"] < duck_seconds)
+        + "; one partner warm < 50 ms: "
+        + yes(m["one_warm"]["median"] < 0.05),
     ]
     print("\n".join(lines))
 
@@ -328,11 +356,16 @@ def main() -> None:
     parser.add_argument("--as-of", default=dt.date.today().isoformat(), help="YYYY-MM-DD")
     parser.add_argument("--keep", action="store_true", help="keep the database and the files")
     parser.add_argument(
-        "--prepared", type=Path, default=None, metavar="DIR",
+        "--prepared",
+        type=Path,
+        default=None,
+        metavar="DIR",
         help="skip seeding: DATABASE_URL is already seeded and DIR holds its export (kept)",
     )
     parser.add_argument(
-        "--database-url", default=None, metavar="URL",
+        "--database-url",
+        default=None,
+        metavar="URL",
         help="the database to use instead of DATABASE_URL (with --prepared: already seeded)",
     )
     args = parser.parse_args()

@@ -96,9 +96,11 @@ def time_pages(as_of: str, requests: int) -> bool:
             counts = "/".join(str(n) for n in sorted({n for _, n, _ in runs}))
             ok = status == 200 and p95(times) < TARGET_MS
             all_ok &= ok
-            print(f"{label + ', ' + username:<36}{cold:>9.0f}{statistics.median(times):>11.0f}"
-                  f"{p95(times):>9.0f}{counts:>9}  {'ok' if ok else 'MISSED'}"
-                  + ("" if status == 200 else f" (status {status})"))
+            print(
+                f"{label + ', ' + username:<36}{cold:>9.0f}{statistics.median(times):>11.0f}"
+                f"{p95(times):>9.0f}{counts:>9}  {'ok' if ok else 'MISSED'}"
+                + ("" if status == 200 else f" (status {status})")
+            )
     return all_ok
 
 
@@ -115,24 +117,34 @@ def time_pdf(month: str, runs: int) -> bool:
         size = len(summary_pdf(monthly_summary(Month.parse(month))))
         seconds.append(time.perf_counter() - started)
     median = statistics.median(seconds)
-    print(f"\nMonthly PDF {month}, figures not kept: median {median:.1f} s, max "
-          f"{max(seconds):.1f} s of {runs} ({size:,} bytes)  "
-          f"{'ok' if max(seconds) < PDF_TARGET_S else 'MISSED'} (target {PDF_TARGET_S} s)")
+    print(
+        f"\nMonthly PDF {month}, figures not kept: median {median:.1f} s, max "
+        f"{max(seconds):.1f} s of {runs} ({size:,} bytes)  "
+        f"{'ok' if max(seconds) < PDF_TARGET_S else 'MISSED'} (target {PDF_TARGET_S} s)"
+    )
     return max(seconds) < PDF_TARGET_S
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
-                        help="the seeded demo (default: DATABASE_URL; else one is seeded)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL"),
+        help="the seeded demo (default: DATABASE_URL; else one is seeded)",
+    )
     parser.add_argument("--as-of", default="2026-12-01", help="the pages' as-of date")
     parser.add_argument("--month", default="2026-11", help="the monthly PDF's month")
     parser.add_argument("--requests", type=int, default=REQUESTS)
     parser.add_argument("--pdf-runs", type=int, default=3)
-    parser.add_argument("--cache-file", type=Path, default=Path("/tmp/liaison-bench-cache.sqlite3"),
-                        help="the SQLite file that holds the figures cache (made anew)")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit with status 1 when a target is missed")
+    parser.add_argument(
+        "--cache-file",
+        type=Path,
+        default=Path("/tmp/liaison-bench-cache.sqlite3"),
+        help="the SQLite file that holds the figures cache (made anew)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 1 when a target is missed"
+    )
     args = parser.parse_args()
     if not args.database_url:  # `make bench`: a fresh large demo, as bench/pages.py seeds it
         args.database_url = database(argparse.Namespace(scale="large", seeded=False))

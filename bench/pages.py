@@ -34,20 +34,27 @@ def database(args) -> str:
         f"sqlite:////tmp/liaison-bench-pages-{args.scale}.sqlite3"
     )
     if args.seeded:
-        subprocess.run([*LIAISON, "migrate", "--verbosity", "0"], env=_env(url), cwd=ROOT,
-                       check=True)
+        subprocess.run(
+            [*LIAISON, "migrate", "--verbosity", "0"], env=_env(url), cwd=ROOT, check=True
+        )
         return url
     parsed = urlparse(url)
     if parsed.scheme != "sqlite":
-        sys.exit("Without --seeded, bench/pages.py seeds a fresh SQLite file: "
-                 "DATABASE_URL=sqlite:////path")
+        sys.exit(
+            "Without --seeded, bench/pages.py seeds a fresh SQLite file: "
+            "DATABASE_URL=sqlite:////path"
+        )
     path = Path("/" + unquote(parsed.path).lstrip("/"))
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     env = _env(url)
     subprocess.run([*LIAISON, "migrate", "--verbosity", "0"], env=env, cwd=ROOT, check=True)
-    subprocess.run([*LIAISON, "seed_demo", "--scale", args.scale, "--verbosity", "0"], env=env,
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [*LIAISON, "seed_demo", "--scale", args.scale, "--verbosity", "0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
     return url
 
 
@@ -89,22 +96,32 @@ def pages() -> list[tuple[str, str, str]]:
         ("Today, liaison", home, "liaison"),
         ("Today, manager", home, "manager"),
         ("Partner directory", directory + "?clear=1", "liaison"),
-        ("Partner directory, filtered",
-         directory + "?trend=reconnect&specialty=primary_care", "liaison"),
-        (f"Partner page ({partner.n:,} referrals)",
-         reverse("partners-detail", args=[partner.code]), "manager"),
+        (
+            "Partner directory, filtered",
+            directory + "?trend=reconnect&specialty=primary_care",
+            "liaison",
+        ),
+        (
+            f"Partner page ({partner.n:,} referrals)",
+            reverse("partners-detail", args=[partner.code]),
+            "manager",
+        ),
     ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=["small", "medium", "large"], default="large")
-    parser.add_argument("--seeded", action="store_true",
-                        help="use DATABASE_URL as it is (already seeded); only migrate it")
+    parser.add_argument(
+        "--seeded",
+        action="store_true",
+        help="use DATABASE_URL as it is (already seeded); only migrate it",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the seeded database file")
     parser.add_argument("--requests", type=int, default=REQUESTS)
-    parser.add_argument("--strict", action="store_true",
-                        help="exit with status 1 when a page misses the target")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 1 when a page misses the target"
+    )
     args = parser.parse_args()
 
     url = database(args)
@@ -135,9 +152,11 @@ def main() -> None:
         counts = sorted({n for _, n, _ in runs})
         ok = p95(times) < TARGET_MS and status == 200
         failed |= not ok
-        print(f"{label:<34}{cold:>9.0f}{statistics.median(times):>11.0f}{p95(times):>9.0f}"
-              f"{'/'.join(map(str, counts)):>9}  {'ok' if ok else 'MISSED'}"
-              + ("" if status == 200 else f" (status {status})"))
+        print(
+            f"{label:<34}{cold:>9.0f}{statistics.median(times):>11.0f}{p95(times):>9.0f}"
+            f"{'/'.join(map(str, counts)):>9}  {'ok' if ok else 'MISSED'}"
+            + ("" if status == 200 else f" (status {status})")
+        )
     if not args.keep and not args.seeded:
         path = Path("/" + unquote(urlparse(url).path).lstrip("/"))
         for suffix in ("", "-wal", "-shm"):

@@ -38,8 +38,9 @@ def liaison(database: Path, *args: str, measured: bool = False) -> tuple[float, 
     """Run one `liaison` command on `database`: (wall seconds, peak RSS in MiB, CPU seconds)."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
-    child = subprocess.Popen([*LIAISON, *args], env=env, cwd=ROOT,
-                             stdout=subprocess.DEVNULL if not measured else None)
+    child = subprocess.Popen(
+        [*LIAISON, *args], env=env, cwd=ROOT, stdout=subprocess.DEVNULL if not measured else None
+    )
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"liaison {' '.join(args)} failed")
@@ -72,10 +73,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=["small", "medium", "large"], default="large")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp"))
-    parser.add_argument("--files", type=Path,
-                        help="import this export of the demo (only read) instead of making one")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the seeded demo (reused next time) and the export")
+    parser.add_argument(
+        "--files",
+        type=Path,
+        help="import this export of the demo (only read) instead of making one",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the seeded demo (reused next time) and the export"
+    )
     args = parser.parse_args()
 
     target = args.workdir / f"liaison-bench-practice-{args.scale}-import.sqlite3"
@@ -107,17 +112,23 @@ def _report(scale, rows, export_seconds, csv_seconds, import_seconds, peak_mib, 
     ok = rate >= TARGET_ROWS_PER_SECOND and peak_mib < TARGET_PEAK_MIB
     print(f"practice files, {scale} demo, {rows:,} rows")
     if export_seconds is not None:
-        print(f"  export_practice      {export_seconds:8.1f} s  "
-              f"{rows / export_seconds:>10,.0f} rows/s")
+        print(
+            f"  export_practice      {export_seconds:8.1f} s  "
+            f"{rows / export_seconds:>10,.0f} rows/s"
+        )
     print(f"  csv.reader pass      {csv_seconds:8.1f} s  {rows / csv_seconds:>10,.0f} rows/s")
-    print(f"  import_practice      {import_seconds:8.1f} s  {rate:>10,.0f} rows/s  "
-          f"peak RSS {peak_mib} MiB")
+    print(
+        f"  import_practice      {import_seconds:8.1f} s  {rate:>10,.0f} rows/s  "
+        f"peak RSS {peak_mib} MiB"
+    )
     print(f"  import CPU time      {cpu:8.1f} s  {rows / cpu:>10,.0f} rows per CPU second")
     print(f"  import / csv.reader  {import_seconds / csv_seconds:8.1f} x the time")
     # Other work on the machine slows the wall clock, not the CPU time: say how busy it was.
     print(f"  load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"  target: {TARGET_ROWS_PER_SECOND:,} rows/s and < {TARGET_PEAK_MIB} MiB: "
-          f"{'met' if ok else 'NOT met'}")
+    print(
+        f"  target: {TARGET_ROWS_PER_SECOND:,} rows/s and < {TARGET_PEAK_MIB} MiB: "
+        f"{'met' if ok else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

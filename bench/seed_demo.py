@@ -68,9 +68,10 @@ def main() -> None:
     if args.as_of:
         command += ["--as-of", args.as_of]
     seconds, peak_mib, status = run_measured(command, env)
-    size_mib = sum(
-        Path(f"{path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{path}{s}").exists()
-    ) // 2**20
+    size_mib = (
+        sum(Path(f"{path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{path}{s}").exists())
+        // 2**20
+    )
     print(
         f"seed_demo --scale {args.scale} --seed {args.seed}: wall {seconds:.1f} s, "
         f"peak RSS {peak_mib} MiB, database {size_mib} MiB ({path}), exit {status}"

@@ -51,8 +51,9 @@ EXTERNAL = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])[a-z]+://")
 def page(browser, live_server):
     # The accessibility checks inject axe as an inline script, which the pages' CSP refuses;
     # test_security_headers.py browses with the CSP in force.
-    context = browser.new_context(viewport={"width": 1280, "height": 800},
-                                  base_url=live_server.url, bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, base_url=live_server.url, bypass_csp=True
+    )
     context.route(EXTERNAL, lambda route: route.abort("internetdisconnected"))
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -12,18 +12,26 @@ from liaison.factories import LocationFactory, PartnerFactory, PatientFactory, U
 ODI_ANSWERS = ["2", "3", "1", "0", "4", "2", "3", "", "2", "3"]  # section 8 skipped
 
 
-def test_a_clinician_records_an_evaluation_with_an_odi_and_sees_the_score(page, log_in,
-                                                                         screenshot):
+def test_a_clinician_records_an_evaluation_with_an_odi_and_sees_the_score(page, log_in, screenshot):
     clinic = LocationFactory(name="Riverside Clinic")
     patient = PatientFactory(location=clinic, first_name="Maya", last_name="Okonkwo")
     today = dt.date.today()
     Referral.objects.create(
-        patient=patient, partner=PartnerFactory(first_name="Ana", last_name="Reed"),
-        received_on=today - dt.timedelta(days=3), decision="accepted",
-        decided_on=today - dt.timedelta(days=2), scheduled_on=today,
+        patient=patient,
+        partner=PartnerFactory(first_name="Ana", last_name="Reed"),
+        received_on=today - dt.timedelta(days=3),
+        decision="accepted",
+        decided_on=today - dt.timedelta(days=2),
+        scheduled_on=today,
     )
-    doc = UserFactory(username="doc", first_name="Sam", last_name="Lee", credentials="DPT",
-                      role=Role.CLINICIAN, locations=[clinic])
+    doc = UserFactory(
+        username="doc",
+        first_name="Sam",
+        last_name="Lee",
+        credentials="DPT",
+        role=Role.CLINICIAN,
+        locations=[clinic],
+    )
 
     log_in(doc)
     page.get_by_role("link", name="Referrals").click()

@@ -18,13 +18,28 @@ INTAKE_SECONDS = 15
 
 def test_the_front_desk_records_a_referred_new_patient_and_triages_it(page, log_in, screenshot):
     clinic = LocationFactory(name="Riverside Clinic", zip="02139")
-    clinic_org = PartnerFactory(kind=Partner.Kind.ORGANIZATION,
-                                organization_name="Summit Primary Care", last_name="",
-                                first_name="", credentials="", npi=None)
-    reed = PartnerFactory(first_name="Ana", last_name="Reed", works_at=clinic_org,
-                          phone="(617) 555-0142", specialty_id="primary_care")
-    desk = UserFactory(username="desk", first_name="Rosa", last_name="Delgado",
-                       role=Role.FRONT_DESK, locations=[clinic])
+    clinic_org = PartnerFactory(
+        kind=Partner.Kind.ORGANIZATION,
+        organization_name="Summit Primary Care",
+        last_name="",
+        first_name="",
+        credentials="",
+        npi=None,
+    )
+    reed = PartnerFactory(
+        first_name="Ana",
+        last_name="Reed",
+        works_at=clinic_org,
+        phone="(617) 555-0142",
+        specialty_id="primary_care",
+    )
+    desk = UserFactory(
+        username="desk",
+        first_name="Rosa",
+        last_name="Delgado",
+        role=Role.FRONT_DESK,
+        locations=[clinic],
+    )
 
     log_in(desk)
     expect(page.get_by_role("heading", name="Referrals to triage")).to_be_visible()
@@ -57,9 +72,7 @@ def test_the_front_desk_records_a_referred_new_patient_and_triages_it(page, log_
     screenshot("recorded")
 
     patient = Patient.objects.get(last_name="Okonkwo")
-    assert (patient.channel, patient.source_partner, patient.location) == (
-        "referral", reed, clinic
-    )
+    assert (patient.channel, patient.source_partner, patient.location) == ("referral", reed, clinic)
     expect(page.get_by_text("Awaiting triage").first).to_be_visible()
     assert_accessible(page)
 
@@ -78,12 +91,13 @@ def test_the_front_desk_records_a_referred_new_patient_and_triages_it(page, log_
 
 def test_the_front_desk_declines_a_referral_that_belongs_elsewhere(page, log_in, screenshot):
     clinic = LocationFactory(name="Riverside Clinic", zip="02139")
-    patient = PatientFactory(location=clinic, first_name="Tom", last_name="Lindqvist",
-                             zip="02139")
-    referral = Referral.objects.create(patient=patient, partner=PartnerFactory(),
-                                       received_on="2026-11-20")
-    neuro = PartnerFactory(first_name="Lee", last_name="Brain", specialty_id="neurology",
-                           zip="02139", city="Cambridge")
+    patient = PatientFactory(location=clinic, first_name="Tom", last_name="Lindqvist", zip="02139")
+    referral = Referral.objects.create(
+        patient=patient, partner=PartnerFactory(), received_on="2026-11-20"
+    )
+    neuro = PartnerFactory(
+        first_name="Lee", last_name="Brain", specialty_id="neurology", zip="02139", city="Cambridge"
+    )
     desk = UserFactory(username="desk", role=Role.FRONT_DESK, locations=[clinic])
 
     log_in(desk)
@@ -96,8 +110,9 @@ def test_the_front_desk_declines_a_referral_that_belongs_elsewhere(page, log_in,
     screenshot("decline")
     assert_accessible(page)
     page.get_by_role("button", name="Decline").click()
-    expect(page.get_by_text(re.compile("A redirect letter to the referring partner is now owed")))\
-        .to_be_visible()
+    expect(
+        page.get_by_text(re.compile("A redirect letter to the referring partner is now owed"))
+    ).to_be_visible()
     referral.refresh_from_db()
     assert (referral.decline_reason, referral.alternative_partner) == ("not_appropriate", neuro)
     assert referral.decline_note == "Numbness in both hands: a nerve study first."

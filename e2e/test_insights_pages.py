@@ -51,8 +51,9 @@ def as_of(transactional_db) -> dt.date:
     steady = PartnerFactory(first_name="Ada", last_name="Steady")
     for days_ago in range(10, 450, 30):
         sent(steady, days_ago)
-    growing = PartnerFactory(first_name="Bea", last_name="Grower",
-                             specialty_id="orthopedic_surgery")
+    growing = PartnerFactory(
+        first_name="Bea", last_name="Grower", specialty_id="orthopedic_surgery"
+    )
     for days_ago in (300, *range(5, 90, 10)):
         sent(growing, days_ago)
     declining = PartnerFactory(first_name="Cy", last_name="Falling")
@@ -87,7 +88,7 @@ def shows(text: str, value) -> bool:
     digits = number.group().replace(",", "")
     shown = float(digits) / (100 if "%" in text else 1)
     decimals = len(digits.partition(".")[2])
-    unit = 10 ** -decimals / (100 if "%" in text else 1)
+    unit = 10**-decimals / (100 if "%" in text else 1)
     return abs(shown - float(value)) <= unit / 2 + 1e-9
 
 
@@ -108,8 +109,10 @@ def check_ranking(page, document):
 
 def check_overview(page, document):
     partners = by_name(document)
-    for caption, field in (("Top 10 by value score", "value_score"),
-                           ("Top 10 by referrals", "referrals")):
+    for caption, field in (
+        ("Top 10 by value score", "value_score"),
+        ("Top 10 by referrals", "referrals"),
+    ):
         rows = rows_of(page.locator("table", has=page.locator("caption", has_text=caption)))
         eligible = [p for p in partners.values() if p[field] not in (None, 0, "0.00")]
         assert len(rows) == min(10, len(eligible)), caption
@@ -139,10 +142,15 @@ def check_channels(page, document):
     for figures in document["channels"]:
         row = rows[Channel(figures["channel"]).label]
         assert int(row["New patients"].replace(",", "")) == figures["new_patients"]
-        for column, field in [("12-month value", "ltv_12m"), ("24-month value", "ltv_24m"),
-                              ("Spend", "spend"), ("Cost per new patient", "cost_per_new_patient"),
-                              ("Value to cost", "ltv_to_cac"), ("Return rate", "return_rate"),
-                              ("Compliance", "compliance_rate")]:
+        for column, field in [
+            ("12-month value", "ltv_12m"),
+            ("24-month value", "ltv_24m"),
+            ("Spend", "spend"),
+            ("Cost per new patient", "cost_per_new_patient"),
+            ("Value to cost", "ltv_to_cac"),
+            ("Return rate", "return_rate"),
+            ("Compliance", "compliance_rate"),
+        ]:
             assert shows(row[column], figures[field]), (column, row[column], figures[field])
 
 
@@ -172,7 +180,12 @@ def test_every_insights_page_shows_the_scorecards_figures(page, log_in, screensh
     user = UserFactory(username=f"the-{role}", role=role)
     document = scorecards(as_of)
     assert {p["trend"] for p in document["partners"]} == {
-        "steady", "growing", "declining", "dormant", "new"}
+        "steady",
+        "growing",
+        "declining",
+        "dormant",
+        "new",
+    }
     log_in(user)
     problems = []  # every page is visited even when one fails: the report names them all
     for name, label in PAGES:

@@ -21,17 +21,26 @@ def test_the_liaison_logs_a_touchpoint_and_the_partner_leaves_the_reconnect_list
     for days_ago in (400, 300, 250):
         Referral.objects.create(
             patient=PatientFactory(location=clinic, first_name="Hidden", last_name="Patientname"),
-            partner=quiet, received_on=today - dt.timedelta(days=days_ago),
+            partner=quiet,
+            received_on=today - dt.timedelta(days=days_ago),
         )
     PartnerFactory(first_name="Olu", last_name="Stone", contact_cadence_days=30)
-    marketing = UserFactory(username="marketing", first_name="Jo", last_name="Park",
-                            role=Role.LIAISON, locations=[clinic])
+    marketing = UserFactory(
+        username="marketing",
+        first_name="Jo",
+        last_name="Park",
+        role=Role.LIAISON,
+        locations=[clinic],
+    )
 
     log_in(marketing)
     reconnect = page.get_by_role("region", name="Partners to reconnect with")
     expect(reconnect.get_by_role("link", name="Ana Reed, MD", exact=True)).to_be_visible()
-    expect(page.get_by_role("region", name="Contacts overdue by cadence")
-           .get_by_role("link", name="Olu Stone, MD", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Contacts overdue by cadence").get_by_role(
+            "link", name="Olu Stone, MD", exact=True
+        )
+    ).to_be_visible()
     expect(page.get_by_text("Patientname")).to_have_count(0)
     screenshot("today-before")
     assert_accessible(page)
@@ -57,7 +66,9 @@ def test_the_liaison_logs_a_touchpoint_and_the_partner_leaves_the_reconnect_list
     assert_accessible(page)
     touchpoint = Touchpoint.objects.get()
     assert (touchpoint.kind, str(touchpoint.cost), touchpoint.staff) == (
-        "lunch", "48.50", "Jo Park"
+        "lunch",
+        "48.50",
+        "Jo Park",
     )
 
     # The partner's page shows the contact, this year's spending and no patient.

@@ -20,18 +20,27 @@ from liaison.partners.models import Partner
 def test_a_manager_merges_a_duplicate_partner(page, log_in, screenshot):
     clinic = LocationFactory(name="Riverside Clinic")
     today = dt.date.today()
-    real = PartnerFactory(first_name="Ana", last_name="Reed", city="Cambridge",
-                          phone="(617) 555-0142")
-    duplicate = PartnerFactory(first_name="Ana", last_name="Reed", npi=None, city="",
-                               phone="617-555-0142", credentials="")
+    real = PartnerFactory(
+        first_name="Ana", last_name="Reed", city="Cambridge", phone="(617) 555-0142"
+    )
+    duplicate = PartnerFactory(
+        first_name="Ana", last_name="Reed", npi=None, city="", phone="617-555-0142", credentials=""
+    )
     for days_ago in (20, 10):
-        Referral.objects.create(patient=PatientFactory(location=clinic), partner=duplicate,
-                                received_on=today - dt.timedelta(days=days_ago))
-    Referral.objects.create(patient=PatientFactory(location=clinic), partner=real,
-                            received_on=today - dt.timedelta(days=40))
+        Referral.objects.create(
+            patient=PatientFactory(location=clinic),
+            partner=duplicate,
+            received_on=today - dt.timedelta(days=days_ago),
+        )
+    Referral.objects.create(
+        patient=PatientFactory(location=clinic),
+        partner=real,
+        received_on=today - dt.timedelta(days=40),
+    )
     TouchpointFactory(partner=duplicate, occurred_on=today - dt.timedelta(days=5))
-    boss = UserFactory(username="boss", first_name="Dana", last_name="Whitfield",
-                       role=Role.MANAGER, is_staff=True)
+    boss = UserFactory(
+        username="boss", first_name="Dana", last_name="Whitfield", role=Role.MANAGER, is_staff=True
+    )
 
     log_in(boss)
     assert_accessible(page)
@@ -53,8 +62,9 @@ def test_a_manager_merges_a_duplicate_partner(page, log_in, screenshot):
     assert_accessible(page)
     page.get_by_role("button", name="Merge").click()
 
-    expect(page.get_by_text("Merged: everything of the duplicate is now Ana Reed, MD's.")) \
-        .to_be_visible()
+    expect(
+        page.get_by_text("Merged: everything of the duplicate is now Ana Reed, MD's.")
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="Ana Reed, MD")).to_be_visible()
     scorecard = page.get_by_role("region", name="Scorecard")
     expect(scorecard.get_by_text("Referrals", exact=True).locator("xpath=..")).to_contain_text("3")

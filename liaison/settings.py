@@ -152,11 +152,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # REDIS_URL is set; otherwise a table of the database (created by core's migrations).
 CACHE_TABLE = "liaison_cache"
 if env("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": env("REDIS_URL")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": CACHE_TABLE}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
@@ -165,8 +173,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -186,8 +196,9 @@ SESSION_COOKIE_SECURE = env_bool("LIAISON_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Two-factor sign-in (accounts/two_factor.py): required for these roles, or for everyone.
-TWO_FACTOR_ROLES = [r.strip() for r in env("LIAISON_2FA_ROLES", "manager,clinician").split(",")
-                    if r.strip()]
+TWO_FACTOR_ROLES = [
+    r.strip() for r in env("LIAISON_2FA_ROLES", "manager,clinician").split(",") if r.strip()
+]
 TWO_FACTOR_FOR_ALL = env_bool("LIAISON_2FA_FOR_ALL")
 OTP_TOTP_ISSUER = "Liaison"
 

@@ -1,6 +1,5 @@
 """The care pages' forms: intake, triage, booking, visits, questionnaires, marketing spend."""
 
-
 from django import forms
 from django.utils import timezone
 
@@ -42,8 +41,9 @@ class IntakeForm(forms.Form):
     # A text box, not a date picker: typed straight from the referral letter, in one go.
     birth_date = DateField(
         input_formats=BIRTH_DATE_FORMATS,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "MM/DD/YYYY",
-                                      "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "placeholder": "MM/DD/YYYY", "autocomplete": "off"}
+        ),
         help_text="MM/DD/YYYY, or just the eight digits.",
     )
     channel = forms.ChoiceField(
@@ -52,25 +52,35 @@ class IntakeForm(forms.Form):
         help_text="Required for every new patient.",
     )
     partner_query = forms.CharField(
-        label="Referring partner", required=False, max_length=100,
+        label="Referring partner",
+        required=False,
+        max_length=100,
         help_text="Name, practice, NPI or phone.",
     )
     partner = forms.CharField(required=False, max_length=40)
-    np_kind = forms.ChoiceField(label="Kind", choices=PartnerKind.choices, required=False,
-                                initial=PartnerKind.PERSON)
+    np_kind = forms.ChoiceField(
+        label="Kind", choices=PartnerKind.choices, required=False, initial=PartnerKind.PERSON
+    )
     np_first_name = forms.CharField(label="Partner's first name", max_length=100, required=False)
     np_last_name = forms.CharField(label="Partner's last name", max_length=100, required=False)
-    np_organization_name = forms.CharField(label="Practice or organization", max_length=200,
-                                           required=False)
-    np_npi = forms.CharField(label="NPI", max_length=10, required=False,
-                             help_text="Ten digits; checked as you save.")
-    np_specialty = forms.ChoiceField(label="Specialty", choices=SpecialtySlug.choices,
-                                     initial=SpecialtySlug.PRIMARY_CARE, required=False)
+    np_organization_name = forms.CharField(
+        label="Practice or organization", max_length=200, required=False
+    )
+    np_npi = forms.CharField(
+        label="NPI", max_length=10, required=False, help_text="Ten digits; checked as you save."
+    )
+    np_specialty = forms.ChoiceField(
+        label="Specialty",
+        choices=SpecialtySlug.choices,
+        initial=SpecialtySlug.PRIMARY_CARE,
+        required=False,
+    )
     np_phone = forms.CharField(label="Phone", max_length=30, required=False)
     received_on = DateField(label="Referral received", widget=DATE_INPUT)
     urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ROUTINE)
-    reason = forms.CharField(label="Reason for referral", required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason for referral", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     location = forms.ModelChoiceField(queryset=Location.objects.none(), empty_label=None)
     existing_patient = forms.CharField(required=False, max_length=40)
 
@@ -134,14 +144,18 @@ class IntakeForm(forms.Form):
     def _clean_duplicates(self, data) -> None:
         matches = list(
             patients_matching(
-                first_name=data["first_name"], last_name=data["last_name"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
                 birth_date=data["birth_date"],
             )
         )
         if not matches:
             return
-        visible = set(Patient.objects.visible_to(self.user).filter(
-            pk__in=[p.pk for p in matches]).values_list("pk", flat=True))
+        visible = set(
+            Patient.objects.visible_to(self.user)
+            .filter(pk__in=[p.pk for p in matches])
+            .values_list("pk", flat=True)
+        )
         self.duplicates = [p for p in matches if p.pk in visible]
         self.hidden_duplicates = len(matches) - len(self.duplicates)
         choice = data.get("existing_patient") or ""
@@ -173,8 +187,11 @@ class IntakeForm(forms.Form):
             return None
         d = self.cleaned_data
         return NewPatient(
-            first_name=d["first_name"], last_name=d["last_name"], birth_date=d["birth_date"],
-            location=d["location"], channel=d["channel"],
+            first_name=d["first_name"],
+            last_name=d["last_name"],
+            birth_date=d["birth_date"],
+            location=d["location"],
+            channel=d["channel"],
         )
 
     def new_partner(self) -> NewPartner | None:
@@ -200,25 +217,29 @@ class IntakeForm(forms.Form):
         )
 
 
-
-
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why decline?", choices=DeclineReason.choices, widget=forms.RadioSelect
     )
     decline_note = forms.CharField(
-        label="Why, in words", required=False, max_length=1000,
+        label="Why, in words",
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when the referral is not appropriate: in these words the redirect "
         "letter tells the referring partner why we are not the right fit.",
     )
     specialty = forms.ChoiceField(
-        label="Fitting specialty", choices=[("", "Choose…"), *SpecialtySlug.choices],
-        required=False, help_text="Suggests partners to send the patient to instead.",
+        label="Fitting specialty",
+        choices=[("", "Choose…"), *SpecialtySlug.choices],
+        required=False,
+        help_text="Suggests partners to send the patient to instead.",
     )
     alternative_partner = forms.ChoiceField(label="Suggested partner", required=False)
     alternative = forms.CharField(
-        label="Where the patient should go instead", required=False, max_length=500,
+        label="Where the patient should go instead",
+        required=False,
+        max_length=500,
         help_text="Named in the redirect letter to the referring partner.",
     )
     decided_on = DateField(label="Decided on", widget=DATE_INPUT)
@@ -303,7 +324,9 @@ class OutcomeForm(forms.Form):
         if questionnaire is not None:
             for n, label in enumerate(questionnaire.items, 1):
                 self.fields[f"item_{n}"] = forms.IntegerField(
-                    label=label, required=False, min_value=questionnaire.lowest,
+                    label=label,
+                    required=False,
+                    min_value=questionnaire.lowest,
                     max_value=questionnaire.highest,
                 )
         elif instrument == InstrumentCode.PSFS:
@@ -316,7 +339,9 @@ class OutcomeForm(forms.Form):
                 )
         else:
             self.fields["rating"] = forms.IntegerField(
-                label="Pain rating", min_value=0, max_value=10,
+                label="Pain rating",
+                min_value=0,
+                max_value=10,
                 help_text="0 = no pain, 10 = worst imaginable.",
             )
 
@@ -338,10 +363,12 @@ class OutcomeForm(forms.Form):
             count = len(QUESTIONNAIRES[self.instrument].items)
             return Answers(items=[d.get(f"item_{n}") for n in range(1, count + 1)])
         if self.instrument == InstrumentCode.PSFS:
-            return Answers(activities=[
-                (d.get(f"activity_{n}") or "", d.get(f"rating_{n}"))
-                for n in range(1, PSFS_MAX_ACTIVITIES + 1)
-            ])
+            return Answers(
+                activities=[
+                    (d.get(f"activity_{n}") or "", d.get(f"rating_{n}"))
+                    for n in range(1, PSFS_MAX_ACTIVITIES + 1)
+                ]
+            )
         return Answers(rating=d.get("rating"))
 
 
@@ -367,57 +394,82 @@ class MarketingSpendForm(forms.Form):
     typing a year's invoices in one sitting."""
 
     spent_on = DateField(
-        label="Date spent", widget=DATE_INPUT,
-        error_messages={"required": "Date spent: enter the day the money was spent.",
-                        "invalid": "Date spent: enter a real date (YYYY-MM-DD)."},
+        label="Date spent",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Date spent: enter the day the money was spent.",
+            "invalid": "Date spent: enter a real date (YYYY-MM-DD).",
+        },
     )
     channel = forms.ChoiceField(
         choices=[("", "Choose…"), *Channel.choices],
         help_text="The way of finding us this money was spent on.",
-        error_messages={"required": "Channel: choose the channel this money was spent on.",
-                        "invalid_choice": "Channel: “%(value)s” is not one of the channels."},
+        error_messages={
+            "required": "Channel: choose the channel this money was spent on.",
+            "invalid_choice": "Channel: “%(value)s” is not one of the channels.",
+        },
     )
     amount = forms.DecimalField(
-        label="Amount (USD)", min_value=0, max_digits=12, decimal_places=2,
+        label="Amount (USD)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
         error_messages={
             "required": "Amount: enter how much was spent.",
             "invalid": "Amount: enter a number of dollars, such as 1250.00.",
             "min_value": "Amount: spend cannot be negative; lower or delete an earlier row "
-                         "instead.",
+            "instead.",
             "max_digits": "Amount: at most 10 digits before the cents.",
             "max_whole_digits": "Amount: at most 10 digits before the cents.",
             "max_decimal_places": "Amount: dollars and cents, at most two decimals.",
         },
     )
     location = LocationChoiceField(
-        queryset=Location.objects.order_by("name"), required=False, to_field_name="code",
+        queryset=Location.objects.order_by("name"),
+        required=False,
+        to_field_name="code",
         empty_label="Whole practice",
         help_text="Spend for the whole practice counts only in the all-locations figures.",
         error_messages={"invalid_choice": "Location: choose one of the practice's locations."},
     )
     description = forms.CharField(
-        max_length=200, required=False, help_text="What it paid for, e.g. a search campaign.",
+        max_length=200,
+        required=False,
+        help_text="What it paid for, e.g. a search campaign.",
     )
 
     @classmethod
     def initial_for(cls, spend) -> dict:
-        return {"spent_on": spend.spent_on, "channel": spend.channel, "amount": spend.amount,
-                "location": spend.location, "description": spend.description}
+        return {
+            "spent_on": spend.spent_on,
+            "channel": spend.channel,
+            "amount": spend.amount,
+            "location": spend.location,
+            "description": spend.description,
+        }
 
     def details(self) -> SpendDetails:
         d = self.cleaned_data
-        return SpendDetails(channel=d["channel"], spent_on=d["spent_on"], amount=d["amount"],
-                            location=d["location"], description=d["description"])
+        return SpendDetails(
+            channel=d["channel"],
+            spent_on=d["spent_on"],
+            amount=d["amount"],
+            location=d["location"],
+            description=d["description"],
+        )
 
 
 class SpendFiltersForm(forms.Form):
-    channel = forms.ChoiceField(choices=[("", "Every channel"), *Channel.choices],
-                                required=False)
+    channel = forms.ChoiceField(choices=[("", "Every channel"), *Channel.choices], required=False)
     year = forms.IntegerField(
-        required=False, min_value=1900, max_value=2999,
-        error_messages={"invalid": "Year: enter a year such as 2026.",
-                        "min_value": "Year: between 1900 and 2999.",
-                        "max_value": "Year: between 1900 and 2999."},
+        required=False,
+        min_value=1900,
+        max_value=2999,
+        error_messages={
+            "invalid": "Year: enter a year such as 2026.",
+            "min_value": "Year: between 1900 and 2999.",
+            "max_value": "Year: between 1900 and 2999.",
+        },
     )
 
     def filters(self) -> SpendFilters:
@@ -425,5 +477,6 @@ class SpendFiltersForm(forms.Form):
         if not self.is_bound:
             return SpendFilters()
         self.is_valid()  # cleaned_data keeps the fields that passed
-        return SpendFilters(channel=self.cleaned_data.get("channel") or "",
-                            year=self.cleaned_data.get("year"))
+        return SpendFilters(
+            channel=self.cleaned_data.get("channel") or "", year=self.cleaned_data.get("year")
+        )

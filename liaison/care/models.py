@@ -153,7 +153,9 @@ class Referral(Record):
         Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     scheduled_on = models.DateField(
-        "first visit booked for", null=True, blank=True,
+        "first visit booked for",
+        null=True,
+        blank=True,
         help_text="The day the first visit is booked; attended visits are recorded on the episode.",
     )
 
@@ -164,8 +166,11 @@ class Referral(Record):
         indexes = [
             models.Index(fields=["partner", "received_on"]),
             # Today's lists: referrals waiting for triage, and the recent ones to book.
-            models.Index(fields=["received_on"], condition=Q(decision__isnull=True),
-                         name="referral_awaiting_triage_idx"),
+            models.Index(
+                fields=["received_on"],
+                condition=Q(decision__isnull=True),
+                name="referral_awaiting_triage_idx",
+            ),
             # Covers the window's referral counts and declines, per partner and pooled
             # (insights).
             models.Index(
@@ -494,7 +499,11 @@ class Payment(Record):
     patient = models.ForeignKey("Patient", on_delete=models.PROTECT, related_name="payments")
     # No index of its own: the (episode, paid_on) index leads with it.
     episode = models.ForeignKey(
-        "Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="payments",
+        "Episode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
         db_index=False,
     )
     paid_on = models.DateField()
@@ -522,7 +531,11 @@ class MarketingSpend(Record):
     spent_on = models.DateField()
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     location = models.ForeignKey(
-        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Empty: spent for the whole practice.",
     )
     description = models.CharField(max_length=200, blank=True)
@@ -530,8 +543,12 @@ class MarketingSpend(Record):
     class Meta(Record.Meta):
         ordering = ["-spent_on", "-id"]
         verbose_name_plural = "marketing spend"
-        indexes = [models.Index(fields=["spent_on", "channel", "location", "amount"],
-                                name="marketing_spend_window_idx")]
+        indexes = [
+            models.Index(
+                fields=["spent_on", "channel", "location", "amount"],
+                name="marketing_spend_window_idx",
+            )
+        ]
         constraints = [
             *Record.Meta.constraints,
             models.CheckConstraint(

@@ -60,8 +60,19 @@ def alternative_partners(
         .exclude(pk=referral.partner_id)
         .exclude(stage=Partner.Stage.LOST)
         .select_related("specialty")
-        .only("id", "code", "kind", "first_name", "last_name", "organization_name",
-              "credentials", "city", "zip", "stage", "specialty__name")
+        .only(
+            "id",
+            "code",
+            "kind",
+            "first_name",
+            "last_name",
+            "organization_name",
+            "credentials",
+            "city",
+            "zip",
+            "stage",
+            "specialty__name",
+        )
     )
 
     def miles(partner: Partner) -> float | None:
@@ -70,8 +81,12 @@ def alternative_partners(
 
     ranked = sorted(
         (Suggestion(p, miles(p)) for p in candidates),
-        key=lambda s: (s.partner.stage != Partner.Stage.PARTNER, s.miles is None,
-                       s.miles or 0, s.partner.display_name),
+        key=lambda s: (
+            s.partner.stage != Partner.Stage.PARTNER,
+            s.miles is None,
+            s.miles or 0,
+            s.partner.display_name,
+        ),
     )
     return ranked[:limit]
 
@@ -172,9 +187,7 @@ def _name_q(q: str, prefix: str) -> Q:
     return condition
 
 
-def patients_matching(
-    *, first_name: str, last_name: str, birth_date: dt.date | None
-) -> QuerySet:
+def patients_matching(*, first_name: str, last_name: str, birth_date: dt.date | None) -> QuerySet:
     """Possible duplicates of a new patient: same names (any case) and birth date, practice-wide."""
     if birth_date is None:
         return Patient.objects.none()
@@ -201,7 +214,12 @@ class TimelineEvent:
 
 # On one day: a referral, then care starts, visits, measurements, payments, letters, the end.
 _DAY_ORDER = {
-    "referral": 0, "episode-start": 1, "visit": 2, "outcome": 3, "payment": 4, "report": 5,
+    "referral": 0,
+    "episode-start": 1,
+    "visit": 2,
+    "outcome": 3,
+    "payment": 4,
+    "report": 5,
     "episode-end": 6,
 }
 
@@ -293,9 +311,7 @@ def _series(instrument: Instrument, outcomes: list[Outcome]) -> OutcomeSeries:
 
 
 def visit_counts(*, episode: Episode) -> dict[str, int]:
-    counts = dict(
-        episode.visits.values_list("status").annotate(n=Count("id")).order_by()
-    )
+    counts = dict(episode.visits.values_list("status").annotate(n=Count("id")).order_by())
     return {status: counts.get(status, 0) for status in VisitStatus.values}
 
 
@@ -309,8 +325,9 @@ def referrals_by_month(*, partner_id: int, as_of: dt.date, months: int = 24) -> 
     months without a referral included. Counts only: no patient data."""
     start = _month_start(as_of, months - 1)
     rows = (
-        Referral.objects.filter(partner_id=partner_id, received_on__gte=start,
-                                received_on__lte=as_of)
+        Referral.objects.filter(
+            partner_id=partner_id, received_on__gte=start, received_on__lte=as_of
+        )
         .annotate(month=TruncMonth("received_on"))
         .values("month")
         .annotate(n=Count("id"))
@@ -361,16 +378,17 @@ def marketing_spend_list(*, filters: SpendFilters) -> QuerySet:
     if filters.channel:
         rows = rows.filter(channel=filters.channel)
     if filters.year is not None:
-        rows = rows.filter(spent_on__gte=dt.date(filters.year, 1, 1),
-                           spent_on__lte=dt.date(filters.year, 12, 31))
+        rows = rows.filter(
+            spent_on__gte=dt.date(filters.year, 1, 1), spent_on__lte=dt.date(filters.year, 12, 31)
+        )
     return rows.order_by("-spent_on", "-id")
 
 
 def marketing_spend_total(rows: QuerySet) -> Decimal:
     """The rows' amounts added up exactly, as whole cents (SQLite keeps decimals as floats)."""
-    cents = rows.order_by().aggregate(
-        cents=Sum(Cast(Round(F("amount") * 100), BigIntegerField()))
-    )["cents"]
+    cents = rows.order_by().aggregate(cents=Sum(Cast(Round(F("amount") * 100), BigIntegerField())))[
+        "cents"
+    ]
     return (Decimal(cents or 0) / 100).quantize(Decimal("0.01"))
 
 

@@ -30,12 +30,28 @@ class Questionnaire:
 
 
 ODI_SECTIONS = (
-    "Pain intensity", "Personal care", "Lifting", "Walking", "Sitting", "Standing",
-    "Sleeping", "Sex life", "Social life", "Travelling",
+    "Pain intensity",
+    "Personal care",
+    "Lifting",
+    "Walking",
+    "Sitting",
+    "Standing",
+    "Sleeping",
+    "Sex life",
+    "Social life",
+    "Travelling",
 )
 NDI_SECTIONS = (
-    "Pain intensity", "Personal care", "Lifting", "Reading", "Headaches", "Concentration",
-    "Work", "Driving", "Sleeping", "Recreation",
+    "Pain intensity",
+    "Personal care",
+    "Lifting",
+    "Reading",
+    "Headaches",
+    "Concentration",
+    "Work",
+    "Driving",
+    "Sleeping",
+    "Recreation",
 )
 
 
@@ -47,26 +63,36 @@ QUESTIONNAIRES: dict[str, Questionnaire] = {
     q.code: q
     for q in [
         Questionnaire(
-            InstrumentCode.ODI, tuple(f"Section {n} — {name.lower()}" for n, name in
-                                      enumerate(ODI_SECTIONS, 1)),
-            0, 5, "0 = least disability, 5 = most",
+            InstrumentCode.ODI,
+            tuple(f"Section {n} — {name.lower()}" for n, name in enumerate(ODI_SECTIONS, 1)),
+            0,
+            5,
+            "0 = least disability, 5 = most",
             "Sum of the answered sections ÷ (5 × sections answered) × 100. "
             "An unanswered section is left out of the denominator.",
         ),
         Questionnaire(
-            InstrumentCode.NDI, tuple(f"Section {n} — {name.lower()}" for n, name in
-                                      enumerate(NDI_SECTIONS, 1)),
-            0, 5, "0 = least disability, 5 = most",
+            InstrumentCode.NDI,
+            tuple(f"Section {n} — {name.lower()}" for n, name in enumerate(NDI_SECTIONS, 1)),
+            0,
+            5,
+            "0 = least disability, 5 = most",
             "Sum of the answered sections ÷ (5 × sections answered) × 100, as a percentage "
             "(the raw 0–50 score × 2). An unanswered section is left out of the denominator.",
         ),
         Questionnaire(
-            InstrumentCode.QUICKDASH, _numbered(11), 1, 5,
+            InstrumentCode.QUICKDASH,
+            _numbered(11),
+            1,
+            5,
             "1 = no difficulty, 5 = unable",
             "(Sum ÷ items answered − 1) × 25. At least 10 of the 11 items must be answered.",
         ),
         Questionnaire(
-            InstrumentCode.LEFS, _numbered(20), 0, 4,
+            InstrumentCode.LEFS,
+            _numbered(20),
+            0,
+            4,
             "0 = extreme difficulty or unable, 4 = no difficulty",
             "Sum of the 20 items (0–80). Every item must be answered.",
         ),
@@ -121,8 +147,7 @@ def score_lefs(answers: list[int | None]) -> Decimal:
     answered = _check_range(answers, QUESTIONNAIRES[InstrumentCode.LEFS])
     if len(answered) < 20:
         raise ScoringError(
-            f"A LEFS is scored only with all 20 items answered; {20 - len(answered)} "
-            "are missing."
+            f"A LEFS is scored only with all 20 items answered; {20 - len(answered)} are missing."
         )
     return Decimal(sum(answered)).quantize(TWO_PLACES)
 

@@ -146,10 +146,17 @@ def referral_accept(*, referral: Referral, on: dt.date, by, request=None) -> Ref
     referral.decline_note = ""
     referral.alternative = ""
     referral.alternative_partner = None
-    referral.save(update_fields=[
-        "decision", "decided_on", "decline_reason", "decline_note", "alternative",
-        "alternative_partner", "updated_at",
-    ])
+    referral.save(
+        update_fields=[
+            "decision",
+            "decided_on",
+            "decline_reason",
+            "decline_note",
+            "alternative",
+            "alternative_partner",
+            "updated_at",
+        ]
+    )
     _audit(UPDATE, referral, by, request, "triage: accepted")
     return referral
 
@@ -181,10 +188,18 @@ def referral_decline(
     referral.alternative = alternative.strip()
     referral.alternative_partner = alternative_partner
     referral.scheduled_on = None
-    referral.save(update_fields=[
-        "decision", "decided_on", "decline_reason", "decline_note", "alternative",
-        "alternative_partner", "scheduled_on", "updated_at",
-    ])
+    referral.save(
+        update_fields=[
+            "decision",
+            "decided_on",
+            "decline_reason",
+            "decline_note",
+            "alternative",
+            "alternative_partner",
+            "scheduled_on",
+            "updated_at",
+        ]
+    )
     _audit(UPDATE, referral, by, request, f"triage: declined, {reason}")
     return referral
 
@@ -240,8 +255,9 @@ def episode_start(
     if referral is not None and referral.decision == Decision.DECLINED:
         raise CareError("This referral was declined; accept it before care starts.")
     if referral is not None and referral.decision is None:
-        referral_accept(referral=referral, on=max(plan.started_on, referral.received_on),
-                        by=by, request=request)
+        referral_accept(
+            referral=referral, on=max(plan.started_on, referral.received_on), by=by, request=request
+        )
     episode = Episode.objects.create(
         patient=patient,
         referral=referral,
@@ -295,7 +311,12 @@ def outcome_score(*, instrument: str, answers: Answers) -> tuple[Decimal, dict |
 
 
 def outcome_record(
-    *, episode: Episode, instrument: str, measured_on: dt.date, answers: Answers, by,
+    *,
+    episode: Episode,
+    instrument: str,
+    measured_on: dt.date,
+    answers: Answers,
+    by,
     request=None,
 ) -> Outcome:
     """Score the answers as the instrument's rules say and keep both; the first measurement
@@ -307,7 +328,10 @@ def outcome_record(
     score, items = outcome_score(instrument=instrument, answers=answers)
     with transaction.atomic():
         outcome = Outcome.objects.create(
-            episode=episode, measured_on=measured_on, instrument=instrument, score=score,
+            episode=episode,
+            measured_on=measured_on,
+            instrument=instrument,
+            score=score,
             items=items,
         )
         if not episode.primary_measure:
@@ -351,8 +375,11 @@ def _spend_checked(details: SpendDetails) -> None:
 def marketing_spend_create(*, details: SpendDetails, by) -> MarketingSpend:
     _spend_checked(details)
     spend = MarketingSpend.objects.create(
-        channel=details.channel, spent_on=details.spent_on, amount=details.amount,
-        location=details.location, description=details.description.strip(),
+        channel=details.channel,
+        spent_on=details.spent_on,
+        amount=details.amount,
+        location=details.location,
+        description=details.description.strip(),
     )
     figures_changed()
     return spend
@@ -362,8 +389,9 @@ def marketing_spend_update(*, spend: MarketingSpend, details: SpendDetails, by) 
     _spend_checked(details)
     spend.channel, spend.spent_on, spend.amount = details.channel, details.spent_on, details.amount
     spend.location, spend.description = details.location, details.description.strip()
-    spend.save(update_fields=["channel", "spent_on", "amount", "location", "description",
-                              "updated_at"])
+    spend.save(
+        update_fields=["channel", "spent_on", "amount", "location", "description", "updated_at"]
+    )
     figures_changed()
     return spend
 

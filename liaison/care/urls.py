@@ -17,9 +17,7 @@ urlpatterns = [
         views.referral_alternatives,
         name="care-referral-alternatives",
     ),
-    path(
-        "referrals/<uuid:code>/schedule/", views.referral_schedule, name="care-referral-schedule"
-    ),
+    path("referrals/<uuid:code>/schedule/", views.referral_schedule, name="care-referral-schedule"),
     path(
         "referrals/<uuid:code>/first-visit/",
         views.referral_first_visit,

@@ -1,4 +1,3 @@
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -116,12 +115,20 @@ def patient_list(request):
     q = _name_search(request, "patients")
     page = _page(request, queries.patient_list(user=request.user, q=q))
     audit_record(
-        request=request, action=View, obj=Patient,
+        request=request,
+        action=View,
+        obj=Patient,
         detail=f"patient list, page {page.number}" + (", searched" if q else ""),
     )
-    return render(request, "care/patient_list.html", {
-        "page": page, "q": q, "query": _querystring(request),
-    })
+    return render(
+        request,
+        "care/patient_list.html",
+        {
+            "page": page,
+            "q": q,
+            "query": _querystring(request),
+        },
+    )
 
 
 @login_required
@@ -130,22 +137,40 @@ def patient_export(request):
     patients = queries.patient_list(user=request.user, q=_name_search(request, "patients"))
     audit_record(request=request, action=Export, obj=Patient, detail="patient list CSV")
     rows = (
-        (p.last_name, p.first_name, p.birth_date, p.location.name, p.get_channel_display(),
-         p.source_partner.display_name if p.source_partner else "", p.created_on)
+        (
+            p.last_name,
+            p.first_name,
+            p.birth_date,
+            p.location.name,
+            p.get_channel_display(),
+            p.source_partner.display_name if p.source_partner else "",
+            p.created_on,
+        )
         for p in patients.iterator(chunk_size=2000)
     )
-    header = ["last_name", "first_name", "birth_date", "location", "channel", "source_partner",
-              "first_recorded"]
+    header = [
+        "last_name",
+        "first_name",
+        "birth_date",
+        "location",
+        "channel",
+        "source_partner",
+        "first_recorded",
+    ]
     return csv_response(filename="patients.csv", header=header, rows=rows)
 
 
 @login_required
 def patient_detail(request, code):
     patient = _get_patient_for_user(request, code)
-    return render(request, "care/patient_detail.html", {
-        "patient": patient,
-        "events": queries.patient_timeline(patient=patient),
-    })
+    return render(
+        request,
+        "care/patient_detail.html",
+        {
+            "patient": patient,
+            "events": queries.patient_timeline(patient=patient),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -167,8 +192,6 @@ def _code_param(request, name: str) -> str:
     return str(code) if code else ""
 
 
-
-
 @login_required
 def referral_list(request):
     require_patient_access(request.user)
@@ -176,16 +199,24 @@ def referral_list(request):
         return _keep_name_search(request, "referrals")
     filters = _referral_filters(request)
     page = _page(request, queries.referral_list(user=request.user, filters=filters))
-    audit_record(request=request, action=View, obj=Referral,
-                 detail=f"referral list, page {page.number}")
+    audit_record(
+        request=request, action=View, obj=Referral, detail=f"referral list, page {page.number}"
+    )
     locations = list(locations_of(request.user))
-    return render(request, "care/referral_list.html", {
-        "page": page, "filters": filters, "progress_choices": queries.Progress.CHOICES,
-        "locations": locations if len(locations) > 1 else [],
-        "query": _querystring(request),
-        "partner": Partner.objects.filter(code=filters.partner_code).first()
-        if filters.partner_code else None,
-    })
+    return render(
+        request,
+        "care/referral_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "progress_choices": queries.Progress.CHOICES,
+            "locations": locations if len(locations) > 1 else [],
+            "query": _querystring(request),
+            "partner": Partner.objects.filter(code=filters.partner_code).first()
+            if filters.partner_code
+            else None,
+        },
+    )
 
 
 @login_required
@@ -194,15 +225,38 @@ def referral_export(request):
     referrals = queries.referral_list(user=request.user, filters=_referral_filters(request))
     audit_record(request=request, action=Export, obj=Referral, detail="referral list CSV")
     rows = (
-        (r.received_on, r.patient.last_name, r.patient.first_name, r.patient.birth_date,
-         r.partner.display_name, r.partner.npi, r.patient.location.name, r.get_urgency_display(),
-         queries.Progress.LABELS[r.progress], r.decided_on, r.get_decline_reason_display() or "",
-         r.scheduled_on, r.seen_on)
+        (
+            r.received_on,
+            r.patient.last_name,
+            r.patient.first_name,
+            r.patient.birth_date,
+            r.partner.display_name,
+            r.partner.npi,
+            r.patient.location.name,
+            r.get_urgency_display(),
+            queries.Progress.LABELS[r.progress],
+            r.decided_on,
+            r.get_decline_reason_display() or "",
+            r.scheduled_on,
+            r.seen_on,
+        )
         for r in referrals.iterator(chunk_size=2000)
     )
-    header = ["received_on", "patient_last_name", "patient_first_name", "birth_date",
-              "partner", "partner_npi", "location", "urgency", "status", "decided_on",
-              "decline_reason", "first_visit_booked_for", "first_visit"]
+    header = [
+        "received_on",
+        "patient_last_name",
+        "patient_first_name",
+        "birth_date",
+        "partner",
+        "partner_npi",
+        "location",
+        "urgency",
+        "status",
+        "decided_on",
+        "decline_reason",
+        "first_visit_booked_for",
+        "first_visit",
+    ]
     return csv_response(filename="referrals.csv", header=header, rows=rows)
 
 
@@ -229,8 +283,12 @@ def _record_intake(request, form: IntakeForm):
         _require_perm(request, "partners.add_partner")
         partner = partner_create(new=new_partner, stage=Partner.Stage.PARTNER, by=request.user)
     return services.intake_record(
-        patient=form.chosen_patient, new_patient=form.new_patient(), partner=partner,
-        details=form.referral_details(), on=timezone.localdate(), by=request.user,
+        patient=form.chosen_patient,
+        new_patient=form.new_patient(),
+        partner=partner,
+        details=form.referral_details(),
+        on=timezone.localdate(),
+        by=request.user,
         request=request,
     )
 
@@ -241,8 +299,9 @@ def _after_intake(request, patient: Patient, referral: Referral | None):
         messages.success(request, f"{name} is recorded, with how they found us.")
         return redirect("care-patient-detail", code=patient.code)
     messages.success(
-        request, f"{name} is recorded, referred by {referral.partner.display_name}. "
-        "Triage the referral now, or later from Today."
+        request,
+        f"{name} is recorded, referred by {referral.partner.display_name}. "
+        "Triage the referral now, or later from Today.",
     )
     return redirect("care-referral-detail", code=referral.code)
 
@@ -264,15 +323,16 @@ def _referral_context(request, referral: Referral, **forms) -> dict:
         "referral": referral,
         "progress_label": queries.Progress.LABELS[referral.progress],
         "episodes": list(referral.episodes.order_by("started_on")),
-        "decline_form": forms.get("decline_form") or DeclineForm(
-            suggestions=suggestions, initial={"specialty": specialty}
-        ),
-        "schedule_form": forms.get("schedule_form") or ScheduleForm(
-            initial={"scheduled_on": referral.scheduled_on}
-        ),
-        "visit_form": forms.get("visit_form") or FirstVisitForm(
-            initial={"clinician": _clinician_name(request.user),
-                     "visit_on": referral.scheduled_on or timezone.localdate()}
+        "decline_form": forms.get("decline_form")
+        or DeclineForm(suggestions=suggestions, initial={"specialty": specialty}),
+        "schedule_form": forms.get("schedule_form")
+        or ScheduleForm(initial={"scheduled_on": referral.scheduled_on}),
+        "visit_form": forms.get("visit_form")
+        or FirstVisitForm(
+            initial={
+                "clinician": _clinician_name(request.user),
+                "visit_on": referral.scheduled_on or timezone.localdate(),
+            }
         ),
         "suggestions": suggestions,
         "can_triage": request.user.has_perm("care.change_referral"),
@@ -285,8 +345,7 @@ def _clinician_name(user) -> str:
 
 
 def _suggestions(specialty: str, referral: Referral) -> list:
-    return queries.alternative_partners(referral=referral, specialty=specialty,
-                                        limit=SUGGESTIONS)
+    return queries.alternative_partners(referral=referral, specialty=specialty, limit=SUGGESTIONS)
 
 
 @login_required
@@ -294,8 +353,9 @@ def referral_alternatives(request, code):
     """The decline form's suggested partners for the chosen specialty (an htmx fragment)."""
     referral = _get_referral_for_user(request, code, detail="referral alternatives")
     specialty = request.GET.get("specialty", "")
-    form = DeclineForm(suggestions=_suggestions(specialty, referral),
-                       initial={"specialty": specialty})
+    form = DeclineForm(
+        suggestions=_suggestions(specialty, referral), initial={"specialty": specialty}
+    )
     return render(request, "care/_alternative_partner.html", {"decline_form": form})
 
 
@@ -305,8 +365,12 @@ def referral_accept(request, code):
     _require_perm(request, "care.change_referral")
     referral = _get_referral_for_user(request, code, detail="triage")
     try:
-        services.referral_accept(referral=referral, on=max(timezone.localdate(),
-                                 referral.received_on), by=request.user, request=request)
+        services.referral_accept(
+            referral=referral,
+            on=max(timezone.localdate(), referral.received_on),
+            by=request.user,
+            request=request,
+        )
     except services.CareError as error:
         messages.error(request, str(error))
     else:
@@ -324,11 +388,14 @@ def referral_decline(request, code):
     if form.is_valid():
         try:
             services.referral_decline(
-                referral=referral, reason=form.cleaned_data["reason"],
+                referral=referral,
+                reason=form.cleaned_data["reason"],
                 decline_note=form.cleaned_data["decline_note"],
                 alternative=form.cleaned_data["alternative"],
                 alternative_partner=form.cleaned_data["alternative_partner"],
-                on=form.cleaned_data["decided_on"], by=request.user, request=request,
+                on=form.cleaned_data["decided_on"],
+                by=request.user,
+                request=request,
             )
         except services.CareError as error:
             form.add_error(None, str(error))
@@ -353,8 +420,12 @@ def referral_schedule(request, code):
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
-            services.referral_schedule(referral=referral, on=form.cleaned_data["scheduled_on"],
-                                       by=request.user, request=request)
+            services.referral_schedule(
+                referral=referral,
+                on=form.cleaned_data["scheduled_on"],
+                by=request.user,
+                request=request,
+            )
         except services.CareError as error:
             form.add_error("scheduled_on", str(error))
         else:
@@ -372,12 +443,17 @@ def referral_first_visit(request, code):
     referral = _get_referral_for_user(request, code, detail="first visit")
     form = FirstVisitForm(request.POST)
     if form.is_valid():
-        plan = services.EpisodePlan(started_on=form.cleaned_data["visit_on"],
-                                    clinician=form.cleaned_data["clinician"])
+        plan = services.EpisodePlan(
+            started_on=form.cleaned_data["visit_on"], clinician=form.cleaned_data["clinician"]
+        )
         try:
             episode = services.episode_start(
-                patient=referral.patient, referral=referral, plan=plan,
-                first_visit=form.cleaned_data["status"], by=request.user, request=request,
+                patient=referral.patient,
+                referral=referral,
+                plan=plan,
+                first_visit=form.cleaned_data["status"],
+                by=request.user,
+                request=request,
             )
         except (services.CareError, IntegrityError) as error:
             form.add_error(None, _refused(error))
@@ -402,8 +478,10 @@ def _refused(error: Exception) -> str:
 def _clinical_links(episode: Episode) -> dict:
     """The clinical record's forms belong to the letters (correspondence); linked when there."""
     links = {}
-    for key, name in (("evaluation", "correspondence-episode-evaluation"),
-                      ("discharge", "correspondence-episode-discharge")):
+    for key, name in (
+        ("evaluation", "correspondence-episode-evaluation"),
+        ("discharge", "correspondence-episode-discharge"),
+    ):
         try:
             links[key] = reverse(name, args=[episode.code])
         except NoReverseMatch:
@@ -448,9 +526,13 @@ def episode_visit_add(request, code):
     form = VisitForm(request.POST)
     if form.is_valid():
         try:
-            services.visit_record(episode=episode, on=form.cleaned_data["visit_on"],
-                                  status=form.cleaned_data["status"], by=request.user,
-                                  request=request)
+            services.visit_record(
+                episode=episode,
+                on=form.cleaned_data["visit_on"],
+                status=form.cleaned_data["status"],
+                by=request.user,
+                request=request,
+            )
         except services.CareError as error:
             form.add_error("visit_on", str(error))
         else:
@@ -475,9 +557,12 @@ def outcome_new(request, code, instrument):
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.outcome_record(
-                episode=episode, instrument=instrument,
-                measured_on=form.cleaned_data["measured_on"], answers=form.answers(),
-                by=request.user, request=request,
+                episode=episode,
+                instrument=instrument,
+                measured_on=form.cleaned_data["measured_on"],
+                answers=form.answers(),
+                by=request.user,
+                request=request,
             )
         except (ScoringError, services.CareError) as error:
             form.add_error(None, str(error))
@@ -485,8 +570,12 @@ def outcome_new(request, code, instrument):
             unit = INSTRUMENTS[instrument].unit
             messages.success(request, f"{instrument} recorded: score {outcome.score}{unit}.")
             return redirect("care-episode-detail", code=episode.code)
-    return render(request, "care/outcome_new.html", _outcome_context(episode, form),
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "care/outcome_new.html",
+        _outcome_context(episode, form),
+        status=400 if form.errors else 200,
+    )
 
 
 def _outcome_context(episode: Episode, form: OutcomeForm) -> dict:
@@ -518,9 +607,15 @@ def outcome_preview(request, code, instrument):
             error = str(refused)
     else:
         error = "Check the highlighted answers."
-    return render(request, "care/_outcome_preview.html", {
-        "score": score, "error": error, "instrument": INSTRUMENTS[instrument],
-    })
+    return render(
+        request,
+        "care/_outcome_preview.html",
+        {
+            "score": score,
+            "error": error,
+            "instrument": INSTRUMENTS[instrument],
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -548,12 +643,18 @@ def spend_list(request):
     _require_manager(request)
     form, filters = _spend_filters(request)
     rows = queries.marketing_spend_list(filters=filters)
-    return render(request, "care/marketing_spend_list.html", {
-        "page": _page(request, rows), "form": form, "filters": filters,
-        "total": queries.marketing_spend_total(rows),
-        "years": sorted({*queries.spend_years(), timezone.localdate().year}, reverse=True),
-        "query": _querystring(request),
-    })
+    return render(
+        request,
+        "care/marketing_spend_list.html",
+        {
+            "page": _page(request, rows),
+            "form": form,
+            "filters": filters,
+            "total": queries.marketing_spend_total(rows),
+            "years": sorted({*queries.spend_years(), timezone.localdate().year}, reverse=True),
+            "query": _querystring(request),
+        },
+    )
 
 
 @login_required
@@ -561,8 +662,13 @@ def spend_export(request):
     _require_manager(request)
     _, filters = _spend_filters(request)
     rows = (
-        (s.spent_on, s.get_channel_display(), s.location.name if s.location else "",
-         s.amount, s.description)
+        (
+            s.spent_on,
+            s.get_channel_display(),
+            s.location.name if s.location else "",
+            s.amount,
+            s.description,
+        )
         for s in queries.marketing_spend_list(filters=filters).iterator(chunk_size=2000)
     )
     header = ["spent_on", "channel", "location", "amount_usd", "description"]
@@ -574,8 +680,12 @@ def spend_new(request):
     _require_manager(request)
     form = MarketingSpendForm(_posted(request), initial={"spent_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        return _spend_saved(request, form, None, lambda details: services.marketing_spend_create(
-            details=details, by=request.user))
+        return _spend_saved(
+            request,
+            form,
+            None,
+            lambda details: services.marketing_spend_create(details=details, by=request.user),
+        )
     return _spend_form(request, form, spend=None)
 
 
@@ -584,8 +694,14 @@ def spend_edit(request, code):
     spend = _get_spend_for_manager(request, code)
     form = MarketingSpendForm(_posted(request), initial=MarketingSpendForm.initial_for(spend))
     if request.method == "POST" and form.is_valid():
-        return _spend_saved(request, form, spend, lambda details: services.marketing_spend_update(
-            spend=spend, details=details, by=request.user))
+        return _spend_saved(
+            request,
+            form,
+            spend,
+            lambda details: services.marketing_spend_update(
+                spend=spend, details=details, by=request.user
+            ),
+        )
     return _spend_form(request, form, spend=spend)
 
 
@@ -614,5 +730,9 @@ def _spend_words(spend: MarketingSpend) -> str:
 
 
 def _spend_form(request, form: MarketingSpendForm, spend: MarketingSpend | None):
-    return render(request, "care/marketing_spend_form.html", {"form": form, "spend": spend},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "care/marketing_spend_form.html",
+        {"form": form, "spend": spend},
+        status=400 if form.errors else 200,
+    )

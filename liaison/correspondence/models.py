@@ -62,8 +62,9 @@ class Report(Record):
             models.Index(fields=["sent_on"]),
             models.Index(fields=["referral", "kind", "due_on"]),
             # Covers the on-time rates of the reports due in a window (insights).
-            models.Index(fields=["due_on", "kind", "sent_on", "referral"],
-                         name="report_window_idx"),
+            models.Index(
+                fields=["due_on", "kind", "sent_on", "referral"], name="report_window_idx"
+            ),
         ]
         constraints = [
             *Record.Meta.constraints,

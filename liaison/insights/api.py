@@ -36,7 +36,6 @@ router = Router(tags=["insights"])
 MONEY = "Money, exact, as text: 1234.50"
 
 
-
 class Filters(Schema):
     as_of: dt.date | None = Field(
         None, description=f"Inclusive as-of date, {PLAUSIBLE}; default today."
@@ -45,7 +44,8 @@ class Filters(Schema):
         DEFAULT_WINDOW_DAYS, ge=1, le=MAX_WINDOW_DAYS, description="Window length in days."
     )
     location: str | None = Field(
-        None, description="Only this location's patients: its practice id or code.",
+        None,
+        description="Only this location's patients: its practice id or code.",
         max_length=64,
     )
 
@@ -93,15 +93,24 @@ class PartnerOut(Schema):
 class ChannelOut(Schema):
     channel: str
     new_patients: int = Field(description="Patients whose first visit is in the window.")
-    ltv_12m: str | None = Field(description=(
-        "Mean payments of a patient's first 12 months, over patients first seen in the window "
-        "a year earlier. " + MONEY))
-    ltv_24m: str | None = Field(description=(
-        "Mean payments of a patient's first 24 months, over patients first seen in the window "
-        "two years earlier. " + MONEY))
-    spend: str | None = Field(description=(
-        "Acquisition spend dated in the window (for referral, touchpoint costs too); null "
-        "when none was recorded. " + MONEY))
+    ltv_12m: str | None = Field(
+        description=(
+            "Mean payments of a patient's first 12 months, over patients first seen in the window "
+            "a year earlier. " + MONEY
+        )
+    )
+    ltv_24m: str | None = Field(
+        description=(
+            "Mean payments of a patient's first 24 months, over patients first seen in the window "
+            "two years earlier. " + MONEY
+        )
+    )
+    spend: str | None = Field(
+        description=(
+            "Acquisition spend dated in the window (for referral, touchpoint costs too); null "
+            "when none was recorded. " + MONEY
+        )
+    )
     cost_per_new_patient: str | None = Field(description="spend ÷ new_patients. " + MONEY)
     ltv_to_cac: float | None = Field(description="ltv_12m ÷ cost_per_new_patient.")
     return_rate: float | None
@@ -129,9 +138,7 @@ class ResponseOut(Schema):
         description="Compliance of the episodes ended in the window whose referrer had the "
         "initial report on time."
     )
-    informed_success_rate: float | None = Field(
-        description="Outcome success of those episodes."
-    )
+    informed_success_rate: float | None = Field(description="Outcome success of those episodes.")
     uninformed_completion_rate: float | None = Field(
         description="Compliance of the episodes whose initial report was late or never sent."
     )
@@ -242,7 +249,8 @@ def gaps(request, filters: Query[Filters]):
 
 
 @router.get(
-    "/not-responding/by-partner", response={200: NotRespondingByPartnerOut, **FAILURES},
+    "/not-responding/by-partner",
+    response={200: NotRespondingByPartnerOut, **FAILURES},
     **PARTNER_LEVEL,
 )
 def not_responding_by_partner(request, filters: Query[Filters]):
@@ -257,8 +265,13 @@ def not_responding(request, filters: Query[Filters]):
     document = not_responding_document(
         scope=_scope(request, filters, Audience.CLINICAL), user=request.auth
     )
-    audit_record(request=request, user=request.auth, action=AuditEvent.Action.VIEW, obj=Episode,
-                 detail=f"API not-responding list: {len(document['episodes'])} episodes")
+    audit_record(
+        request=request,
+        user=request.auth,
+        action=AuditEvent.Action.VIEW,
+        obj=Episode,
+        detail=f"API not-responding list: {len(document['episodes'])} episodes",
+    )
     return document
 
 
@@ -270,11 +283,15 @@ def _scope(request, filters: Filters, audience: str) -> Scope:
     if filters.location is not None:
         location = find_location(filters.location)
         if location is None:
-            raise ValidationError([{
-                "loc": ["query", "location"],
-                "msg": "No location has this practice id or code.",
-                "type": "value_error",
-            }])
+            raise ValidationError(
+                [
+                    {
+                        "loc": ["query", "location"],
+                        "msg": "No location has this practice id or code.",
+                        "type": "value_error",
+                    }
+                ]
+            )
         location_id = location.pk
     return Scope(
         as_of=filters.as_of or timezone.localdate(),

@@ -50,8 +50,13 @@ def channel_figures(
     spend = channel_spend(scope)
     care = _channel_care(scope) if care is None else care
     return [
-        _figures(channel, rows.get(channel, NO_PATIENTS), spend.get(channel),
-                 care.get(channel, CareSums()), has_patients=channel in rows)
+        _figures(
+            channel,
+            rows.get(channel, NO_PATIENTS),
+            spend.get(channel),
+            care.get(channel, CareSums()),
+            has_patients=channel in rows,
+        )
         for channel in Channel.values
         if channel in rows or channel in spend
     ]
@@ -60,8 +65,15 @@ def channel_figures(
 # The sums each channel figure is made of: a measure over the patients first seen on or
 # before a cut day (docs/metrics.md, "Channels").
 SUMS = {
-    "patients": ["d", "window", "cohort_end", "cohort", "cohort_24m_end", "cohort_24m",
-                 "returning"],
+    "patients": [
+        "d",
+        "window",
+        "cohort_end",
+        "cohort",
+        "cohort_24m_end",
+        "cohort_24m",
+        "returning",
+    ],
     "first_year_cents": ["cohort_end", "cohort"],
     "first_two_years_cents": ["cohort_24m_end", "cohort_24m"],
     "second_episodes": ["returning"],
@@ -71,8 +83,7 @@ DAY_MEASURES = {
     "patients": Value(1),
     "first_year_cents": F("first_year_cents"),
     "first_two_years_cents": F("first_two_years_cents"),
-    "second_episodes": Case(When(second_episode_on__isnull=False, then=Value(1)),
-                            default=Value(0)),
+    "second_episodes": Case(When(second_episode_on__isnull=False, then=Value(1)), default=Value(0)),
 }
 
 
@@ -104,8 +115,7 @@ def _channel_rows(scope: Scope) -> list[dict]:
         **_sums(MONTH_MEASURES, {c: Q(month__lt=month_start(day)) for c, day in cuts.items()}),
         returned_late=Value(0),
     )
-    days = located(PatientFacts.objects.filter(_edges(cuts.values()) | late), scope,
-                   "location_id")
+    days = located(PatientFacts.objects.filter(_edges(cuts.values()) | late), scope, "location_id")
     days = days.values("channel").annotate(
         **_sums(DAY_MEASURES, {c: _days_of_month(day) for c, day in cuts.items()}),
         returned_late=Count("pk", filter=late),
@@ -147,8 +157,9 @@ def _channel_row(channel: str, s: dict) -> dict:
         "ltv_patients": s["patients_cohort_end"] - s["patients_cohort"],
         "ltv_cents": s["first_year_cents_cohort_end"] - s["first_year_cents_cohort"],
         "ltv_24m_patients": s["patients_cohort_24m_end"] - s["patients_cohort_24m"],
-        "ltv_24m_cents": (s["first_two_years_cents_cohort_24m_end"]
-                          - s["first_two_years_cents_cohort_24m"]),
+        "ltv_24m_cents": (
+            s["first_two_years_cents_cohort_24m_end"] - s["first_two_years_cents_cohort_24m"]
+        ),
         "seen_patients": s["patients_d"],
         "returning_base": s["patients_returning"],
         "returned": s["second_episodes_returning"] - s["returned_late"],
@@ -156,8 +167,15 @@ def _channel_row(channel: str, s: dict) -> dict:
 
 
 # A channel with spend but no patient seen yet.
-NO_PATIENTS = {"new_patients": 0, "ltv_patients": 0, "ltv_cents": 0, "ltv_24m_patients": 0,
-               "ltv_24m_cents": 0, "returning_base": 0, "returned": 0}
+NO_PATIENTS = {
+    "new_patients": 0,
+    "ltv_patients": 0,
+    "ltv_cents": 0,
+    "ltv_24m_patients": 0,
+    "ltv_24m_cents": 0,
+    "returning_base": 0,
+    "returned": 0,
+}
 
 # Acquisition spend dated in the window, per channel: the marketing spend rows, and for the
 # referral channel the cost of touchpoints with partners (practice-wide only: a touchpoint
@@ -183,14 +201,19 @@ def channel_spend(scope: Scope) -> dict[str, int]:
     if scope.location_id is None:
         location, params = "", [*window, *window]
         touchpoints = _TOUCHPOINT_SPEND.format(
-            referral=Channel.REFERRAL.value, cost_cents=cents("t.cost"),
+            referral=Channel.REFERRAL.value,
+            cost_cents=cents("t.cost"),
             touchpoints=Touchpoint._meta.db_table,
         )
     else:
         location, touchpoints = "AND s.location_id = %s", ""
         params = [*window, scope.location_id]
-    sql = _SPEND.format(spend_cents=cents("s.amount"), spend=MarketingSpend._meta.db_table,
-                        location=location, touchpoints=touchpoints)
+    sql = _SPEND.format(
+        spend_cents=cents("s.amount"),
+        spend=MarketingSpend._meta.db_table,
+        location=location,
+        touchpoints=touchpoints,
+    )
     return {row["channel"]: int(row["cents"]) for row in fetch(sql, params)}
 
 

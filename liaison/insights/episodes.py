@@ -70,8 +70,7 @@ def attended_visits(as_of: dt.date, base: Base = OVER_EPISODES) -> Case:
         episode=OuterRef(base.episode), status=Visit.Status.ATTENDED, visit_on__lte=as_of
     )
     counted = count_of(visits, "episode")
-    return _stored_or(base, "last_attended_on", "attended_visits", as_of, counted,
-                      IntegerField())
+    return _stored_or(base, "last_attended_on", "attended_visits", as_of, counted, IntegerField())
 
 
 def kept_visits(as_of: dt.date, base: Base = OVER_EPISODES) -> Case:
@@ -263,13 +262,15 @@ def care_sums_of(
     for row in fetch(select, params, **querysets):
         planned, episodes = row["planned"], row["episodes"]
         key = tuple(row[g] for g in groups)
-        sums.setdefault(key, CareSums()).add(CareSums(
-            closed_episodes=episodes,
-            outcome_n=int(row["outcome_n"]),
-            outcome_k=int(row["outcome_k"]),
-            kept_by_planned={planned: int(row["kept"])} if planned else {},
-            compliance_n=episodes if planned else 0,
-        ))
+        sums.setdefault(key, CareSums()).add(
+            CareSums(
+                closed_episodes=episodes,
+                outcome_n=int(row["outcome_n"]),
+                outcome_k=int(row["outcome_k"]),
+                kept_by_planned={planned: int(row["kept"])} if planned else {},
+                compliance_n=episodes if planned else 0,
+            )
+        )
     return sums
 
 

@@ -260,39 +260,109 @@ def reading_insert() -> list[str]:
 def episode_triggers() -> list[tuple]:
     return [
         ("efacts_episode_ins", "care_episode", "INSERT", None, None, episode_insert()),
-        ("efacts_episode_upd", "care_episode", "UPDATE", EPISODE_COLUMNS,
-         changed(EPISODE_COLUMNS), episode_update()),
-        ("efacts_referral_upd", "care_referral", "UPDATE", ["partner_id"],
-         changed(["partner_id"]),
-         [f"""UPDATE {EPISODE_FACTS} SET partner_id = NEW.partner_id WHERE episode_id IN
-             (SELECT id FROM care_episode WHERE referral_id = NEW.id)"""]),
-        ("efacts_patient_upd", "care_patient", "UPDATE", ["channel", "location_id"],
-         changed(["channel", "location_id"]),
-         [f"""UPDATE {EPISODE_FACTS} SET channel = NEW.channel, location_id = NEW.location_id
-             WHERE episode_id IN (SELECT id FROM care_episode WHERE patient_id = NEW.id)"""]),
-        ("efacts_episode_del", "care_episode", "DELETE", None, None,
-         [f"DELETE FROM {EPISODE_FACTS} WHERE episode_id = OLD.id"]),
-        ("efacts_visit_ins", "care_visit", "INSERT", None, f"NEW.status = {ATTENDED}",
-         attended_visit_insert()),
-        ("efacts_visit_upd", "care_visit", "UPDATE", ["episode_id", "status", "visit_on"],
-         changed(["episode_id", "status", "visit_on"]),
-         [*refresh_visits("OLD.episode_id"), *refresh_visits("NEW.episode_id")]),
-        ("efacts_visit_del", "care_visit", "DELETE", None, f"OLD.status = {ATTENDED}",
-         refresh_visits("OLD.episode_id")),
+        (
+            "efacts_episode_upd",
+            "care_episode",
+            "UPDATE",
+            EPISODE_COLUMNS,
+            changed(EPISODE_COLUMNS),
+            episode_update(),
+        ),
+        (
+            "efacts_referral_upd",
+            "care_referral",
+            "UPDATE",
+            ["partner_id"],
+            changed(["partner_id"]),
+            [
+                f"""UPDATE {EPISODE_FACTS} SET partner_id = NEW.partner_id WHERE episode_id IN
+             (SELECT id FROM care_episode WHERE referral_id = NEW.id)"""
+            ],
+        ),
+        (
+            "efacts_patient_upd",
+            "care_patient",
+            "UPDATE",
+            ["channel", "location_id"],
+            changed(["channel", "location_id"]),
+            [
+                f"""UPDATE {EPISODE_FACTS} SET channel = NEW.channel, location_id = NEW.location_id
+             WHERE episode_id IN (SELECT id FROM care_episode WHERE patient_id = NEW.id)"""
+            ],
+        ),
+        (
+            "efacts_episode_del",
+            "care_episode",
+            "DELETE",
+            None,
+            None,
+            [f"DELETE FROM {EPISODE_FACTS} WHERE episode_id = OLD.id"],
+        ),
+        (
+            "efacts_visit_ins",
+            "care_visit",
+            "INSERT",
+            None,
+            f"NEW.status = {ATTENDED}",
+            attended_visit_insert(),
+        ),
+        (
+            "efacts_visit_upd",
+            "care_visit",
+            "UPDATE",
+            ["episode_id", "status", "visit_on"],
+            changed(["episode_id", "status", "visit_on"]),
+            [*refresh_visits("OLD.episode_id"), *refresh_visits("NEW.episode_id")],
+        ),
+        (
+            "efacts_visit_del",
+            "care_visit",
+            "DELETE",
+            None,
+            f"OLD.status = {ATTENDED}",
+            refresh_visits("OLD.episode_id"),
+        ),
         ("efacts_outcome_ins", "care_outcome", "INSERT", None, None, reading_insert()),
-        ("efacts_outcome_upd", "care_outcome", "UPDATE",
-         ["episode_id", "instrument", "measured_on", "score"],
-         changed(["episode_id", "instrument", "measured_on", "score"]),
-         [*refresh_readings("OLD.episode_id"), *refresh_readings("NEW.episode_id")]),
-        ("efacts_outcome_del", "care_outcome", "DELETE", None, None,
-         refresh_readings("OLD.episode_id")),
-        ("efacts_payment_ins", "care_payment", "INSERT", None, "NEW.episode_id IS NOT NULL",
-         episode_payment_insert()),
-        ("efacts_payment_upd", "care_payment", "UPDATE", ["episode_id", "paid_on", "amount"],
-         changed(["episode_id", "paid_on", "amount"]),
-         [*refresh_payments("OLD.episode_id"), *refresh_payments("NEW.episode_id")]),
-        ("efacts_payment_del", "care_payment", "DELETE", None, "OLD.episode_id IS NOT NULL",
-         refresh_payments("OLD.episode_id")),
+        (
+            "efacts_outcome_upd",
+            "care_outcome",
+            "UPDATE",
+            ["episode_id", "instrument", "measured_on", "score"],
+            changed(["episode_id", "instrument", "measured_on", "score"]),
+            [*refresh_readings("OLD.episode_id"), *refresh_readings("NEW.episode_id")],
+        ),
+        (
+            "efacts_outcome_del",
+            "care_outcome",
+            "DELETE",
+            None,
+            None,
+            refresh_readings("OLD.episode_id"),
+        ),
+        (
+            "efacts_payment_ins",
+            "care_payment",
+            "INSERT",
+            None,
+            "NEW.episode_id IS NOT NULL",
+            episode_payment_insert(),
+        ),
+        (
+            "efacts_payment_upd",
+            "care_payment",
+            "UPDATE",
+            ["episode_id", "paid_on", "amount"],
+            changed(["episode_id", "paid_on", "amount"]),
+            [*refresh_payments("OLD.episode_id"), *refresh_payments("NEW.episode_id")],
+        ),
+        (
+            "efacts_payment_del",
+            "care_payment",
+            "DELETE",
+            None,
+            "OLD.episode_id IS NOT NULL",
+            refresh_payments("OLD.episode_id"),
+        ),
     ]
 
 
@@ -335,12 +405,30 @@ def month_triggers(vendor: str) -> list[tuple]:
     """Triggers on the patient facts that keep their sums per month current."""
     columns = ["channel", "location_id", "first_visit_on", *PAID_SPANS, "second_episode_on"]
     return [
-        ("months_ins", FACTS, "INSERT", None, "NEW.first_visit_on IS NOT NULL",
-         [month_add(vendor)]),
-        ("months_upd", FACTS, "UPDATE", columns, changed(columns),
-         [month_subtract(vendor), month_add(vendor)]),
-        ("months_del", FACTS, "DELETE", None, "OLD.first_visit_on IS NOT NULL",
-         [month_subtract(vendor)]),
+        (
+            "months_ins",
+            FACTS,
+            "INSERT",
+            None,
+            "NEW.first_visit_on IS NOT NULL",
+            [month_add(vendor)],
+        ),
+        (
+            "months_upd",
+            FACTS,
+            "UPDATE",
+            columns,
+            changed(columns),
+            [month_subtract(vendor), month_add(vendor)],
+        ),
+        (
+            "months_del",
+            FACTS,
+            "DELETE",
+            None,
+            "OLD.first_visit_on IS NOT NULL",
+            [month_subtract(vendor)],
+        ),
     ]
 
 
@@ -360,22 +448,58 @@ def triggers(vendor: str, *, episodes: bool = True, months: bool = True) -> list
     pay_changed = changed(["patient_id", "paid_on", "amount"])
     return [
         ("patient_ins", "care_patient", "INSERT", None, None, patient_insert(vendor)),
-        ("patient_upd", "care_patient", "UPDATE", ["channel", "location_id", "zip"],
-         changed(["channel", "location_id", "zip"]), patient_update()),
+        (
+            "patient_upd",
+            "care_patient",
+            "UPDATE",
+            ["channel", "location_id", "zip"],
+            changed(["channel", "location_id", "zip"]),
+            patient_update(),
+        ),
         ("patient_del", "care_patient", "DELETE", None, None, patient_delete()),
         ("episode_ins", "care_episode", "INSERT", None, None, refresh(vendor, "NEW.patient_id")),
-        ("episode_upd", "care_episode", "UPDATE", ["patient_id", "started_on"], ep_changed,
-         both(vendor, "OLD.patient_id", "NEW.patient_id")),
+        (
+            "episode_upd",
+            "care_episode",
+            "UPDATE",
+            ["patient_id", "started_on"],
+            ep_changed,
+            both(vendor, "OLD.patient_id", "NEW.patient_id"),
+        ),
         ("episode_del", "care_episode", "DELETE", None, None, refresh(vendor, "OLD.patient_id")),
-        ("visit_ins", "care_visit", "INSERT", None, f"NEW.status = {ATTENDED}",
-         visit_insert(vendor)),
-        ("visit_upd", "care_visit", "UPDATE", ["episode_id", "status", "visit_on"],
-         visit_changed, both(vendor, episode_patient("OLD"), episode_patient("NEW"))),
-        ("visit_del", "care_visit", "DELETE", None, f"OLD.status = {ATTENDED}",
-         refresh(vendor, episode_patient("OLD"))),
+        (
+            "visit_ins",
+            "care_visit",
+            "INSERT",
+            None,
+            f"NEW.status = {ATTENDED}",
+            visit_insert(vendor),
+        ),
+        (
+            "visit_upd",
+            "care_visit",
+            "UPDATE",
+            ["episode_id", "status", "visit_on"],
+            visit_changed,
+            both(vendor, episode_patient("OLD"), episode_patient("NEW")),
+        ),
+        (
+            "visit_del",
+            "care_visit",
+            "DELETE",
+            None,
+            f"OLD.status = {ATTENDED}",
+            refresh(vendor, episode_patient("OLD")),
+        ),
         ("payment_ins", "care_payment", "INSERT", None, None, payment_insert(vendor)),
-        ("payment_upd", "care_payment", "UPDATE", ["patient_id", "paid_on", "amount"],
-         pay_changed, both(vendor, "OLD.patient_id", "NEW.patient_id")),
+        (
+            "payment_upd",
+            "care_payment",
+            "UPDATE",
+            ["patient_id", "paid_on", "amount"],
+            pay_changed,
+            both(vendor, "OLD.patient_id", "NEW.patient_id"),
+        ),
         ("payment_del", "care_payment", "DELETE", None, None, refresh(vendor, "OLD.patient_id")),
         *(episode_triggers() if episodes else []),
         *(month_triggers(vendor) if months else []),
@@ -385,8 +509,10 @@ def triggers(vendor: str, *, episodes: bool = True, months: bool = True) -> list
 # Triggers of earlier versions, dropped with the others so that none outlives its table
 # (migration 0008 removed insights_paidmonth, which these kept).
 RETIRED = [
-    ("paid_payment_ins", "care_payment"), ("paid_payment_upd", "care_payment"),
-    ("paid_payment_del", "care_payment"), ("paid_patient_upd", FACTS),
+    ("paid_payment_ins", "care_payment"),
+    ("paid_payment_upd", "care_payment"),
+    ("paid_payment_del", "care_payment"),
+    ("paid_patient_upd", FACTS),
 ]
 
 
@@ -467,7 +593,9 @@ LEFT JOIN paid ON paid.patient_id = pa.id"""
 def backfill_episodes() -> str:
     """Every episode's facts in one set-based statement (as `backfill`)."""
     copied = copied_columns("e") | {
-        "partner_id": "r.partner_id", "channel": "pa.channel", "location_id": "pa.location_id",
+        "partner_id": "r.partner_id",
+        "channel": "pa.channel",
+        "location_id": "pa.location_id",
     }
     return f"""
 WITH attended AS (

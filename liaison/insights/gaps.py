@@ -95,4 +95,3 @@ def _zip_row(code: str, new_patients: int, partner_points: list) -> ZipCoverage:
     nearby = sum(1 for p in partner_points if haversine_miles(centre, p) <= NEARBY_MILES)
     gap = new_patients >= GAP_MIN_NEW_PATIENTS and nearby == 0
     return ZipCoverage(code, new_patients, nearby, gap=gap)
-

@@ -65,8 +65,12 @@ def keeping_informed(
     locations = None if scope.location_id is None else [scope.location_id]
     partners = None if partner_pk is None else [partner_pk]
     if initial_on_time is None:
-        initial_on_time = initial_letters(as_of=scope.as_of, ended_from=scope.window_start,
-                                          location_ids=locations, partner_ids=partners)
+        initial_on_time = initial_letters(
+            as_of=scope.as_of,
+            ended_from=scope.window_start,
+            location_ids=locations,
+            partner_ids=partners,
+        )
     if care_by_referral is None:
         closed = closed_in_window(scope)
         if partner_pk is not None:

@@ -63,8 +63,12 @@ def kept_scorecards(scope: Scope) -> list[PartnerScorecard]:
 
 
 def kept_scorecards_by_partner(scope: Scope) -> dict[int, PartnerScorecard]:
-    return kept("scorecards-by-partner", scope,
-                lambda: {card.pk: card for card in kept_scorecards(scope)}, shared=False)
+    return kept(
+        "scorecards-by-partner",
+        scope,
+        lambda: {card.pk: card for card in kept_scorecards(scope)},
+        shared=False,
+    )
 
 
 def kept_channels(scope: Scope) -> list[ChannelFigures]:
@@ -84,8 +88,13 @@ def kept_informed(scope: Scope) -> KeepingInformed:
 
 
 def kept_response(scope: Scope) -> ResponseTimes:
-    return kept(_with_letters("response"), scope, lambda: response_times(
-        scope=scope, letters=kept_letters_on_time(scope), informed=kept_informed(scope)))
+    return kept(
+        _with_letters("response"),
+        scope,
+        lambda: response_times(
+            scope=scope, letters=kept_letters_on_time(scope), informed=kept_informed(scope)
+        ),
+    )
 
 
 def _with_letters(kind: str) -> str:
@@ -95,8 +104,10 @@ def _with_letters(kind: str) -> str:
 
 
 def _key(kind: str, scope: Scope) -> str:
-    return (f"liaison:figures:{kind}:{scope.as_of.isoformat()}:{scope.window_days}:"
-            f"{scope.location_id}:{figures_version()}")
+    return (
+        f"liaison:figures:{kind}:{scope.as_of.isoformat()}:{scope.window_days}:"
+        f"{scope.location_id}:{figures_version()}"
+    )
 
 
 def _in_process(key: str):

@@ -39,8 +39,14 @@ class PatientFacts(models.Model):
         indexes = [
             # Covers the patients first seen in a range of days, per channel and clinic.
             models.Index(
-                fields=["first_visit_on", "channel", "location_id", "first_year_cents",
-                        "first_two_years_cents", "second_episode_on"],
+                fields=[
+                    "first_visit_on",
+                    "channel",
+                    "location_id",
+                    "first_year_cents",
+                    "first_two_years_cents",
+                    "second_episode_on",
+                ],
                 name="insights_patient_span_idx",
             ),
             # Patients whose second episode started after a date (the channels' return rate).
@@ -97,22 +103,31 @@ class EpisodeFacts(models.Model):
             # Covers the closed episodes of a window: their sums need no table reads.
             models.Index(
                 fields=[
-                    "ended_on", "partner_id", "channel", "location_id", "planned_visits",
-                    "primary_measure", "attended_visits", "last_attended_on", "readings",
-                    "last_reading_on", "first_score_h", "last_score_h",
+                    "ended_on",
+                    "partner_id",
+                    "channel",
+                    "location_id",
+                    "planned_visits",
+                    "primary_measure",
+                    "attended_visits",
+                    "last_attended_on",
+                    "readings",
+                    "last_reading_on",
+                    "first_score_h",
+                    "last_score_h",
                 ],
                 name="insights_episode_closed_idx",
             ),
             # One partner's closed episodes of a window.
             models.Index(fields=["partner_id", "ended_on"], name="insights_episode_partner_idx"),
             # A referral's first visit: the earliest first attended visit of its episodes.
-            models.Index(fields=["referral_id", "first_attended_on"],
-                         name="insights_episode_referral_idx"),
+            models.Index(
+                fields=["referral_id", "first_attended_on"], name="insights_episode_referral_idx"
+            ),
             # Covers the payments of a window on partners' episodes (revenue), in the order
             # of the partners they are summed up by.
             models.Index(
-                fields=["partner_id", "last_paid_on", "first_paid_on", "location_id",
-                        "paid_cents"],
+                fields=["partner_id", "last_paid_on", "first_paid_on", "location_id", "paid_cents"],
                 condition=models.Q(partner_id__isnull=False),
                 name="insights_episode_paid_idx",
             ),
@@ -147,4 +162,3 @@ class ChannelMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} at {self.location_id} in {self.month:%Y-%m}"
-

@@ -32,8 +32,10 @@ def last_months(as_of: dt.date, months: int) -> list[dt.date]:
 
 def _per_month(queryset: QuerySet, date_field: str) -> dict[dt.date, int]:
     rows = (
-        queryset.annotate(month=TruncMonth(date_field)).values("month")
-        .annotate(n=Count("pk")).order_by()
+        queryset.annotate(month=TruncMonth(date_field))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     return {as_date(row["month"]): row["n"] for row in rows}
 
@@ -78,13 +80,15 @@ def this_year_against_last(scope: Scope) -> list[MonthPair]:
     pairs = []
     for m in range(1, 13):
         month, last = dt.date(year, m, 1), dt.date(year - 1, m, 1)
-        pairs.append(MonthPair(
-            month=month,
-            referrals=this_year(referrals, month),
-            referrals_last_year=referrals.get(last, 0),
-            new_patients=this_year(patients, month),
-            new_patients_last_year=patients.get(last, 0),
-        ))
+        pairs.append(
+            MonthPair(
+                month=month,
+                referrals=this_year(referrals, month),
+                referrals_last_year=referrals.get(last, 0),
+                new_patients=this_year(patients, month),
+                new_patients_last_year=patients.get(last, 0),
+            )
+        )
     return pairs
 
 

@@ -4,7 +4,6 @@ The figures live in modules beside this one, one idea each; this module is the d
 views, the API and the command come through.
 """
 
-
 from liaison.accounts.models import Location
 from liaison.core.codes import by_practice_id
 from liaison.insights.channels import ChannelFigures, channel_figures
@@ -24,11 +23,28 @@ from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard, partner_scorecard, partner_scorecards
 
 __all__ = [
-    "ChannelFigures", "KeepingInformed", "LettersOnTime", "NetworkGaps", "NotResponding",
-    "PartnerScorecard", "ResponseTimes", "Scope", "channel_figures", "channels_document",
-    "find_location", "gaps_document", "keeping_informed", "letters_on_time", "network_gaps",
-    "not_responding_by_partner_document", "not_responding_document", "partner_scorecard",
-    "partner_scorecards", "patients_not_responding", "response_document", "response_times",
+    "ChannelFigures",
+    "KeepingInformed",
+    "LettersOnTime",
+    "NetworkGaps",
+    "NotResponding",
+    "PartnerScorecard",
+    "ResponseTimes",
+    "Scope",
+    "channel_figures",
+    "channels_document",
+    "find_location",
+    "gaps_document",
+    "keeping_informed",
+    "letters_on_time",
+    "network_gaps",
+    "not_responding_by_partner_document",
+    "not_responding_document",
+    "partner_scorecard",
+    "partner_scorecards",
+    "patients_not_responding",
+    "response_document",
+    "response_times",
     "scorecards_document",
 ]
 

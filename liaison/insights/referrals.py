@@ -29,9 +29,7 @@ def first_visit_on(as_of: dt.date) -> Subquery:
     Each episode's first attended visit is in its facts, so this is one step down their
     referral index: the earliest of them, when it is ≤ D, is the earliest visit ≤ D.
     """
-    episodes = EpisodeFacts.objects.filter(
-        referral_id=OuterRef("pk"), first_attended_on__lte=as_of
-    )
+    episodes = EpisodeFacts.objects.filter(referral_id=OuterRef("pk"), first_attended_on__lte=as_of)
     return Subquery(episodes.order_by("first_attended_on").values("first_attended_on")[:1])
 
 

@@ -83,8 +83,12 @@ def letters_and_informed(
     run that counts the window's letters also says which referrals had their initial report
     on time. `care_by_referral` saves a query when the caller has the closed episodes' sums."""
     letters, initials = _letters(scope, partner_pk, with_initials=True)
-    informed = keeping_informed(scope=scope, partner_pk=partner_pk, initial_on_time=initials,
-                                care_by_referral=care_by_referral)
+    informed = keeping_informed(
+        scope=scope,
+        partner_pk=partner_pk,
+        initial_on_time=initials,
+        care_by_referral=care_by_referral,
+    )
     return letters, informed
 
 

@@ -85,6 +85,4 @@ def middle_ranks_sql(count: str) -> str:
     With integer division: the median reads ranks ⌊(n+1)/2⌋ and ⌊(n+2)/2⌋ (the same rank when n
     is odd), and p90 reads rank ⌈0.9·n⌉ = ⌊(9n + 9)/10⌋.
     """
-    return (
-        f"(({count} + 1) / 2), (({count} + 2) / 2), ((9 * {count} + 9) / 10)"
-    )
+    return f"(({count} + 1) / 2), (({count} + 2) / 2), ((9 * {count} + 9) / 10)"

@@ -88,14 +88,18 @@ class Stalled:
 
     @property
     def summary(self) -> str:
-        """"ODI 12 points worse over 35 days (MCID 10)" or "ODI 2 points better … 10 needed"."""
+        """ "ODI 12 points worse over 35 days (MCID 10)" or "ODI 2 points better … 10 needed"."""
         points = abs(self.improvement)
         amount = f"{points:g} point{'s' if points != 1 else ''}"
         if self.improvement < 0:
-            return f"{self.instrument} {amount} worse over {self.days_measured} days " \
-                   f"(MCID {self.mcid:g})"
-        return f"{self.instrument} {amount} better over {self.days_measured} days; " \
-               f"{self.mcid:g} needed"
+            return (
+                f"{self.instrument} {amount} worse over {self.days_measured} days "
+                f"(MCID {self.mcid:g})"
+            )
+        return (
+            f"{self.instrument} {amount} better over {self.days_measured} days; "
+            f"{self.mcid:g} needed"
+        )
 
 
 @dataclass
@@ -122,8 +126,16 @@ class Today:
 
     @property
     def nothing_to_do(self) -> bool:
-        sections = [self.triage, self.to_book, self.reports_overdue, self.reports_due_today,
-                    self.not_responding, self.reconnect, self.planned, self.cadence]
+        sections = [
+            self.triage,
+            self.to_book,
+            self.reports_overdue,
+            self.reports_due_today,
+            self.not_responding,
+            self.reconnect,
+            self.planned,
+            self.cadence,
+        ]
         return all(s is None or s.total == 0 for s in sections)
 
 
@@ -139,8 +151,9 @@ def today_for(*, user, as_of: dt.date) -> Today:
     if role in PATIENT_WORK:
         today.triage = _referrals(user, Progress.RECEIVED, "received_on")
         # Accepted long ago and never booked, a referral is lost rather than still to book.
-        today.to_book = _referrals(user, Progress.ACCEPTED, "decided_on",
-                                   since=as_of - dt.timedelta(days=BOOKING_DAYS))
+        today.to_book = _referrals(
+            user, Progress.ACCEPTED, "decided_on", since=as_of - dt.timedelta(days=BOOKING_DAYS)
+        )
     if role in CLINICAL_WORK:
         overdue, due_today = _letters_owed(user, as_of, today.locations)
         today.reports_overdue = _letters(overdue)
@@ -161,8 +174,13 @@ def _letters_owed(user, as_of: dt.date, locations: list[Location]):
     location_ids = {location.pk for location in locations}
     owed = _letters_unsent(as_of, sorted(location_ids))
     if user.role == Role.CLINICIAN:
-        owed = [o for o in owed if belongs_to(user, location_id=o.location_id,
-                                               clinician=o.clinician, location_ids=location_ids)]
+        owed = [
+            o
+            for o in owed
+            if belongs_to(
+                user, location_id=o.location_id, clinician=o.clinician, location_ids=location_ids
+            )
+        ]
     overdue = sorted((o for o in owed if o.status == Status.OVERDUE), key=lambda o: o.due_on)
     due_today = [o for o in owed if o.status == Status.DUE and o.due_on == as_of]
     return overdue, due_today
@@ -172,12 +190,17 @@ def _letters_unsent(as_of: dt.date, location_ids: list[int]) -> list[Obligation]
     """The due engine's unsent letters, computed once per data version for every worker: it
     reads the whole year's record (a second on a large practice). Writes of care, of reports
     and of the practice's rules each change the key."""
-    kind = ":".join([
-        "today-letters", ",".join(map(str, location_ids)), _rules_token(practice_rules()),
-        letters_version(),
-    ])
-    return kept(kind, Scope(as_of=as_of),
-                lambda: obligations_unsent(as_of=as_of, location_ids=location_ids))
+    kind = ":".join(
+        [
+            "today-letters",
+            ",".join(map(str, location_ids)),
+            _rules_token(practice_rules()),
+            letters_version(),
+        ]
+    )
+    return kept(
+        kind, Scope(as_of=as_of), lambda: obligations_unsent(as_of=as_of, location_ids=location_ids)
+    )
 
 
 def _rules_token(rules: Rules) -> str:
@@ -192,9 +215,7 @@ def _letters(owed: list) -> Section:
         {o.referral_id for o in shown}
     )
     episodes = Episode.objects.in_bulk({o.episode_id for o in shown if o.episode_id})
-    reports = Report.objects.in_bulk(
-        {o.report_id for o in shown if o.report_id}
-    )
+    reports = Report.objects.in_bulk({o.report_id for o in shown if o.report_id})
     rows = [
         LetterDue(
             kind=o.kind,
@@ -214,8 +235,7 @@ def _referrals(user, progress: str, oldest_first_by: str, since=None) -> Section
     if since is not None:
         referrals = referrals.filter(received_on__gte=since)
     referrals = (
-        referrals
-        .select_related("patient", "partner")
+        referrals.select_related("patient", "partner")
         # Urgent first, then the longest waiting.
         .order_by("-urgency", oldest_first_by, "id")
     )
@@ -243,8 +263,12 @@ def _not_responding(user, as_of: dt.date, locations: list[Location]) -> Section:
     )
     rows = [
         Stalled(
-            episode=episodes[code], instrument=item.instrument, improvement=item.improvement,
-            mcid=item.mcid, days_measured=item.days_measured, worsening=item.worsening,
+            episode=episodes[code],
+            instrument=item.instrument,
+            improvement=item.improvement,
+            mcid=item.mcid,
+            days_measured=item.days_measured,
+            worsening=item.worsening,
         )
         for item in shown
         if (code := _uuid(item.episode_code)) in episodes
@@ -263,14 +287,18 @@ def _uuid(text: str) -> uuid.UUID:
 # again from the partners' latest touchpoints, read again after every touchpoint logged.
 # ---------------------------------------------------------------------------------------
 
+
 def practice_scorecards(*, as_of: dt.date) -> dict[int, PartnerScorecard]:
     """Every partner's scorecard as of `as_of`, by partner id, with a fresh reconnect flag.
     Kept in this process until a touchpoint is logged (the contacts' version changes) or the
     figures change (their version is in every kept key)."""
     scope = Scope(as_of=as_of)
-    return kept(f"cards-with-contacts-{contacts_version()}", scope,
-                lambda: _with_fresh_contacts(kept_scorecards_by_partner(scope), as_of),
-                shared=False)
+    return kept(
+        f"cards-with-contacts-{contacts_version()}",
+        scope,
+        lambda: _with_fresh_contacts(kept_scorecards_by_partner(scope), as_of),
+        shared=False,
+    )
 
 
 def partner_scorecard_today(*, partner: Partner, as_of: dt.date) -> PartnerScorecard:
@@ -290,22 +318,29 @@ def _with_fresh_contacts(cards: dict, as_of: dt.date) -> dict[int, PartnerScorec
     for pk in cooling:
         card, last = cards[pk], latest.get(pk)
         if last != card.last_touchpoint_on:
-            fresh[pk] = replace(card, last_touchpoint_on=last,
-                                needs_reconnect=needs_reconnect(card.trend, last, scope))
+            fresh[pk] = replace(
+                card,
+                last_touchpoint_on=last,
+                needs_reconnect=needs_reconnect(card.trend, last, scope),
+            )
     return fresh
 
 
 def _reconnect(as_of: dt.date) -> Section:
     cards = [c for c in practice_scorecards(as_of=as_of).values() if c.needs_reconnect]
     # Declining before dormant; within each, the partners who referred most recently.
-    cards.sort(key=lambda c: (c.trend != Trend.DECLINING, -(c.last_referral_on or dt.date.min)
-                              .toordinal()))
+    cards.sort(
+        key=lambda c: (c.trend != Trend.DECLINING, -(c.last_referral_on or dt.date.min).toordinal())
+    )
     shown = cards[:ROWS]
     partners = Partner.objects.select_related("specialty").in_bulk([c.pk for c in shown])
     rows = [
         Reconnect(
-            partner=partners[c.pk], trend=c.trend, last_referral_on=c.last_referral_on,
-            last_touchpoint_on=c.last_touchpoint_on, recent_referrals=c.recent_referrals,
+            partner=partners[c.pk],
+            trend=c.trend,
+            last_referral_on=c.last_referral_on,
+            last_touchpoint_on=c.last_touchpoint_on,
+            recent_referrals=c.recent_referrals,
             expected_recent=c.expected_recent,
         )
         for c in shown

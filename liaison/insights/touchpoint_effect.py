@@ -59,9 +59,13 @@ def touchpoint_effects(*, scope: Scope) -> list[TouchpointEffect]:
     """One row per touchpoint kind with a counted touchpoint, in the order of the kinds; one
     query. Counted: touchpoints dated in the window and on or before D − 90. Referrals are those
     received by D (at the scope's location, if any)."""
-    touchpoints = Touchpoint.objects.filter(
-        occurred_on__gte=scope.window_start, occurred_on__lte=last_counted_day(scope)
-    ).values("id", "partner_id", "kind", "occurred_on").order_by()
+    touchpoints = (
+        Touchpoint.objects.filter(
+            occurred_on__gte=scope.window_start, occurred_on__lte=last_counted_day(scope)
+        )
+        .values("id", "partner_id", "kind", "occurred_on")
+        .order_by()
+    )
     referrals = received(scope).values("partner_id", "received_on").order_by()
     gap = days_between_sql("r.received_on", "tp_near.occurred_on")
     rows = fetch(_EFFECT.format(n=EFFECT_DAYS, gap=gap), tp=touchpoints, refs=referrals)

@@ -13,6 +13,10 @@ def home(request):
     """Today: what each role has to do, one click from doing it."""
     today = today_for(user=request.user, as_of=timezone.localdate())
     if today.shows_patients:
-        audit_record(request=request, action=AuditEvent.Action.VIEW, obj=Patient,
-                     detail="Today: patient work lists")
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.VIEW,
+            obj=Patient,
+            detail="Today: patient work lists",
+        )
     return render(request, "today/home.html", {"today": today})

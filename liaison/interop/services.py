@@ -69,7 +69,8 @@ def can_confirm(practice_import: PracticeImport) -> bool:
 def _forget_unconfirmed_dry_runs() -> None:
     """A clean dry run keeps its zip for a day, for the manager to import; then it goes."""
     stale = PracticeImport.objects.filter(
-        dry_run=True, status=PracticeImport.Status.DONE,
+        dry_run=True,
+        status=PracticeImport.Status.DONE,
         finished_at__lt=timezone.now() - dt.timedelta(days=1),
     )
     for practice_import in stale.only("code"):
@@ -97,7 +98,9 @@ def practice_import_run(*, code: str) -> None:
     try:
         files = unpack(folder / UPLOAD_NAME, folder / "files")
         outcome = import_practice_files(
-            files, dry_run=practice_import.dry_run, user=practice_import.user,
+            files,
+            dry_run=practice_import.dry_run,
+            user=practice_import.user,
             progress=ProgressFile(progress_path(practice_import)),
         )
     except UnusableZip as error:
@@ -108,8 +111,13 @@ def practice_import_run(*, code: str) -> None:
     else:
         status = PracticeImport.Status.DONE if outcome.ok else PracticeImport.Status.INVALID
         summary = {name: vars(counts) for name, counts in outcome.files.items()}
-        _finish(practice_import, status, errors=outcome.errors, count=outcome.error_count,
-                summary=summary)
+        _finish(
+            practice_import,
+            status,
+            errors=outcome.errors,
+            count=outcome.error_count,
+            summary=summary,
+        )
         keep_upload = outcome.ok and practice_import.dry_run
     finally:
         _tidy(folder, keep_upload)

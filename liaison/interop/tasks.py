@@ -28,8 +28,10 @@ def last_sign_of_life(practice_import: PracticeImport) -> dt.datetime:
         written = progress_path(practice_import).stat().st_mtime
     except OSError:
         return practice_import.started_at or practice_import.created_at
-    return max(dt.datetime.fromtimestamp(written, tz=dt.UTC),
-               practice_import.started_at or practice_import.created_at)
+    return max(
+        dt.datetime.fromtimestamp(written, tz=dt.UTC),
+        practice_import.started_at or practice_import.created_at,
+    )
 
 
 def fail_stalled_imports(now: dt.datetime | None = None) -> int:
@@ -44,6 +46,9 @@ def fail_stalled_imports(now: dt.datetime | None = None) -> int:
             continue
         # Conditional: an import that finished meanwhile keeps its own outcome.
         failed += running.filter(pk=practice_import.pk).update(
-            status=PracticeImport.Status.FAILED, finished_at=now, errors=message, error_count=0,
+            status=PracticeImport.Status.FAILED,
+            finished_at=now,
+            errors=message,
+            error_count=0,
         )
     return failed

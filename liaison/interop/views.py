@@ -58,8 +58,9 @@ def import_confirm(request, code):
     dry_run_import = _get_import_for_user(request, code)
     if not services.can_confirm(dry_run_import):
         return redirect("interop-import-detail", code=code)
-    practice_import = services.practice_import_confirm(dry_run_import=dry_run_import,
-                                                       by=request.user)
+    practice_import = services.practice_import_confirm(
+        dry_run_import=dry_run_import, by=request.user
+    )
     return redirect("interop-import-detail", code=practice_import.code)
 
 

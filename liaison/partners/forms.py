@@ -38,7 +38,10 @@ def npi_on_file(npi: str, holder: Partner, then: str) -> str:
     url = reverse("partners-detail", args=[holder.code])
     return format_html(
         'NPI {} is already on file for <a href="{}">{}</a>. {}',
-        npi, url, holder.display_name, then,
+        npi,
+        url,
+        holder.display_name,
+        then,
     )
 
 
@@ -63,15 +66,17 @@ def search_options(
     if chosen is not None:
         results = [chosen, *(p for p in results if p.pk != chosen.pk)]
     new = new or (not results and len(query.strip()) >= 2)
-    options = [
-        SearchOption(partner=p, checked=not new and i == 0) for i, p in enumerate(results)
-    ]
+    options = [SearchOption(partner=p, checked=not new and i == 0) for i, p in enumerate(results)]
     return SearchOptions(options=options, searched=query.strip(), new_checked=new)
 
 
 def staff_choices():
-    users = get_user_model().objects.filter(is_active=True, groups__name__in=[
-        "liaison", "manager"]).distinct().order_by("first_name", "last_name")
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=["liaison", "manager"])
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
     return users
 
 
@@ -87,21 +92,32 @@ class DirectoryFilterForm(forms.Form):
         ("none", "Never referred"),
     ]
 
-    q = forms.CharField(label="Search", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": "Name, practice, NPI, phone"}))
-    specialty = forms.ChoiceField(choices=[("", "Any specialty"), *SpecialtySlug.choices],
-                                  required=False)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Name, practice, NPI, phone"}
+        ),
+    )
+    specialty = forms.ChoiceField(
+        choices=[("", "Any specialty"), *SpecialtySlug.choices], required=False
+    )
     stage = forms.ChoiceField(choices=[("", "Any stage"), *PartnerStage.choices], required=False)
     trend = forms.ChoiceField(choices=TRENDS, required=False)
-    area = forms.CharField(label="Area", required=False, max_length=100,
-                           widget=forms.TextInput(attrs={"placeholder": "ZIP or city"}))
+    area = forms.CharField(
+        label="Area",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "ZIP or city"}),
+    )
     owner = forms.ChoiceField(label="Owner", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [
-            ("", "Anyone"), ("none", "Nobody"),
+            ("", "Anyone"),
+            ("none", "Nobody"),
             *((u.username, u.get_full_name() or u.username) for u in staff_choices()),
         ]
 
@@ -114,20 +130,40 @@ class PartnerForm(forms.ModelForm):
     """
 
     works_at_name = forms.CharField(
-        label="Works at (practice)", required=False, max_length=200,
+        label="Works at (practice)",
+        required=False,
+        max_length=200,
         help_text="The practice's name as it is in the directory.",
     )
     introduced_by_ref = forms.CharField(
-        label="Introduced by", required=False, max_length=200,
+        label="Introduced by",
+        required=False,
+        max_length=200,
         help_text="Their NPI, or their name as it is in the directory.",
     )
 
     class Meta:
         model = Partner
         fields = [
-            "kind", "first_name", "last_name", "credentials", "organization_name", "npi",
-            "specialty", "address", "city", "state", "zip", "phone", "fax", "email",
-            "preferred_channel", "stage", "owner", "contact_cadence_days", "notes",
+            "kind",
+            "first_name",
+            "last_name",
+            "credentials",
+            "organization_name",
+            "npi",
+            "specialty",
+            "address",
+            "city",
+            "state",
+            "zip",
+            "phone",
+            "fax",
+            "email",
+            "preferred_channel",
+            "stage",
+            "owner",
+            "contact_cadence_days",
+            "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -162,12 +198,15 @@ class PartnerForm(forms.ModelForm):
         name = self.cleaned_data["works_at_name"].strip()
         if not name:
             return None
-        found = list(Partner.objects.filter(kind=PartnerKind.ORGANIZATION,
-                                            organization_name__iexact=name)
-                     .exclude(pk=self.instance.pk)[:2])
+        found = list(
+            Partner.objects.filter(
+                kind=PartnerKind.ORGANIZATION, organization_name__iexact=name
+            ).exclude(pk=self.instance.pk)[:2]
+        )
         if len(found) != 1:
             raise forms.ValidationError(
-                "No practice of that name in the directory: add it first." if not found
+                "No practice of that name in the directory: add it first."
+                if not found
                 else "Two practices have that name: merge the duplicate first."
             )
         return found[0]
@@ -177,13 +216,20 @@ class PartnerForm(forms.ModelForm):
         if not ref:
             return None
         others = Partner.objects.exclude(pk=self.instance.pk)
-        found = list(others.filter(npi=ref)[:1]) if ref.isdigit() else [
-            p for p in others.filter(search_q(ref))[:20] if p.display_name.lower() == ref.lower()
-            or f"{p.first_name} {p.last_name}".strip().lower() == ref.lower()
-        ]
+        found = (
+            list(others.filter(npi=ref)[:1])
+            if ref.isdigit()
+            else [
+                p
+                for p in others.filter(search_q(ref))[:20]
+                if p.display_name.lower() == ref.lower()
+                or f"{p.first_name} {p.last_name}".strip().lower() == ref.lower()
+            ]
+        )
         if len(found) != 1:
             raise forms.ValidationError(
-                "Nobody in the directory by that NPI or name." if not found
+                "Nobody in the directory by that NPI or name."
+                if not found
                 else "Several partners have that name: give the NPI."
             )
         return found[0]
@@ -205,21 +251,34 @@ class PartnerForm(forms.ModelForm):
 class TouchpointForm(forms.Form):
     kind = forms.ChoiceField(choices=TouchpointKind.choices, initial=TouchpointKind.CALL)
     occurred_on = DateField(label="Date", widget=DATE_INPUT)
-    staff = forms.CharField(label="Who", max_length=150, required=False,
-                            help_text="Who from the practice.")
+    staff = forms.CharField(
+        label="Who", max_length=150, required=False, help_text="Who from the practice."
+    )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    cost = forms.DecimalField(label="Cost (USD)", required=False, min_value=0, max_digits=10,
-                              decimal_places=2, help_text="Meals and gifts count against the "
-                              "yearly limit per referral source.")
-    plan = forms.ModelChoiceField(label="Carries out the plan", required=False,
-                                  queryset=PlannedTouchpoint.objects.none(),
-                                  empty_label="No plan")
+    cost = forms.DecimalField(
+        label="Cost (USD)",
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text="Meals and gifts count against the yearly limit per referral source.",
+    )
+    plan = forms.ModelChoiceField(
+        label="Carries out the plan",
+        required=False,
+        queryset=PlannedTouchpoint.objects.none(),
+        empty_label="No plan",
+    )
     confirm_over_limit = forms.BooleanField(
         label="I confirm this cost goes over the yearly limit", required=False
     )
     next_on = DateField(label="Plan the next one for", required=False, widget=DATE_INPUT)
-    next_kind = forms.ChoiceField(label="Next contact", choices=TouchpointKind.choices,
-                                  required=False, initial=TouchpointKind.CALL)
+    next_kind = forms.ChoiceField(
+        label="Next contact",
+        choices=TouchpointKind.choices,
+        required=False,
+        initial=TouchpointKind.CALL,
+    )
 
     def __init__(self, *args, partner: Partner, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -238,8 +297,9 @@ class TouchpointForm(forms.Form):
         data = super().clean()
         occurred_on, cost = data.get("occurred_on"), data.get("cost")
         if occurred_on and occurred_on > timezone.localdate():
-            self.add_error("occurred_on", "A touchpoint is logged once it happened: plan it "
-                           "instead.")
+            self.add_error(
+                "occurred_on", "A touchpoint is logged once it happened: plan it instead."
+            )
         if occurred_on and cost:
             spend = partner_spend(partner=self.partner, year=occurred_on.year)
             self.spend_after = spend.after(cost)
@@ -273,16 +333,22 @@ class PlanForm(forms.Form):
 
 class CadenceForm(forms.Form):
     contact_cadence_days = forms.TypedChoiceField(
-        label="Contact cadence", coerce=int, empty_value=None, required=False,
+        label="Contact cadence",
+        coerce=int,
+        empty_value=None,
+        required=False,
         choices=[("", "No cadence"), *ContactCadence.choices],
     )
 
 
 class NoteForm(forms.Form):
-    kind = forms.ChoiceField(choices=PartnerNote.Kind.choices,
-                             initial=PartnerNote.Kind.DIFFICULT_CASE)
+    kind = forms.ChoiceField(
+        choices=PartnerNote.Kind.choices, initial=PartnerNote.Kind.DIFFICULT_CASE
+    )
     text = forms.CharField(
-        label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
         help_text="Partner-level: the liaison reads these, so name no patient.",
     )
 
@@ -293,7 +359,9 @@ class StageForm(forms.Form):
 
 class MergeForm(forms.Form):
     keep = forms.ModelChoiceField(
-        label="Keep this partner", queryset=Partner.objects.none(), widget=forms.RadioSelect,
+        label="Keep this partner",
+        queryset=Partner.objects.none(),
+        widget=forms.RadioSelect,
         empty_label=None,
     )
     confirm = forms.BooleanField(
@@ -313,4 +381,3 @@ def _merge_label(partner: Partner) -> str:
     if partner.city:
         parts.append(partner.city)
     return " · ".join(parts)
-

@@ -166,16 +166,18 @@ class Partner(Record):
 
     @property
     def display_name(self) -> str:
-        return display_name(self.kind, self.first_name, self.last_name, self.organization_name,
-                            self.credentials)
+        return display_name(
+            self.kind, self.first_name, self.last_name, self.organization_name, self.credentials
+        )
 
 
 # The columns `display_name` is made of, in its order (for lists read without model objects).
 NAME_FIELDS = ("kind", "first_name", "last_name", "organization_name", "credentials")
 
 
-def display_name(kind: str, first_name: str, last_name: str, organization_name: str,
-                 credentials: str) -> str:
+def display_name(
+    kind: str, first_name: str, last_name: str, organization_name: str, credentials: str
+) -> str:
     """An organization's name; a person's full name and credentials."""
     if kind == PartnerKind.ORGANIZATION:
         return organization_name
@@ -217,8 +219,11 @@ class Touchpoint(Record):
         indexes = [
             models.Index(fields=["partner", "occurred_on"]),
             # Covers the touchpoints' costs of a window (the referral channel's spend).
-            models.Index(fields=["occurred_on", "cost"], condition=Q(cost__isnull=False),
-                         name="touchpoint_cost_idx"),
+            models.Index(
+                fields=["occurred_on", "cost"],
+                condition=Q(cost__isnull=False),
+                name="touchpoint_cost_idx",
+            ),
         ]
         constraints = [
             *Record.Meta.constraints,
@@ -302,7 +307,10 @@ class PartnerNote(Record):
     kind = models.CharField(max_length=24, choices=Kind.choices)
     written_on = models.DateField()
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     text = models.TextField()

@@ -144,9 +144,7 @@ def _cadence_overdue_q(as_of: dt.date) -> Q:
     # One condition per cadence keeps the comparison a plain date test in any database.
     overdue = Q(last_contact__isnull=True)
     for days in ContactCadence.values:
-        overdue |= Q(
-            contact_cadence_days=days, last_contact__lte=as_of - dt.timedelta(days=days)
-        )
+        overdue |= Q(contact_cadence_days=days, last_contact__lte=as_of - dt.timedelta(days=days))
     return overdue
 
 

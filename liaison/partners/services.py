@@ -110,8 +110,12 @@ def touchpoint_log(
         raise PartnerError("That plan is not an open plan of this partner.")
     with transaction.atomic():
         touchpoint = Touchpoint.objects.create(
-            partner=partner, occurred_on=occurred_on, kind=kind, staff=staff.strip(),
-            notes=notes.strip(), cost=cost,
+            partner=partner,
+            occurred_on=occurred_on,
+            kind=kind,
+            staff=staff.strip(),
+            notes=notes.strip(),
+            cost=cost,
         )
         if plan is not None:
             plan.touchpoint = touchpoint
@@ -128,7 +132,10 @@ def touchpoint_plan(
     *, partner: Partner, planned_on: dt.date, kind: str, notes: str = "", owner=None, by
 ) -> PlannedTouchpoint:
     return PlannedTouchpoint.objects.create(
-        partner=partner, planned_on=planned_on, kind=kind, notes=notes.strip(),
+        partner=partner,
+        planned_on=planned_on,
+        kind=kind,
+        notes=notes.strip(),
         owner=owner or by,
     )
 
@@ -158,9 +165,22 @@ PATIENT_DATA_APPS = {"care", "correspondence"}
 
 # Fields a merge copies from the duplicate when the partner kept has them blank.
 _FILLABLE = [
-    "npi", "first_name", "credentials", "taxonomy_code", "address", "city", "state", "zip",
-    "phone", "fax", "email", "external_id", "contact_cadence_days", "owner_id",
-    "introduced_by_id", "works_at_id",
+    "npi",
+    "first_name",
+    "credentials",
+    "taxonomy_code",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "phone",
+    "fax",
+    "email",
+    "external_id",
+    "contact_cadence_days",
+    "owner_id",
+    "introduced_by_id",
+    "works_at_id",
 ]
 
 
@@ -183,7 +203,10 @@ def partner_merge(*, keep: Partner, duplicate: Partner, by, request=None) -> Par
     keep.save()
     counts = ", ".join(f"{n} {m._meta.verbose_name_plural}" for m, n in moved.items() if n)
     audit_record(
-        request=request, user=by, action=AuditEvent.Action.UPDATE, obj=keep,
+        request=request,
+        user=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=keep,
         detail=f"merged partner {duplicate_code}: moved {counts or 'nothing'}"
         + (f"; filled {', '.join(filled)}" if filled else ""),
     )
@@ -192,7 +215,10 @@ def partner_merge(*, keep: Partner, duplicate: Partner, by, request=None) -> Par
         if n and model._meta.app_label in PATIENT_DATA_APPS:
             # Rows of patient data now name another partner: the trail records the change.
             audit_record(
-                request=request, user=by, action=AuditEvent.Action.UPDATE, obj=model,
+                request=request,
+                user=by,
+                action=AuditEvent.Action.UPDATE,
+                obj=model,
                 detail=f"{n} moved to partner {keep.code} by a partner merge",
             )
     return keep

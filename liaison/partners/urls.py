@@ -14,9 +14,7 @@ urlpatterns = [
     path("<uuid:code>/stage/", views.stage_set, name="partners-stage"),
     path("<uuid:code>/cadence/", views.cadence_set, name="partners-cadence"),
     path("<uuid:code>/touchpoints/new/", views.touchpoint_new, name="partners-touchpoint-new"),
-    path(
-        "<uuid:code>/touchpoints.csv", views.touchpoint_export, name="partners-touchpoint-export"
-    ),
+    path("<uuid:code>/touchpoints.csv", views.touchpoint_export, name="partners-touchpoint-export"),
     path("<uuid:code>/plans/new/", views.plan_new, name="partners-plan-new"),
     path("<uuid:code>/notes/new/", views.note_new, name="partners-note-new"),
     path("<uuid:code>/merge/", views.merge, name="partners-merge"),

@@ -63,9 +63,7 @@ def _require_perm(request, *perms: str) -> None:
 def _get_partner_for_user(request, code, *perms: str) -> Partner:
     """The partner, for a user whose role may see the directory (and hold `perms`)."""
     _require_perm(request, "partners.view_partner", *perms)
-    partners = Partner.objects.select_related(
-        "specialty", "owner", "works_at", "introduced_by"
-    )
+    partners = Partner.objects.select_related("specialty", "owner", "works_at", "introduced_by")
     return get_object_or_404(partners, code=code)
 
 
@@ -89,8 +87,11 @@ def _directory(request):
     data = {k: v for k, v in form.cleaned_data.items() if v}
     cards = practice_scorecards(as_of=timezone.localdate())
     filters = queries.DirectoryFilters(
-        q=data.get("q", ""), specialty=data.get("specialty", ""), stage=data.get("stage", ""),
-        area=data.get("area", ""), owner=data.get("owner", ""),
+        q=data.get("q", ""),
+        specialty=data.get("specialty", ""),
+        stage=data.get("stage", ""),
+        area=data.get("area", ""),
+        owner=data.get("owner", ""),
         pks=_trend_pks(data.get("trend", ""), cards.values()),
     )
     return form, queries.partner_directory(filters=filters), cards
@@ -107,11 +108,18 @@ def directory(request):
     rows = [(p, cards.get(p.pk)) for p in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "partners/directory.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
-        "filtered": any(request.GET.get(k) for k in FILTER_KEYS),
-        "can_add": request.user.has_perm("partners.add_partner"),
-    })
+    return render(
+        request,
+        "partners/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "filtered": any(request.GET.get(k) for k in FILTER_KEYS),
+            "can_add": request.user.has_perm("partners.add_partner"),
+        },
+    )
 
 
 def _remembered_filters(request) -> str | None:
@@ -131,19 +139,48 @@ def _remembered_filters(request) -> str | None:
 def directory_export(request):
     _require_perm(request, "partners.view_partner")
     _, partners, cards = _directory(request)
-    header = ["name", "kind", "npi", "specialty", "stage", "trend", "needs_reconnect",
-              "referrals_12m", "last_referral_on", "last_touchpoint_on", "works_at", "city",
-              "zip", "phone", "fax", "email", "owner", "contact_cadence_days"]
+    header = [
+        "name",
+        "kind",
+        "npi",
+        "specialty",
+        "stage",
+        "trend",
+        "needs_reconnect",
+        "referrals_12m",
+        "last_referral_on",
+        "last_touchpoint_on",
+        "works_at",
+        "city",
+        "zip",
+        "phone",
+        "fax",
+        "email",
+        "owner",
+        "contact_cadence_days",
+    ]
 
     def row(p):
         card = cards.get(p.pk)
         return [
-            p.display_name, p.kind, p.npi, p.specialty.name, p.get_stage_display(),
-            card.trend if card else "", card.needs_reconnect if card else "",
-            card.referrals if card else 0, card.last_referral_on if card else None,
+            p.display_name,
+            p.kind,
+            p.npi,
+            p.specialty.name,
+            p.get_stage_display(),
+            card.trend if card else "",
+            card.needs_reconnect if card else "",
+            card.referrals if card else 0,
+            card.last_referral_on if card else None,
             card.last_touchpoint_on if card else None,
-            p.works_at.organization_name if p.works_at else "", p.city, p.zip, p.phone, p.fax,
-            p.email, p.owner.get_full_name() if p.owner else "", p.contact_cadence_days,
+            p.works_at.organization_name if p.works_at else "",
+            p.city,
+            p.zip,
+            p.phone,
+            p.fax,
+            p.email,
+            p.owner.get_full_name() if p.owner else "",
+            p.contact_cadence_days,
         ]
 
     rows = (row(p) for p in partners.iterator(chunk_size=2000))
@@ -156,10 +193,15 @@ def search(request):
     _require_perm(request, "partners.view_partner")
     query = request.GET.get("partner_query") or request.GET.get("q") or ""
     options = search_options(results=queries.partners_search(q=query), query=query)
-    return render(request, "partners/_search_results.html", {
-        "options": options.options, "searched": options.searched,
-        "new_checked": options.new_checked,
-    })
+    return render(
+        request,
+        "partners/_search_results.html",
+        {
+            "options": options.options,
+            "searched": options.searched,
+            "new_checked": options.new_checked,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -167,8 +209,13 @@ def search(request):
 # ---------------------------------------------------------------------------------------
 
 
-PIPELINE = [PartnerStage.PROSPECT, PartnerStage.CONTACTED, PartnerStage.MEETING,
-            PartnerStage.PARTNER, PartnerStage.LOST]
+PIPELINE = [
+    PartnerStage.PROSPECT,
+    PartnerStage.CONTACTED,
+    PartnerStage.MEETING,
+    PartnerStage.PARTNER,
+    PartnerStage.LOST,
+]
 
 
 def _board_context(request) -> dict:
@@ -178,12 +225,20 @@ def _board_context(request) -> dict:
         partners = partners.filter(owner=request.user)
     counts = queries.stage_counts(owner=request.user if mine else None)
     columns = [
-        {"stage": stage, "label": PartnerStage(stage).label, "count": counts[stage],
-         "cards": list(partners.filter(stage=stage)[:BOARD_CARDS]), "moves": _moves(stage)}
+        {
+            "stage": stage,
+            "label": PartnerStage(stage).label,
+            "count": counts[stage],
+            "cards": list(partners.filter(stage=stage)[:BOARD_CARDS]),
+            "moves": _moves(stage),
+        }
         for stage in PIPELINE
     ]
-    return {"columns": columns, "mine": mine,
-            "can_move": request.user.has_perm("partners.change_partner")}
+    return {
+        "columns": columns,
+        "mine": mine,
+        "can_move": request.user.has_perm("partners.change_partner"),
+    }
 
 
 @dataclass(frozen=True)
@@ -203,11 +258,9 @@ def _moves(stage: str) -> list[Move]:
     i = PIPELINE.index(stage)
     moves = []
     if i > 0:
-        moves.append(Move(PIPELINE[i - 1], PartnerStage(PIPELINE[i - 1]).label, "Back to",
-                          "back"))
+        moves.append(Move(PIPELINE[i - 1], PartnerStage(PIPELINE[i - 1]).label, "Back to", "back"))
     if PIPELINE[i + 1] != PartnerStage.LOST:
-        moves.append(Move(PIPELINE[i + 1], PartnerStage(PIPELINE[i + 1]).label, "Move to",
-                          "ahead"))
+        moves.append(Move(PIPELINE[i + 1], PartnerStage(PIPELINE[i + 1]).label, "Move to", "ahead"))
     moves.append(Move(PartnerStage.LOST, "Lost", "Mark", "aside"))
     return moves
 
@@ -224,8 +277,9 @@ def stage_set(request, code):
     partner = _get_partner_for_user(request, code, "partners.change_partner")
     form = StageForm(request.POST)
     if form.is_valid():
-        services.partner_stage_set(partner=partner, stage=form.cleaned_data["stage"],
-                                   by=request.user)
+        services.partner_stage_set(
+            partner=partner, stage=form.cleaned_data["stage"], by=request.user
+        )
         message = f"{partner.display_name}: {partner.get_stage_display()}."
     else:
         message = "Unknown stage."
@@ -288,11 +342,17 @@ def _patients_context(request, partner: Partner) -> dict:
         filters = care_queries.ReferralFilters(partner_code=str(partner.code))
         referrals = care_queries.referral_list(user=request.user, filters=filters)
         context["recent_referrals"] = list(referrals[:RECENT_ROWS])
-        audit_record(request=request, action=AuditEvent.Action.VIEW,
-                     obj=referrals.model, detail=f"partner page {partner.code}: referrals")
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.VIEW,
+            obj=referrals.model,
+            detail=f"partner page {partner.code}: referrals",
+        )
         context["reports"] = list(
-            Report.objects.visible_to(request.user).filter(referral__partner=partner)
-            .select_related("referral__patient").order_by("-due_on", "-id")[:RECENT_ROWS]
+            Report.objects.visible_to(request.user)
+            .filter(referral__partner=partner)
+            .select_related("referral__patient")
+            .order_by("-due_on", "-id")[:RECENT_ROWS]
         )
     return context
 
@@ -311,9 +371,13 @@ def _contacts_context(request, partner: Partner, **forms) -> dict:
         "plan_form": forms.get("plan_form") or PlanForm(initial=_plan_initial(request)),
         "cadence_form": CadenceForm(initial={"contact_cadence_days": partner.contact_cadence_days}),
         "spend": queries.partner_spend(partner=partner, year=today.year),
-        "next_contact_on": queries.next_contact_due(partner, partner.touchpoints.filter(
-            occurred_on__lte=today).values_list("occurred_on", flat=True).order_by(
-            "-occurred_on").first()),
+        "next_contact_on": queries.next_contact_due(
+            partner,
+            partner.touchpoints.filter(occurred_on__lte=today)
+            .values_list("occurred_on", flat=True)
+            .order_by("-occurred_on")
+            .first(),
+        ),
     }
 
 
@@ -332,14 +396,19 @@ def _notes_context(request, partner: Partner, **forms) -> dict:
 @login_required
 def new(request):
     _require_perm(request, "partners.add_partner")
-    form = PartnerForm(_posted(request), initial={"stage": PartnerStage.PROSPECT,
-                                                      "owner": request.user})
+    form = PartnerForm(
+        _posted(request), initial={"stage": PartnerStage.PROSPECT, "owner": request.user}
+    )
     if request.method == "POST" and form.is_valid():
         partner = form.save()
         messages.success(request, f"{partner.display_name} is in the directory.")
         return redirect("partners-detail", code=partner.code)
-    return render(request, "partners/edit.html", {"form": form, "partner": None},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "partners/edit.html",
+        {"form": form, "partner": None},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -350,8 +419,12 @@ def edit(request, code):
         form.save()
         messages.success(request, "Saved.")
         return redirect("partners-detail", code=partner.code)
-    return render(request, "partners/edit.html", {"form": form, "partner": partner},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "partners/edit.html",
+        {"form": form, "partner": partner},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -360,9 +433,9 @@ def cadence_set(request, code):
     partner = _get_partner_for_user(request, code, "partners.change_partner")
     form = CadenceForm(request.POST)
     if form.is_valid():
-        services.partner_cadence_set(partner=partner,
-                                     days=form.cleaned_data["contact_cadence_days"],
-                                     by=request.user)
+        services.partner_cadence_set(
+            partner=partner, days=form.cleaned_data["contact_cadence_days"], by=request.user
+        )
         cadence = partner.get_contact_cadence_days_display() or "none"
         messages.success(request, f"Contact cadence: {cadence}.")
     return redirect("partners-detail", code=partner.code)
@@ -376,18 +449,28 @@ def cadence_set(request, code):
 @login_required
 def touchpoint_new(request, code):
     partner = _get_partner_for_user(request, code, "partners.add_touchpoint")
-    form = TouchpointForm(_posted(request), partner=partner, user=request.user,
-                          initial=_touchpoint_initial(request, partner))
+    form = TouchpointForm(
+        _posted(request),
+        partner=partner,
+        user=request.user,
+        initial=_touchpoint_initial(request, partner),
+    )
     if request.method == "POST" and form.is_valid():
         _log_touchpoint(request, partner, form)
         if request.GET.get("next") == "today":
             return redirect("insights-home")
         return redirect("partners-detail", code=partner.code)
     today = timezone.localdate()
-    return render(request, "partners/touchpoint_new.html", {
-        "partner": partner, "form": form,
-        "spend": queries.partner_spend(partner=partner, year=today.year),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "partners/touchpoint_new.html",
+        {
+            "partner": partner,
+            "form": form,
+            "spend": queries.partner_spend(partner=partner, year=today.year),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _touchpoint_initial(request, partner: Partner) -> dict:
@@ -409,23 +492,34 @@ def _plan_initial(request) -> dict:
     return {k: request.GET[k] for k in ("planned_on", "kind", "notes") if k in request.GET}
 
 
-
-
 def _log_touchpoint(request, partner: Partner, form: TouchpointForm) -> None:
     d = form.cleaned_data
     services.touchpoint_log(
-        partner=partner, occurred_on=d["occurred_on"], kind=d["kind"], staff=d["staff"],
-        notes=d["notes"], cost=d["cost"], plan=d["plan"], by=request.user,
+        partner=partner,
+        occurred_on=d["occurred_on"],
+        kind=d["kind"],
+        staff=d["staff"],
+        notes=d["notes"],
+        cost=d["cost"],
+        plan=d["plan"],
+        by=request.user,
     )
     text = f"Touchpoint with {partner.display_name} logged."
     if d.get("next_on"):
-        services.touchpoint_plan(partner=partner, planned_on=d["next_on"],
-                                 kind=d["next_kind"] or d["kind"], by=request.user)
+        services.touchpoint_plan(
+            partner=partner,
+            planned_on=d["next_on"],
+            kind=d["next_kind"] or d["kind"],
+            by=request.user,
+        )
         text += f" Next one planned for {d['next_on']:%b %-d}."
     spend = form.spend_after
     if spend is not None and spend.level != "ok":
-        messages.warning(request, f"Gifts and meals for this partner in {spend.year}: "
-                         f"${spend.spent:,.2f} of the ${spend.limit:,.2f} yearly limit.")
+        messages.warning(
+            request,
+            f"Gifts and meals for this partner in {spend.year}: "
+            f"${spend.spent:,.2f} of the ${spend.limit:,.2f} yearly limit.",
+        )
     messages.success(request, text)
 
 
@@ -438,8 +532,12 @@ def plan_new(request, code):
         services.touchpoint_plan(partner=partner, by=request.user, **form.cleaned_data)
         messages.success(request, "Planned.")
         return redirect("partners-detail", code=partner.code)
-    return render(request, "partners/detail.html",
-                  _detail_context(request, partner, plan_form=form), status=400)
+    return render(
+        request,
+        "partners/detail.html",
+        _detail_context(request, partner, plan_form=form),
+        status=400,
+    )
 
 
 @login_required
@@ -462,13 +560,21 @@ def note_new(request, code):
     partner = _get_partner_for_user(request, code, "partners.add_partnernote")
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.partner_note_add(partner=partner, kind=form.cleaned_data["kind"],
-                                  text=form.cleaned_data["text"], on=timezone.localdate(),
-                                  by=request.user)
+        services.partner_note_add(
+            partner=partner,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            on=timezone.localdate(),
+            by=request.user,
+        )
         messages.success(request, "Note added.")
         return redirect("partners-detail", code=partner.code)
-    return render(request, "partners/detail.html",
-                  _detail_context(request, partner, note_form=form), status=400)
+    return render(
+        request,
+        "partners/detail.html",
+        _detail_context(request, partner, note_form=form),
+        status=400,
+    )
 
 
 @login_required
@@ -478,8 +584,11 @@ def touchpoint_export(request, code):
         (t.occurred_on, t.get_kind_display(), t.staff, t.cost, t.notes)
         for t in partner.touchpoints.order_by("-occurred_on", "-id").iterator()
     )
-    return csv_response(filename="touchpoints.csv", rows=rows,
-                        header=["occurred_on", "kind", "staff", "cost_usd", "notes"])
+    return csv_response(
+        filename="touchpoints.csv",
+        rows=rows,
+        header=["occurred_on", "kind", "staff", "cost_usd", "notes"],
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -497,16 +606,25 @@ def merge(request, code):
     candidates = _merge_candidates(duplicate, q)
     form = MergeForm(_posted(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
-        keep = services.partner_merge(keep=form.cleaned_data["keep"], duplicate=duplicate,
-                                      by=request.user, request=request)
-        messages.success(request, f"Merged: everything of the duplicate is now "
-                         f"{keep.display_name}'s.")
+        keep = services.partner_merge(
+            keep=form.cleaned_data["keep"], duplicate=duplicate, by=request.user, request=request
+        )
+        messages.success(
+            request, f"Merged: everything of the duplicate is now {keep.display_name}'s."
+        )
         return redirect("partners-detail", code=keep.code)
-    return render(request, "partners/merge.html", {
-        "duplicate": duplicate, "form": form, "q": q,
-        "likely": queries.partners_named_like(partner=duplicate).exists(),
-        "counts": _merge_counts(duplicate),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "partners/merge.html",
+        {
+            "duplicate": duplicate,
+            "form": form,
+            "q": q,
+            "likely": queries.partners_named_like(partner=duplicate).exists(),
+            "counts": _merge_counts(duplicate),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _merge_candidates(duplicate: Partner, q: str):
@@ -514,11 +632,18 @@ def _merge_candidates(duplicate: Partner, q: str):
     condition = Q(pk__in=likely)
     if q:
         condition |= queries.search_q(q)
-    shown = (Partner.objects.filter(condition).exclude(pk=duplicate.pk)
-             .order_by("last_name", "organization_name").values_list("pk", flat=True)[:20])
+    shown = (
+        Partner.objects.filter(condition)
+        .exclude(pk=duplicate.pk)
+        .order_by("last_name", "organization_name")
+        .values_list("pk", flat=True)[:20]
+    )
     # A plain (unsliced) queryset, so that the form can validate the choice against it.
-    return Partner.objects.filter(pk__in=list(shown)).select_related("specialty").order_by(
-        "last_name", "organization_name")
+    return (
+        Partner.objects.filter(pk__in=list(shown))
+        .select_related("specialty")
+        .order_by("last_name", "organization_name")
+    )
 
 
 def _merge_counts(duplicate: Partner) -> list[tuple[str, int]]:

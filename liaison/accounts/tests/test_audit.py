@@ -20,7 +20,9 @@ def test_an_audit_event_names_the_record_not_the_patient(owner):
     patient = PatientFactory(first_name="Zelda", last_name="Quintero")
     event = audit_record(user=owner, action="view", obj=patient, detail="patient page")
     assert (event.username, event.object_type, event.object_code) == (
-        "owner", "patient", patient.code
+        "owner",
+        "patient",
+        patient.code,
     )
     stored = " ".join(str(v) for v in AuditEvent.objects.values().get(pk=event.pk).values())
     assert "Zelda" not in stored and "Quintero" not in stored

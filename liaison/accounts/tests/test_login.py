@@ -48,17 +48,26 @@ def test_login_is_throttled_after_five_failures_even_with_the_right_password(cli
 
 def test_failures_from_another_machine_do_not_lock_the_owner_out(client, owner):
     for _ in range(5):
-        client.post(reverse("accounts-login"), {"username": "owner", "password": "wrong"},
-                    REMOTE_ADDR="203.0.113.9")
+        client.post(
+            reverse("accounts-login"),
+            {"username": "owner", "password": "wrong"},
+            REMOTE_ADDR="203.0.113.9",
+        )
     assert login(client, "owner", PASSWORD).status_code == 302  # from 127.0.0.1
 
 
 def test_one_password_tried_across_many_names_locks_that_address(client, owner):
     for i in range(20):
-        client.post(reverse("accounts-login"), {"username": f"user{i}", "password": "Spring2026"},
-                    REMOTE_ADDR="203.0.113.9")
-    response = client.post(reverse("accounts-login"), {"username": "owner", "password": PASSWORD},
-                           REMOTE_ADDR="203.0.113.9")
+        client.post(
+            reverse("accounts-login"),
+            {"username": f"user{i}", "password": "Spring2026"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+    response = client.post(
+        reverse("accounts-login"),
+        {"username": "owner", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.9",
+    )
     assert "Too many failed attempts from this computer" in response.content.decode()
     assert login(client, "owner", PASSWORD).status_code == 302  # elsewhere, still welcome
 

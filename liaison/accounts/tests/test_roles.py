@@ -13,7 +13,11 @@ LIAISON_APPS = ["core", "accounts", "partners", "care", "correspondence"]
 
 def test_each_user_of_the_cast_has_their_role(owner, clinician, front_desk, liaison_user, outsider):
     assert [u.role for u in (owner, clinician, front_desk, liaison_user, outsider)] == [
-        Role.MANAGER, Role.CLINICIAN, Role.FRONT_DESK, Role.LIAISON, None
+        Role.MANAGER,
+        Role.CLINICIAN,
+        Role.FRONT_DESK,
+        Role.LIAISON,
+        None,
     ]
 
 

@@ -16,8 +16,9 @@ LOGIN = 302
 
 
 def expect(anonymous, outsider, liaison, front_desk, clinician, owner):
-    return dict(zip(ROLES, [anonymous, outsider, liaison, front_desk, clinician, owner],
-                    strict=True))
+    return dict(
+        zip(ROLES, [anonymous, outsider, liaison, front_desk, clinician, owner], strict=True)
+    )
 
 
 LIST = expect(LOGIN, 403, 403, 200, 200, 200)
@@ -37,8 +38,7 @@ PAGES = [
     ("care-referral-accept", "referral", "post", {}, expect(LOGIN, 403, 403, 404, 302, 302)),
     ("care-referral-decline", "referral", "post", {}, expect(LOGIN, 403, 403, 404, 400, 400)),
     ("care-referral-schedule", "referral", "post", {}, expect(LOGIN, 403, 403, 404, 400, 400)),
-    ("care-referral-first-visit", "referral", "post", {},
-     expect(LOGIN, 403, 403, 404, 400, 400)),
+    ("care-referral-first-visit", "referral", "post", {}, expect(LOGIN, 403, 403, 404, 400, 400)),
     ("care-episode-detail", "episode", "get", None, RECORD_AT_A),
     ("care-episode-visit-add", "episode", "post", {}, expect(LOGIN, 403, 403, 404, 400, 400)),
     ("care-outcome-new", "episode", "get", None, expect(LOGIN, 403, 403, 403, 200, 200)),
@@ -76,15 +76,16 @@ def test_each_role_gets_the_expected_answer_on_every_page(request, client, recor
     assert not wrong, f"(got, expected) for {role}: {wrong}"
 
 
-def test_the_front_desk_works_on_the_records_of_its_own_location(client, front_desk,
-                                                                 location_b):
+def test_the_front_desk_works_on_the_records_of_its_own_location(client, front_desk, location_b):
     patient = PatientFactory(location=location_b, last_name="Hillcrestson")
     referral = ReferralFactory(patient=patient)
     episode = EpisodeFactory(patient=patient, referral=referral)
     client.force_login(front_desk)
-    for url in [reverse("care-patient-detail", args=[patient.code]),
-                reverse("care-referral-detail", args=[referral.code]),
-                reverse("care-episode-detail", args=[episode.code])]:
+    for url in [
+        reverse("care-patient-detail", args=[patient.code]),
+        reverse("care-referral-detail", args=[referral.code]),
+        reverse("care-episode-detail", args=[episode.code]),
+    ]:
         response = client.get(url)
         assert response.status_code == 200 and b"Hillcrestson" in response.content
 

@@ -22,13 +22,22 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("instrument", "score"),
-    [("ODI", "100.01"), ("ODI", "-1"), ("NDI", "101"), ("NPRS", "10.5"), ("PSFS", "-0.5"),
-     ("LEFS", "81"), ("QuickDASH", "100.5")],
+    [
+        ("ODI", "100.01"),
+        ("ODI", "-1"),
+        ("NDI", "101"),
+        ("NPRS", "10.5"),
+        ("PSFS", "-0.5"),
+        ("LEFS", "81"),
+        ("QuickDASH", "100.5"),
+    ],
 )
 def test_outcome_score_outside_its_scale_is_refused(instrument, score):
     episode = EpisodeFactory()
     outcome = Outcome(
-        episode=episode, measured_on=dt.date(2026, 2, 1), instrument=instrument,
+        episode=episode,
+        measured_on=dt.date(2026, 2, 1),
+        instrument=instrument,
         score=Decimal(score),
     )
     assert refused(outcome.save)

@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 def episode(location_a):
     patient = PatientFactory(location=location_a, first_name="Maya", last_name="Okonkwo")
     referral = ReferralFactory(patient=patient)
-    return EpisodeFactory(patient=patient, referral=referral, primary_measure=None,
-                          started_on=dt.date(2026, 1, 12))
+    return EpisodeFactory(
+        patient=patient, referral=referral, primary_measure=None, started_on=dt.date(2026, 1, 12)
+    )
 
 
 @pytest.fixture
@@ -81,12 +82,21 @@ def test_the_score_preview_follows_the_answers(doc, episode):
 
 def test_psfs_and_nprs_have_their_own_forms(doc, episode):
     url = reverse("care-outcome-new", args=[episode.code, "PSFS"])
-    doc.post(url, {"measured_on": "2026-01-12", "activity_1": "Walking", "rating_1": 4,
-                   "activity_2": "Stairs", "rating_2": 5})
+    doc.post(
+        url,
+        {
+            "measured_on": "2026-01-12",
+            "activity_1": "Walking",
+            "rating_1": 4,
+            "activity_2": "Stairs",
+            "rating_2": 5,
+        },
+    )
     url = reverse("care-outcome-new", args=[episode.code, "NPRS"])
     doc.post(url, {"measured_on": "2026-01-12", "rating": 6})
     assert sorted(Outcome.objects.values_list("instrument", "score")) == [
-        ("NPRS", Decimal("6.00")), ("PSFS", Decimal("4.50"))
+        ("NPRS", Decimal("6.00")),
+        ("PSFS", Decimal("4.50")),
     ]
 
 
@@ -100,8 +110,9 @@ def test_the_chart_draws_the_primary_outcome_against_its_mcid_line(doc, episode)
     OutcomeFactory(episode=episode, measured_on=dt.date(2026, 1, 12), score=Decimal("44"))
     OutcomeFactory(episode=episode, measured_on=dt.date(2026, 2, 12), score=Decimal("30"))
     page = doc.get(reverse("care-episode-detail", args=[episode.code])).content.decode()
-    data = json.loads(page.split('id="outcome-chart-data" type="application/json">')[1]
-                      .split("</script>")[0])
+    data = json.loads(
+        page.split('id="outcome-chart-data" type="application/json">')[1].split("</script>")[0]
+    )
     assert data["scores"] == [44.0, 30.0] and data["threshold"] == 34.0
     assert data["dates"] == ["2026-01-12", "2026-02-12"]
     assert "vendor/chart.umd.min.js" in page
@@ -119,11 +130,23 @@ def test_the_timeline_shows_referrals_visits_outcomes_reports_and_payments(doc, 
     VisitFactory(episode=episode, visit_on=dt.date(2026, 1, 15), status="no_show")
     OutcomeFactory(episode=episode, measured_on=dt.date(2026, 1, 12), score=Decimal("44"))
     PaymentFactory(patient=episode.patient, episode=episode, amount=Decimal("95.00"))
-    ReportFactory(referral=episode.referral, kind="initial", due_on=dt.date(2026, 1, 14),
-                  sent_on=dt.date(2026, 1, 13), channel="fax")
+    ReportFactory(
+        referral=episode.referral,
+        kind="initial",
+        due_on=dt.date(2026, 1, 14),
+        sent_on=dt.date(2026, 1, 13),
+        channel="fax",
+    )
     page = doc.get(reverse("care-patient-detail", args=[episode.patient.code])).content.decode()
-    for text in ["Referral from", "Care started", "No-show", "ODI measured: <strong>44.00",
-                 "Payment: $95.00", "Initial report", "Sent by fax"]:
+    for text in [
+        "Referral from",
+        "Care started",
+        "No-show",
+        "ODI measured: <strong>44.00",
+        "Payment: $95.00",
+        "Initial report",
+        "Sent by fax",
+    ]:
         assert text in page, text
     assert AuditEvent.objects.filter(object_code=episode.patient.code, action="view").exists()
 

@@ -23,8 +23,9 @@ def frozen():
 
 @pytest.fixture
 def referral(location_b):
-    patient = PatientFactory(location=location_b, first_name="Maya", last_name="Okonkwo",
-                             zip="02139")
+    patient = PatientFactory(
+        location=location_b, first_name="Maya", last_name="Okonkwo", zip="02139"
+    )
     return ReferralFactory(patient=patient, received_on=dt.date(2026, 3, 2))
 
 
@@ -48,8 +49,10 @@ def test_the_desk_accepts_a_referral(desk, referral):
 
 
 def test_declining_as_not_appropriate_asks_for_the_alternative(desk, referral):
-    response = desk.post(url("care-referral-decline", referral),
-                         {"reason": "not_appropriate", "decided_on": "2026-03-04"})
+    response = desk.post(
+        url("care-referral-decline", referral),
+        {"reason": "not_appropriate", "decided_on": "2026-03-04"},
+    )
     assert response.status_code == 400
     assert "needs the alternative" in response.content.decode()
     referral.refresh_from_db()
@@ -57,10 +60,15 @@ def test_declining_as_not_appropriate_asks_for_the_alternative(desk, referral):
 
 
 def test_declining_as_not_appropriate_asks_why_in_words_and_keeps_what_was_typed(desk, referral):
-    response = desk.post(url("care-referral-decline", referral), {
-        "reason": "not_appropriate", "alternative": "A neurosurgical consult",
-        "decline_note": "  ", "decided_on": "2026-03-04",
-    })
+    response = desk.post(
+        url("care-referral-decline", referral),
+        {
+            "reason": "not_appropriate",
+            "alternative": "A neurosurgical consult",
+            "decline_note": "  ",
+            "decided_on": "2026-03-04",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert '<label for="id_decline_note">Why, in words</label>' in page
@@ -72,10 +80,15 @@ def test_declining_as_not_appropriate_asks_why_in_words_and_keeps_what_was_typed
 
 
 def test_the_reason_in_words_is_kept_and_shown_on_the_referral(desk, referral):
-    response = desk.post(url("care-referral-decline", referral), {
-        "reason": "not_appropriate", "decline_note": "Progressive weakness in the leg.",
-        "alternative": "A neurosurgical consult", "decided_on": "2026-03-04",
-    })
+    response = desk.post(
+        url("care-referral-decline", referral),
+        {
+            "reason": "not_appropriate",
+            "decline_note": "Progressive weakness in the leg.",
+            "alternative": "A neurosurgical consult",
+            "decided_on": "2026-03-04",
+        },
+    )
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.decline_note == "Progressive weakness in the leg."
@@ -87,15 +100,21 @@ def test_the_alternative_is_suggested_from_partners_of_a_fitting_specialty(desk,
     near = PartnerFactory(last_name="Nearby", specialty_id="neurology", zip="02139")
     far = PartnerFactory(last_name="Faraway", specialty_id="neurology", zip="90210")
     PartnerFactory(last_name="Otherfield", specialty_id="podiatry", zip="02139")
-    page = desk.get(url("care-referral-alternatives", referral),
-                    {"specialty": "neurology"}).content.decode()
+    page = desk.get(
+        url("care-referral-alternatives", referral), {"specialty": "neurology"}
+    ).content.decode()
     assert page.index("Nearby") < page.index("Faraway") and "Otherfield" not in page
 
-    response = desk.post(url("care-referral-decline", referral), {
-        "reason": "not_appropriate", "specialty": "neurology",
-        "decline_note": "Numbness in both hands: a nerve study first.",
-        "alternative_partner": str(far.code), "decided_on": "2026-03-04",
-    })
+    response = desk.post(
+        url("care-referral-decline", referral),
+        {
+            "reason": "not_appropriate",
+            "specialty": "neurology",
+            "decline_note": "Numbness in both hands: a nerve study first.",
+            "alternative_partner": str(far.code),
+            "decided_on": "2026-03-04",
+        },
+    )
     referral.refresh_from_db()
     assert response.status_code == 302
     assert (referral.decline_reason, referral.alternative_partner) == ("not_appropriate", far)
@@ -103,20 +122,27 @@ def test_the_alternative_is_suggested_from_partners_of_a_fitting_specialty(desk,
 
 
 def test_a_decline_for_another_reason_needs_no_alternative(desk, referral):
-    desk.post(url("care-referral-decline", referral),
-              {"reason": "could_not_contact", "decided_on": "2026-03-04"})
+    desk.post(
+        url("care-referral-decline", referral),
+        {"reason": "could_not_contact", "decided_on": "2026-03-04"},
+    )
     referral.refresh_from_db()
     assert referral.decline_reason == "could_not_contact"
 
 
 def test_a_decline_for_another_reason_may_say_why_in_words(desk, referral):
-    desk.post(url("care-referral-decline", referral), {
-        "reason": "patient_declined", "decline_note": "Prefers a clinic nearer work.",
-        "decided_on": "2026-03-04",
-    })
+    desk.post(
+        url("care-referral-decline", referral),
+        {
+            "reason": "patient_declined",
+            "decline_note": "Prefers a clinic nearer work.",
+            "decided_on": "2026-03-04",
+        },
+    )
     referral.refresh_from_db()
     assert (referral.decline_reason, referral.decline_note) == (
-        "patient_declined", "Prefers a clinic nearer work."
+        "patient_declined",
+        "Prefers a clinic nearer work.",
     )
 
 
@@ -126,12 +152,16 @@ def test_booking_and_recording_a_no_show_then_the_attended_visit(desk, referral)
     referral.refresh_from_db()
     assert referral.scheduled_on == dt.date(2026, 3, 6)
 
-    response = desk.post(url("care-referral-first-visit", referral),
-                         {"visit_on": "2026-03-06", "status": "no_show", "clinician": ""})
+    response = desk.post(
+        url("care-referral-first-visit", referral),
+        {"visit_on": "2026-03-06", "status": "no_show", "clinician": ""},
+    )
     episode = Episode.objects.get()
     assert response.url == reverse("care-episode-detail", args=[episode.code])
-    desk.post(reverse("care-episode-visit-add", args=[episode.code]),
-              {"visit_on": "2026-03-09", "status": "attended"})
+    desk.post(
+        reverse("care-episode-visit-add", args=[episode.code]),
+        {"visit_on": "2026-03-09", "status": "attended"},
+    )
     assert list(episode.visits.values_list("status", flat=True)) == ["no_show", "attended"]
     page = desk.get(reverse("care-episode-detail", args=[episode.code])).content.decode()
     assert "1 attended · 1 no-show" in page
@@ -146,14 +176,18 @@ def test_a_booking_before_the_referral_arrived_is_refused_with_a_message(desk, r
 
 def test_triage_writes_to_the_audit_trail(desk, referral, front_desk):
     desk.post(url("care-referral-accept", referral))
-    assert AuditEvent.objects.filter(object_code=referral.code, action="update",
-                                     username=front_desk.username).exists()
+    assert AuditEvent.objects.filter(
+        object_code=referral.code, action="update", username=front_desk.username
+    ).exists()
 
 
 def test_the_referral_list_filters_by_status_and_exports_csv(desk, referral, location_b):
-    other = ReferralFactory(patient=PatientFactory(location=location_b, last_name="Lindqvist"),
-                            decision="declined", decided_on=dt.date(2026, 1, 6),
-                            decline_reason="insurance")
+    other = ReferralFactory(
+        patient=PatientFactory(location=location_b, last_name="Lindqvist"),
+        decision="declined",
+        decided_on=dt.date(2026, 1, 6),
+        decline_reason="insurance",
+    )
     page = desk.get(reverse("care-referral-list"), {"progress": "received"}).content.decode()
     assert "Okonkwo" in page and "Lindqvist" not in page
     response = desk.get(reverse("care-referral-export"), {"progress": "declined"})

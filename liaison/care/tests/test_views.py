@@ -83,9 +83,7 @@ def test_the_patient_list_is_audited_without_naming_anyone(client, clinician, pa
     client.force_login(clinician)
     client.get(reverse("care-patient-list"))
     event = AuditEvent.objects.get(detail="patient list, page 1")
-    assert (event.username, event.object_type, event.object_code) == (
-        "clinician", "patient", None
-    )
+    assert (event.username, event.object_type, event.object_code) == ("clinician", "patient", None)
 
 
 def test_admin_edits_of_a_patient_are_audited_and_leave_no_name_in_djangos_log(
@@ -97,9 +95,15 @@ def test_admin_edits_of_a_patient_are_audited_and_leave_no_name_in_djangos_log(
     url = reverse("admin:care_patient_change", args=[patient_a.pk])
     assert client.get(url).status_code == 200
     form = {
-        "location": patient_a.location_id, "first_name": "Maya", "last_name": "Okonkwo-Reyes",
-        "sex": "U", "channel": "self", "zip": "", "birth_date": "1980-05-17",
-        "created_on": "", "external_id": "",
+        "location": patient_a.location_id,
+        "first_name": "Maya",
+        "last_name": "Okonkwo-Reyes",
+        "sex": "U",
+        "channel": "self",
+        "zip": "",
+        "birth_date": "1980-05-17",
+        "created_on": "",
+        "external_id": "",
     }
     response = client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]

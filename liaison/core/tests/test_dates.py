@@ -21,8 +21,14 @@ def test_business_days_skip_weekends(start, count, expected):
 
 @pytest.mark.parametrize(
     ("day", "plausible"),
-    [("1900-01-01", True), ("2100-12-31", True), ("1899-12-31", False), ("2101-01-01", False),
-     ("0001-01-01", False), ("9999-12-31", False)],
+    [
+        ("1900-01-01", True),
+        ("2100-12-31", True),
+        ("1899-12-31", False),
+        ("2101-01-01", False),
+        ("0001-01-01", False),
+        ("9999-12-31", False),
+    ],
 )
 def test_one_plausibility_rule_for_every_typed_date(day, plausible):
     assert (implausible(dt.date.fromisoformat(day)) is None) is plausible

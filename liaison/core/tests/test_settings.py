@@ -22,7 +22,12 @@ def test_sqlite_url_names_an_absolute_file_in_wal_mode():
 def test_postgres_url_gives_each_part():
     db = database_from_url("postgres://clinic:s%40fe@db.internal:6543/liaison")
     assert (db["ENGINE"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
-        "django.db.backends.postgresql", "clinic", "s@fe", "db.internal", "6543", "liaison"
+        "django.db.backends.postgresql",
+        "clinic",
+        "s@fe",
+        "db.internal",
+        "6543",
+        "liaison",
     )
 
 
@@ -41,7 +46,11 @@ def _settings_in(var_dir: Path, **env) -> str:
     environ |= env
     done = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT, env=environ, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return done.stdout.strip()
 

@@ -369,36 +369,62 @@ def _history(draw, locations) -> None:
         received = before_d()
         declined = draw(st.booleans())
         ref = ReferralFactory(
-            patient=patient, partner=draw(st.sampled_from(partners)), received_on=received,
-            **({"decision": "declined", "decline_reason": "not_appropriate",
-                "decided_on": received} if declined else {}))
+            patient=patient,
+            partner=draw(st.sampled_from(partners)),
+            received_on=received,
+            **(
+                {
+                    "decision": "declined",
+                    "decline_reason": "not_appropriate",
+                    "decided_on": received,
+                }
+                if declined
+                else {}
+            ),
+        )
         episodes = []
         for _ in range(0 if declined else draw(st.integers(0, 2))):
             started = min(UNSENT_D, received + dt.timedelta(days=draw(st.integers(0, 30))))
             ended = started + dt.timedelta(days=draw(st.integers(0, 150)))
-            ep = EpisodeFactory(patient=patient, referral=ref, started_on=started,
-                                ended_on=ended if ended <= UNSENT_D and draw(st.booleans())
-                                else None, primary_measure="ODI")
+            ep = EpisodeFactory(
+                patient=patient,
+                referral=ref,
+                started_on=started,
+                ended_on=ended if ended <= UNSENT_D and draw(st.booleans()) else None,
+                primary_measure="ODI",
+            )
             for offset in draw(st.lists(st.integers(0, 120), max_size=4)):
-                VisitFactory(episode=ep, visit_on=started + dt.timedelta(days=offset),
-                             status=draw(st.sampled_from(["attended", "attended", "no_show"])))
+                VisitFactory(
+                    episode=ep,
+                    visit_on=started + dt.timedelta(days=offset),
+                    status=draw(st.sampled_from(["attended", "attended", "no_show"])),
+                )
             for offset in draw(st.lists(st.integers(0, 90), max_size=3)):
-                OutcomeFactory(episode=ep, instrument="ODI",
-                               measured_on=started + dt.timedelta(days=offset),
-                               score=draw(st.sampled_from([20, 30, 40, 50])))
+                OutcomeFactory(
+                    episode=ep,
+                    instrument="ODI",
+                    measured_on=started + dt.timedelta(days=offset),
+                    score=draw(st.sampled_from([20, 30, 40, 50])),
+                )
             episodes.append(ep)
         for _ in range(draw(st.integers(0, 3))):
-            kind = draw(st.sampled_from(["initial", "progress", "alert", "redirect"]
-                                        + (["discharge"] if episodes else [])))
+            kind = draw(
+                st.sampled_from(
+                    ["initial", "progress", "alert", "redirect"]
+                    + (["discharge"] if episodes else [])
+                )
+            )
             due = before_d(400)
-            sent = draw(st.sampled_from([None, due, due + dt.timedelta(days=9),
-                                         UNSENT_D + dt.timedelta(days=1)]))
+            sent = draw(
+                st.sampled_from(
+                    [None, due, due + dt.timedelta(days=9), UNSENT_D + dt.timedelta(days=1)]
+                )
+            )
             episode = draw(st.sampled_from(episodes)) if episodes else None
             ReportFactory(referral=ref, kind=kind, due_on=due, sent_on=sent, episode=episode)
 
 
-def test_the_letters_still_owed_are_the_due_engines_overdue_and_due_today(location_a,
-                                                                          location_b):
+def test_the_letters_still_owed_are_the_due_engines_overdue_and_due_today(location_a, location_b):
     """`obligations_unsent` (Today's lists) gives exactly the unsent rows of
     `obligations_due` up to D, for the practice and for one location, on random histories."""
     from django.db import transaction
@@ -407,16 +433,20 @@ def test_the_letters_still_owed_are_the_due_engines_overdue_and_due_today(locati
 
     from liaison.correspondence.obligations import Status, obligations_unsent
 
-    @settings(max_examples=40, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                     HealthCheck.too_slow])
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(st.data())
     def check(data):
         with transaction.atomic():
             _history(data.draw, [location_a, location_b])
             for location_ids in (None, [location_a.pk]):
-                everything = obligations_due(as_of=UNSENT_D, ahead_days=0,
-                                             location_ids=location_ids)
+                everything = obligations_due(
+                    as_of=UNSENT_D, ahead_days=0, location_ids=location_ids
+                )
                 unsent = [o for o in everything if o.status in Status.UNSENT]
                 assert obligations_unsent(as_of=UNSENT_D, location_ids=location_ids) == unsent
             transaction.set_rollback(True)

@@ -121,11 +121,17 @@ def test_a_clinician_of_another_clinic_cannot_draft_for_it(client, location_b, e
 
 @pytest.mark.parametrize("field", ["referral", "episode"])
 @pytest.mark.parametrize("value", ["not-a-code", "1' OR '1'='1", "9" * 300])
-def test_a_malformed_code_is_a_400_naming_the_field(client, clinician, evaluated_episode,
-                                                     field, value):
+def test_a_malformed_code_is_a_400_naming_the_field(
+    client, clinician, evaluated_episode, field, value
+):
     client.force_login(clinician)
-    form = {"referral": evaluated_episode.referral.code, "episode": evaluated_episode.code,
-            "kind": "initial", "due_on": "2026-01-14", field: value}
+    form = {
+        "referral": evaluated_episode.referral.code,
+        "episode": evaluated_episode.code,
+        "kind": "initial",
+        "due_on": "2026-01-14",
+        field: value,
+    }
     response = client.post(reverse("correspondence-draft"), form)
     assert response.status_code == 400
     assert f"{field}: not a record code." in response.content.decode()

@@ -20,8 +20,11 @@ from liaison.insights.pages.common import (
 
 LABELS = dict(Channel.choices)
 # How a sentence names where a patient came from, where the label alone reads badly.
-FROM_WORDS = {Channel.SELF: "self-referral", Channel.PATIENT_WORD_OF_MOUTH: "word of mouth",
-              Channel.OTHER: "other channels"}
+FROM_WORDS = {
+    Channel.SELF: "self-referral",
+    Channel.PATIENT_WORD_OF_MOUTH: "word of mouth",
+    Channel.OTHER: "other channels",
+}
 
 
 @insights_page
@@ -31,12 +34,17 @@ def page(request):
     download = csv_table(request, {"channels": lambda: channels_table(figures)})
     if download is not None:
         return download
-    return render_page(request, "insights/channels.html", filters, {
-        "rows": [(label(f.channel), f) for f in figures],
-        "chart": value_chart(figures),
-        "sentences": referred_against_others(figures),
-        "may_enter_spend": is_manager(request.user),
-    })
+    return render_page(
+        request,
+        "insights/channels.html",
+        filters,
+        {
+            "rows": [(label(f.channel), f) for f in figures],
+            "chart": value_chart(figures),
+            "sentences": referred_against_others(figures),
+            "may_enter_spend": is_manager(request.user),
+        },
+    )
 
 
 def label(channel: str) -> str:
@@ -55,14 +63,17 @@ def referred_against_others(figures: list[ChannelFigures]) -> list[str]:
         return ["No referred patient has been seen yet, so there is nothing to compare."]
     return [
         value_sentence(referred.ltv_12m, from_words(f.channel), f.ltv_12m)
-        for f in figures if f.channel != Channel.REFERRAL
+        for f in figures
+        if f.channel != Channel.REFERRAL
     ]
 
 
 def value_sentence(referred: Decimal | None, name: str, other: Decimal | None) -> str:
     if referred is None:
-        return (f"No referred patient has a full first year in this window yet, so referrals "
-                f"cannot be compared with {name} patients.")
+        return (
+            f"No referred patient has a full first year in this window yet, so referrals "
+            f"cannot be compared with {name} patients."
+        )
     first = f"A referred patient brings {money(referred, 2)} in their first 12 months"
     if other is None:
         return f"{first}; no patient from {name} has a full first year in this window yet."
@@ -76,10 +87,16 @@ def value_chart(figures: list[ChannelFigures]) -> dict:
     return {
         "labels": [label(f.channel) for f in figures],
         "datasets": [
-            {"label": "12-month value ($)", "colour": "#1d4f91",
-             "values": [_number(f.ltv_12m) for f in figures]},
-            {"label": "24-month value ($)", "colour": "#6b8fc7",
-             "values": [_number(f.ltv_24m) for f in figures]},
+            {
+                "label": "12-month value ($)",
+                "colour": "#1d4f91",
+                "values": [_number(f.ltv_12m) for f in figures],
+            },
+            {
+                "label": "24-month value ($)",
+                "colour": "#6b8fc7",
+                "values": [_number(f.ltv_24m) for f in figures],
+            },
         ],
         "notes": [cost_notes(f) for f in figures],
     }
@@ -98,12 +115,28 @@ def _number(amount: Decimal | None) -> float | None:
 
 
 def channels_table(figures: list[ChannelFigures]):
-    header = ["channel", "new patients", "12-month value", "24-month value", "spend",
-              "cost per new patient", "12-month value to cost", "return rate",
-              "compliance rate"]
+    header = [
+        "channel",
+        "new patients",
+        "12-month value",
+        "24-month value",
+        "spend",
+        "cost per new patient",
+        "12-month value to cost",
+        "return rate",
+        "compliance rate",
+    ]
     return header, [
-        [label(f.channel), f.new_patients, f.ltv_12m, f.ltv_24m, f.spend,
-         f.cost_per_new_patient, rounded(f.ltv_to_cac), rounded(f.return_rate),
-         rounded(f.compliance_rate)]
+        [
+            label(f.channel),
+            f.new_patients,
+            f.ltv_12m,
+            f.ltv_24m,
+            f.spend,
+            f.cost_per_new_patient,
+            rounded(f.ltv_to_cac),
+            rounded(f.return_rate),
+            rounded(f.compliance_rate),
+        ]
         for f in figures
     ]

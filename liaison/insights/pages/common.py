@@ -55,16 +55,24 @@ def insights_page(view: Callable) -> Callable:
 
 class FiltersForm(forms.Form):
     as_of = DateField(
-        label="As of", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="As of",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Nothing dated after this day counts.",
     )
     window_days = forms.TypedChoiceField(
-        label="Window", coerce=int, choices=WINDOW_CHOICES, required=False,
+        label="Window",
+        coerce=int,
+        choices=WINDOW_CHOICES,
+        required=False,
         empty_value=DEFAULT_WINDOW_DAYS,
     )
     location = forms.ModelChoiceField(
-        label="Location", queryset=Location.objects.order_by("name"), required=False,
-        to_field_name="code", empty_label="All locations",
+        label="Location",
+        queryset=Location.objects.order_by("name"),
+        required=False,
+        to_field_name="code",
+        empty_label="All locations",
     )
 
     def clean_window_days(self) -> int:
@@ -110,10 +118,16 @@ def filters_for(request) -> Filters:
 
 def render_page(request, template: str, filters: Filters, context: dict):
     """Render an insights page with its tabs and the filter bar."""
-    return render(request, template, {
-        "filters": filters, "insights_pages": PAGES,
-        "current_page": request.resolver_match.url_name, **context,
-    })
+    return render(
+        request,
+        template,
+        {
+            "filters": filters,
+            "insights_pages": PAGES,
+            "current_page": request.resolver_match.url_name,
+            **context,
+        },
+    )
 
 
 def rounded(value: float | None, digits: int = 4) -> float | None:

@@ -37,25 +37,36 @@ def page(request):
     filters = filters_for(request)
     scope = filters.scope
     gaps = kept_gaps(scope)
-    drawn = kept("gaps-map-places", scope,
-                 lambda: coverage_map(gaps.zips, active_partner_places(scope)))
-    download = csv_table(request, {
-        "specialties": lambda: specialties_table(gaps),
-        "gap-areas": lambda: zips_table(gap_areas(gaps)),
-        "zips": lambda: zips_table(gaps.zips),
-    })
+    drawn = kept(
+        "gaps-map-places", scope, lambda: coverage_map(gaps.zips, active_partner_places(scope))
+    )
+    download = csv_table(
+        request,
+        {
+            "specialties": lambda: specialties_table(gaps),
+            "gap-areas": lambda: zips_table(gap_areas(gaps)),
+            "zips": lambda: zips_table(gaps.zips),
+        },
+    )
     if download is not None:
         return download
     tiles = settings.LIAISON_MAP_TILES
-    return render_page(request, "insights/gaps.html", filters, {
-        "gaps": gaps, "gap_areas": gap_areas(gaps),
-        "map": drawn,
-        "map_tiles": tiles,
-        "map_data": map_data(drawn, tiles, settings.LIAISON_MAP_ATTRIBUTION),
-        "nearby_miles": NEARBY_MILES,
-        "settings_url": reverse("admin:partners_specialty_changelist")
-        if is_manager(request.user) else None,
-    })
+    return render_page(
+        request,
+        "insights/gaps.html",
+        filters,
+        {
+            "gaps": gaps,
+            "gap_areas": gap_areas(gaps),
+            "map": drawn,
+            "map_tiles": tiles,
+            "map_data": map_data(drawn, tiles, settings.LIAISON_MAP_ATTRIBUTION),
+            "nearby_miles": NEARBY_MILES,
+            "settings_url": reverse("admin:partners_specialty_changelist")
+            if is_manager(request.user)
+            else None,
+        },
+    )
 
 
 def gap_areas(gaps: NetworkGaps) -> list[ZipCoverage]:
@@ -73,9 +84,11 @@ class ActivePlace:
 
 def active_partner_places(scope: Scope) -> list[ActivePlace]:
     """The active partners by the centroid of their ZIP, named, in one query."""
-    rows = Partner.objects.filter(id__in=in_window(scope).values("partner_id")).values_list(
-        "zip", *NAME_FIELDS
-    ).order_by("last_name", "organization_name", "first_name")
+    rows = (
+        Partner.objects.filter(id__in=in_window(scope).values("partner_id"))
+        .values_list("zip", *NAME_FIELDS)
+        .order_by("last_name", "organization_name", "first_name")
+    )
     names: dict[str, list[str]] = {}
     for zip_code, *name in rows:
         code = zip5(zip_code)
@@ -153,15 +166,26 @@ def coverage_map(zips: list[ZipCoverage], partners: list[ActivePlace]) -> Covera
         return CoverageMap(MAP_WIDTH, height, [], [], left_out)
     project = projection([*points, *(p.point for p in partners)])
     most = max((z.new_patients for z in drawn), default=1)
-    circles = labelled([
-        Circle(*project(p), r=radius(z.new_patients, most), zip=zip5(z.zip),
-               new_patients=z.new_patients, gap=z.gap, lat=p[0], lon=p[1],
-               partners_nearby=z.active_partners_within_10_miles)
-        for z, p in zip(drawn, points, strict=True)
-    ])
+    circles = labelled(
+        [
+            Circle(
+                *project(p),
+                r=radius(z.new_patients, most),
+                zip=zip5(z.zip),
+                new_patients=z.new_patients,
+                gap=z.gap,
+                lat=p[0],
+                lon=p[1],
+                partners_nearby=z.active_partners_within_10_miles,
+            )
+            for z, p in zip(drawn, points, strict=True)
+        ]
+    )
     circles.sort(key=lambda c: (c.gap, -c.r))  # the large below the small, the gaps on top
-    dots = [Dot(*project(p.point), zip=p.zip, lat=p.point[0], lon=p.point[1], names=p.names)
-            for p in partners]
+    dots = [
+        Dot(*project(p.point), zip=p.zip, lat=p.point[0], lon=p.point[1], names=p.names)
+        for p in partners
+    ]
     return CoverageMap(MAP_WIDTH, height, circles, dots, left_out)
 
 
@@ -192,8 +216,9 @@ def _label_places(circle: Circle) -> list[Label]:
 
 
 def _free(box, placed) -> bool:
-    return not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
-                   for b in placed)
+    return not any(
+        box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed
+    )
 
 
 def map_data(drawn: CoverageMap, tiles: str, attribution: str) -> dict:
@@ -203,13 +228,25 @@ def map_data(drawn: CoverageMap, tiles: str, attribution: str) -> dict:
         "attribution": attribution,
         "nearby_miles": NEARBY_MILES,
         "zips": [
-            {"zip": c.zip, "lat": c.lat, "lon": c.lon, "r": c.r, "gap": c.gap,
-             "new_patients": c.new_patients, "partners_nearby": c.partners_nearby}
+            {
+                "zip": c.zip,
+                "lat": c.lat,
+                "lon": c.lon,
+                "r": c.r,
+                "gap": c.gap,
+                "new_patients": c.new_patients,
+                "partners_nearby": c.partners_nearby,
+            }
             for c in drawn.circles
         ],
         "partners": [
-            {"zip": d.zip, "lat": d.lat, "lon": d.lon, "count": len(d.names),
-             "names": list(d.names[:NAMES_PER_PLACE])}
+            {
+                "zip": d.zip,
+                "lat": d.lat,
+                "lon": d.lon,
+                "count": len(d.names),
+                "names": list(d.names[:NAMES_PER_PLACE]),
+            }
             for d in drawn.dots
         ],
     }
@@ -245,8 +282,13 @@ def radius(new_patients: int, most: int) -> float:
 def specialties_table(gaps: NetworkGaps):
     header = ["specialty", "wanted", "target active partners", "active partners", "shortfall"]
     return header, [
-        [s.name, "yes" if s.wanted else "no", s.target_active_partners,
-         s.active_partners, s.shortfall]
+        [
+            s.name,
+            "yes" if s.wanted else "no",
+            s.target_active_partners,
+            s.active_partners,
+            s.shortfall,
+        ]
         for s in gaps.specialties
     ]
 
@@ -254,7 +296,6 @@ def specialties_table(gaps: NetworkGaps):
 def zips_table(zips: list[ZipCoverage]):
     header = ["ZIP", "new patients", f"active partners within {NEARBY_MILES} miles", "gap"]
     return header, [
-        [z.zip, z.new_patients, z.active_partners_within_10_miles,
-         "yes" if z.gap else "no"]
+        [z.zip, z.new_patients, z.active_partners_within_10_miles, "yes" if z.gap else "no"]
         for z in zips
     ]

@@ -149,14 +149,15 @@ def monthly_summary(month: Month, location: Location | None = None) -> dict:
         "top_by_value": top_by_value(cards),
         "top_by_count": top_by_referrals(cards),
         "to_reconnect": cut(to_reconnect(cards)),
-        "trend_changes": cut(trend_changes(
-            cards, kept_scorecards(year_scope(month.before(), location_id))
-        )),
+        "trend_changes": cut(
+            trend_changes(cards, kept_scorecards(year_scope(month.before(), location_id)))
+        ),
         "channels": [(Channel(c.channel).label, c) for c in kept_channels(scope)],
         "response": kept_response(month_scope(month, location_id)),
         "gaps": gaps,
-        "gap_zips": cut(sorted((z for z in gaps.zips if z.gap),
-                               key=lambda z: (-z.new_patients, z.zip))),
+        "gap_zips": cut(
+            sorted((z for z in gaps.zips if z.gap), key=lambda z: (-z.new_patients, z.zip))
+        ),
     }
 
 
@@ -173,8 +174,11 @@ def page(request):
     for the filters' location."""
     filters = filters_for(request)
     try:
-        month = Month.parse(request.GET["month"]) if "month" in request.GET else (
-            Month.last_complete(filters.as_of))
+        month = (
+            Month.parse(request.GET["month"])
+            if "month" in request.GET
+            else (Month.last_complete(filters.as_of))
+        )
     except ValueError as error:
         return HttpResponse(f"month: {error}", status=400, content_type="text/plain")
     response = HttpResponse(

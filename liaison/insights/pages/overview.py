@@ -32,23 +32,34 @@ def page(request):
     cards = kept_scorecards(scope)
     by_value, by_count = top_by_value(cards), top_by_referrals(cards)
     changes = trend_changes(kept_scorecards(month_before(scope)), cards)
-    download = csv_table(request, {
-        "months": lambda: months_table(months),
-        "channels": lambda: channels_table(shares),
-        "top-partners": lambda: top_table(by_value, by_count),
-        "trend-changes": lambda: changes_table(changes),
-    })
+    download = csv_table(
+        request,
+        {
+            "months": lambda: months_table(months),
+            "channels": lambda: channels_table(shares),
+            "top-partners": lambda: top_table(by_value, by_count),
+            "trend-changes": lambda: changes_table(changes),
+        },
+    )
     if download is not None:
         return download
     links = {row.card.pk: row for row in linked([*by_value, *by_count, *changes_cards(changes)])}
-    return render_page(request, "insights/overview.html", filters, {
-        "months": months, "months_chart": months_chart(months),
-        "shares": shares, "shares_chart": shares_chart(shares),
-        "by_value": [links[c.pk] for c in by_value], "by_count": [links[c.pk] for c in by_count],
-        "value_sentence": value_against_count(by_value, by_count),
-        "changes": [(links[ch.card.pk], ch.was) for ch in changes],
-        "previous_as_of": month_before(scope).as_of,
-    })
+    return render_page(
+        request,
+        "insights/overview.html",
+        filters,
+        {
+            "months": months,
+            "months_chart": months_chart(months),
+            "shares": shares,
+            "shares_chart": shares_chart(shares),
+            "by_value": [links[c.pk] for c in by_value],
+            "by_count": [links[c.pk] for c in by_count],
+            "value_sentence": value_against_count(by_value, by_count),
+            "changes": [(links[ch.card.pk], ch.was) for ch in changes],
+            "previous_as_of": month_before(scope).as_of,
+        },
+    )
 
 
 # ----- Channels --------------------------------------------------------------------------
@@ -68,8 +79,12 @@ def channel_shares(scope: Scope) -> list[ChannelShare]:
     everyone = sum(f.new_patients for f in figures)
     labels = dict(Channel.choices)
     return [
-        ChannelShare(f.channel, labels.get(f.channel, f.channel), f.new_patients,
-                     f.new_patients / everyone if everyone else None)
+        ChannelShare(
+            f.channel,
+            labels.get(f.channel, f.channel),
+            f.new_patients,
+            f.new_patients / everyone if everyone else None,
+        )
         for f in figures
     ]
 
@@ -89,9 +104,7 @@ def top_by_referrals(cards: list[PartnerScorecard]) -> list[PartnerScorecard]:
     return sorted(referring, key=lambda c: (-c.referrals, c.name))[:TOP]
 
 
-def value_against_count(
-    by_value: list[PartnerScorecard], by_count: list[PartnerScorecard]
-) -> str:
+def value_against_count(by_value: list[PartnerScorecard], by_count: list[PartnerScorecard]) -> str:
     """One sentence: how far the partners worth the most differ from those who send the most."""
     if not by_value or not by_count:
         return "No partner has referred in this window yet."
@@ -99,11 +112,15 @@ def value_against_count(
     both = sum(1 for c in by_value if c.pk in busiest)
     best, most = by_value[0], by_count[0]
     if best.pk == most.pk:
-        return (f"{best.name} both sends the most referrals and is worth the most; "
-                f"{both} of the top {len(by_value)} by value are also among the busiest.")
-    return (f"{best.name} is worth the most with {best.referrals} referrals, while "
-            f"{most.name} sends the most ({most.referrals}); {both} of the top "
-            f"{len(by_value)} by value are also among the top {len(by_count)} by referrals.")
+        return (
+            f"{best.name} both sends the most referrals and is worth the most; "
+            f"{both} of the top {len(by_value)} by value are also among the busiest."
+        )
+    return (
+        f"{best.name} is worth the most with {best.referrals} referrals, while "
+        f"{most.name} sends the most ({most.referrals}); {both} of the top "
+        f"{len(by_value)} by value are also among the top {len(by_count)} by referrals."
+    )
 
 
 # ----- Trend changes ---------------------------------------------------------------------
@@ -121,14 +138,15 @@ class TrendChange:
     was: str
 
 
-def trend_changes(
-    before: list[PartnerScorecard], now: list[PartnerScorecard]
-) -> list[TrendChange]:
+def trend_changes(before: list[PartnerScorecard], now: list[PartnerScorecard]) -> list[TrendChange]:
     """Partners whose trend label differs from the one at the end of last month, the ones
     turning sour first."""
     was = {c.pk: c.trend for c in before}
-    changes = [TrendChange(c, was.get(c.pk, Trend.NONE)) for c in now
-               if c.trend != was.get(c.pk, Trend.NONE)]
+    changes = [
+        TrendChange(c, was.get(c.pk, Trend.NONE))
+        for c in now
+        if c.trend != was.get(c.pk, Trend.NONE)
+    ]
     sour = (Trend.DECLINING, Trend.DORMANT)
     return sorted(changes, key=lambda ch: (ch.card.trend not in sour, ch.card.name))
 
@@ -157,19 +175,28 @@ def shares_chart(shares: list[ChannelShare]) -> dict:
 
 def months_table(months):
     year = months[0].month.year
-    header = ["month", f"referrals {year}", f"referrals {year - 1}",
-              f"new patients {year}", f"new patients {year - 1}"]
+    header = [
+        "month",
+        f"referrals {year}",
+        f"referrals {year - 1}",
+        f"new patients {year}",
+        f"new patients {year - 1}",
+    ]
     return header, [
-        [m.month.strftime("%B"), m.referrals, m.referrals_last_year,
-         m.new_patients, m.new_patients_last_year]
+        [
+            m.month.strftime("%B"),
+            m.referrals,
+            m.referrals_last_year,
+            m.new_patients,
+            m.new_patients_last_year,
+        ]
         for m in months
     ]
 
 
 def channels_table(shares: list[ChannelShare]):
     return ["channel", "new patients", "share"], [
-        [s.label, s.new_patients, rounded(s.share)]
-        for s in shares
+        [s.label, s.new_patients, rounded(s.share)] for s in shares
     ]
 
 
@@ -177,15 +204,22 @@ def top_table(by_value, by_count):
     header = ["list", "rank", "partner id", "partner", "referrals", "quality index", "value score"]
     rows = []
     for name, cards in (("by value score", by_value), ("by referrals", by_count)):
-        rows += [[name, rank, c.partner_id, c.name, c.referrals, rounded(c.quality_index),
-                  c.value_score] for rank, c in enumerate(cards, 1)]
+        rows += [
+            [name, rank, c.partner_id, c.name, c.referrals, rounded(c.quality_index), c.value_score]
+            for rank, c in enumerate(cards, 1)
+        ]
     return header, rows
 
 
 def changes_table(changes: list[TrendChange]):
     specialties = dict(SpecialtySlug.choices)
     return ["partner id", "partner", "specialty", "trend last month", "trend now"], [
-        [ch.card.partner_id, ch.card.name, specialties.get(ch.card.specialty, ch.card.specialty),
-         ch.was, ch.card.trend]
+        [
+            ch.card.partner_id,
+            ch.card.name,
+            specialties.get(ch.card.specialty, ch.card.specialty),
+            ch.was,
+            ch.card.trend,
+        ]
         for ch in changes
     ]

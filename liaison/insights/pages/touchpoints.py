@@ -23,27 +23,51 @@ def page(request):
     download = csv_table(request, {"touchpoints": lambda: effects_table(effects)})
     if download is not None:
         return download
-    return render_page(request, "insights/touchpoints.html", filters, {
-        "rows": [(KIND_LABELS[e.kind], e) for e in effects],
-        "chart": change_chart(effects),
-        "effect_days": EFFECT_DAYS,
-        "counted_from": scope.window_start, "counted_until": last_counted_day(scope),
-    })
+    return render_page(
+        request,
+        "insights/touchpoints.html",
+        filters,
+        {
+            "rows": [(KIND_LABELS[e.kind], e) for e in effects],
+            "chart": change_chart(effects),
+            "effect_days": EFFECT_DAYS,
+            "counted_from": scope.window_start,
+            "counted_until": last_counted_day(scope),
+        },
+    )
 
 
 def change_chart(effects: list[TouchpointEffect]) -> dict:
     return {
-        "labels": [KIND_LABELS[e.kind] for e in effects], "horizontal": True,
-        "datasets": [{"label": "Mean change in referrals", "colour": "#0f766e",
-                      "values": [round(e.mean_change, 2) for e in effects]}],
+        "labels": [KIND_LABELS[e.kind] for e in effects],
+        "horizontal": True,
+        "datasets": [
+            {
+                "label": "Mean change in referrals",
+                "colour": "#0f766e",
+                "values": [round(e.mean_change, 2) for e in effects],
+            }
+        ],
     }
 
 
 def effects_table(effects: list[TouchpointEffect]):
-    header = ["kind", "touchpoints", "mean referrals before", "mean referrals after",
-              "mean change", "share followed by an increase"]
+    header = [
+        "kind",
+        "touchpoints",
+        "mean referrals before",
+        "mean referrals after",
+        "mean change",
+        "share followed by an increase",
+    ]
     return header, [
-        [KIND_LABELS[e.kind], e.touchpoints, round(e.mean_before, 4), round(e.mean_after, 4),
-         round(e.mean_change, 4), round(e.increased_share, 4)]
+        [
+            KIND_LABELS[e.kind],
+            e.touchpoints,
+            round(e.mean_before, 4),
+            round(e.mean_after, 4),
+            round(e.mean_change, 4),
+            round(e.increased_share, 4),
+        ]
         for e in effects
     ]

@@ -36,17 +36,25 @@ class Group:
 
 
 GROUPS = [
-    (Trend.DECLINING, "Declining", "Fewer referrals in the last 90 days than the year before "
-     "predicts, by at least 30 % and unlikely by chance."),
+    (
+        Trend.DECLINING,
+        "Declining",
+        "Fewer referrals in the last 90 days than the year before "
+        "predicts, by at least 30 % and unlikely by chance.",
+    ),
     (Trend.DORMANT, "Dormant", "No referral for 180 days or more."),
-    (Trend.GROWING, "Growing", "More referrals than the year before predicts, by at least 30 % "
-     "and unlikely by chance."),
+    (
+        Trend.GROWING,
+        "Growing",
+        "More referrals than the year before predicts, by at least 30 % and unlikely by chance.",
+    ),
     (Trend.NEW, "New", "Their first referral came in the last 90 days."),
 ]
 
 
 def grouped(cards: list[PartnerScorecard]) -> list[Group]:
     """The four groups worth acting on, the strongest evidence first."""
+
     def order(card: PartnerScorecard):
         if card.trend == Trend.GROWING:
             return (card.p_growth, card.name)
@@ -79,8 +87,10 @@ def _round_odds(odds: float) -> int:
 
 def evidence(card: PartnerScorecard) -> str:
     """Recent against expected, and the p-value in words."""
-    recent = f"{card.recent_referrals} in the last {RECENT_DAYS} days against " \
-             f"{card.expected_recent:.1f} expected"
+    recent = (
+        f"{card.recent_referrals} in the last {RECENT_DAYS} days against "
+        f"{card.expected_recent:.1f} expected"
+    )
     if card.trend == Trend.NEW:
         return f"{card.recent_referrals} since their first referral; no year before to compare"
     if card.trend == Trend.GROWING:
@@ -91,10 +101,13 @@ def evidence(card: PartnerScorecard) -> str:
 def plan_url(code: uuid.UUID, card: PartnerScorecard, as_of: dt.date) -> str:
     """The partner's page, its plan-a-touchpoint form filled in as far as we can."""
     planned_on = max(as_of, timezone.localdate()) + dt.timedelta(days=PLAN_IN_DAYS)
-    query = urlencode({
-        "planned_on": planned_on.isoformat(), "kind": "lunch",
-        "notes": f"Reconnect: {evidence(card)}."[:500],
-    })
+    query = urlencode(
+        {
+            "planned_on": planned_on.isoformat(),
+            "kind": "lunch",
+            "notes": f"Reconnect: {evidence(card)}."[:500],
+        }
+    )
     return f"{reverse('partners-detail', args=[code])}?{query}#plan-touchpoint"
 
 
@@ -120,8 +133,7 @@ def shown_groups(groups: list[Group], as_of: dt.date) -> list[ShownGroup]:
     shown = [card for g in groups for card in g.cards[:SHOWN_PER_GROUP]]
     links = {row.card.pk: row for row in linked(shown)}
     return [
-        ShownGroup(g, [_row(links[c.pk], as_of) for c in g.cards[:SHOWN_PER_GROUP]])
-        for g in groups
+        ShownGroup(g, [_row(links[c.pk], as_of) for c in g.cards[:SHOWN_PER_GROUP]]) for g in groups
     ]
 
 
@@ -144,7 +156,9 @@ def partner_months(scope: Scope, card: PartnerScorecard) -> dict:
         "labels": [m.strftime("%b %Y") for m in months],
         "months": [m.isoformat() for m in months],
         "referrals": [counts.get(m, 0) for m in months],
-        "mean": round(band.mean, 2), "low": band.low, "high": band.high,
+        "mean": round(band.mean, 2),
+        "low": band.low,
+        "high": band.high,
     }
 
 
@@ -167,19 +181,32 @@ def page(request):
     cards = kept_scorecards(scope)
     groups = grouped(cards)
     card = chosen_card(request, cards)
-    chart = kept(f"partner-months-{card.pk}", scope, lambda: partner_months(scope, card)) \
-        if card else None
-    download = csv_table(request, {
-        **{g.trend: (lambda g=g: group_table(g)) for g in groups},
-        **({"partner-months": lambda: months_table(chart)} if chart else {}),
-    })
+    chart = (
+        kept(f"partner-months-{card.pk}", scope, lambda: partner_months(scope, card))
+        if card
+        else None
+    )
+    download = csv_table(
+        request,
+        {
+            **{g.trend: (lambda g=g: group_table(g)) for g in groups},
+            **({"partner-months": lambda: months_table(chart)} if chart else {}),
+        },
+    )
     if download is not None:
         return download
-    return render_page(request, "insights/trends.html", filters, {
-        "groups": shown_groups(groups, scope.as_of), "chosen": card, "chart": chart,
-        "chosen_code": request.GET.get("partner", "") if card else "",
-        "chart_rows": _chart_rows(chart),
-    })
+    return render_page(
+        request,
+        "insights/trends.html",
+        filters,
+        {
+            "groups": shown_groups(groups, scope.as_of),
+            "chosen": card,
+            "chart": chart,
+            "chosen_code": request.GET.get("partner", "") if card else "",
+            "chart_rows": _chart_rows(chart),
+        },
+    )
 
 
 def _chart_rows(chart: dict | None) -> list[tuple[str, int]]:
@@ -187,12 +214,31 @@ def _chart_rows(chart: dict | None) -> list[tuple[str, int]]:
 
 
 def group_table(group: Group):
-    header = ["partner id", "partner", "trend", "recent referrals", "expected", "p drop",
-              "p rise", "last referral", "last touchpoint", "evidence"]
+    header = [
+        "partner id",
+        "partner",
+        "trend",
+        "recent referrals",
+        "expected",
+        "p drop",
+        "p rise",
+        "last referral",
+        "last touchpoint",
+        "evidence",
+    ]
     return header, [
-        [c.partner_id, c.name, c.trend, c.recent_referrals, round(c.expected_recent, 2),
-         round(c.p_decline, 6), round(c.p_growth, 6), c.last_referral_on,
-         c.last_touchpoint_on, evidence(c)]
+        [
+            c.partner_id,
+            c.name,
+            c.trend,
+            c.recent_referrals,
+            round(c.expected_recent, 2),
+            round(c.p_decline, 6),
+            round(c.p_growth, 6),
+            c.last_referral_on,
+            c.last_touchpoint_on,
+            evidence(c),
+        ]
         for c in group.cards
     ]
 

@@ -37,8 +37,15 @@ def declined(partner, received: str, decided: str | None, reason="not_appropriat
     )
 
 
-def episode(ref=None, *, patient=None, started: str, ended: str | None = None,
-            planned: int | None = 8, measure: str | None = "ODI"):
+def episode(
+    ref=None,
+    *,
+    patient=None,
+    started: str,
+    ended: str | None = None,
+    planned: int | None = 8,
+    measure: str | None = "ODI",
+):
     return EpisodeFactory(
         patient=patient or ref.patient,
         referral=ref,
@@ -65,11 +72,13 @@ def payment(patient, on: str, amount: str, ep=None):
 
 
 def touchpoint(partner, on: str, cost: str | None = None):
-    return TouchpointFactory(partner=partner, occurred_on=day(on),
-                             cost=None if cost is None else Decimal(cost))
+    return TouchpointFactory(
+        partner=partner, occurred_on=day(on), cost=None if cost is None else Decimal(cost)
+    )
 
 
 def spend(channel: str, on: str, amount: str, location=None):
     """Marketing spend of a channel (no location: the whole practice's)."""
-    return MarketingSpend.objects.create(channel=channel, spent_on=day(on),
-                                         amount=Decimal(amount), location=location)
+    return MarketingSpend.objects.create(
+        channel=channel, spent_on=day(on), amount=Decimal(amount), location=location
+    )

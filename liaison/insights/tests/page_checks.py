@@ -8,9 +8,16 @@ from django.test.utils import CaptureQueriesContext
 from conftest import client_for
 
 # Managers and the liaison may look; other roles are refused; the anonymous log in first.
-ROLES = pytest.mark.parametrize("user, status", [
-    ("owner", 200), ("liaison_user", 200), ("clinician", 403), ("front_desk", 403), (None, 302),
-])
+ROLES = pytest.mark.parametrize(
+    "user, status",
+    [
+        ("owner", 200),
+        ("liaison_user", 200),
+        ("clinician", 403),
+        ("front_desk", 403),
+        (None, 302),
+    ],
+)
 
 
 def status_for(request, client, user: str | None, url: str) -> int:

@@ -19,8 +19,14 @@ from liaison.insights.tests.history import (
 
 pytestmark = pytest.mark.django_db
 
-ENDPOINTS = ["scorecards", "channels", "response", "gaps", "not-responding",
-             "not-responding/by-partner"]
+ENDPOINTS = [
+    "scorecards",
+    "channels",
+    "response",
+    "gaps",
+    "not-responding",
+    "not-responding/by-partner",
+]
 AS_OF = "?as_of=2026-03-31"
 
 
@@ -69,8 +75,7 @@ def test_every_endpoint_answers_each_role_as_designed(client, request, history, 
         response = client.get(path + AS_OF)
         if user in ALLOWED[audience]:
             assert response.status_code == 200, (path, user)
-            assert (response.json()["as_of"], response.json()["window_days"]) == (
-                "2026-03-31", 365)
+            assert (response.json()["as_of"], response.json()["window_days"]) == ("2026-03-31", 365)
         else:
             assert response.status_code == 403, (path, user)
             assert response.json()["detail"] == Audience.REFUSALS[audience]
@@ -110,10 +115,16 @@ def test_anonymous_callers_must_log_in(client, db, endpoint):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("?as_of=2026-02-30", "as_of"), ("?as_of=soon", "as_of"), ("?as_of=0001-01-01", "as_of"),
-     ("?as_of=9999-12-31", "as_of"), ("?window_days=0", "window_days"),
-     ("?window_days=many", "window_days"), ("?location=nowhere", "location"),
-     ("?location=" + "x" * 500, "location")],
+    [
+        ("?as_of=2026-02-30", "as_of"),
+        ("?as_of=soon", "as_of"),
+        ("?as_of=0001-01-01", "as_of"),
+        ("?as_of=9999-12-31", "as_of"),
+        ("?window_days=0", "window_days"),
+        ("?window_days=many", "window_days"),
+        ("?location=nowhere", "location"),
+        ("?location=" + "x" * 500, "location"),
+    ],
 )
 def test_bad_parameters_are_a_400_naming_the_field(client, owner, query, field):
     client.force_login(owner)
@@ -141,10 +152,18 @@ def test_location_by_practice_id_or_code(client, owner, history, location_a):
     location_a.save()
     other = LocationFactory()
     client.force_login(owner)
-    assert client.get(url("scorecards", "?as_of=2026-03-31&location=RIV")).json()[
-        "partners"][0]["referrals"] == 1
-    assert client.get(url("scorecards", f"?as_of=2026-03-31&location={other.code}")).json()[
-        "partners"][0]["referrals"] == 0
+    assert (
+        client.get(url("scorecards", "?as_of=2026-03-31&location=RIV")).json()["partners"][0][
+            "referrals"
+        ]
+        == 1
+    )
+    assert (
+        client.get(url("scorecards", f"?as_of=2026-03-31&location={other.code}")).json()[
+            "partners"
+        ][0]["referrals"]
+        == 0
+    )
 
 
 def test_no_patient_is_named_in_any_insights_response(client, owner, history):
@@ -152,11 +171,22 @@ def test_no_patient_is_named_in_any_insights_response(client, owner, history):
     patient = history.patient
     for endpoint in ENDPOINTS:
         text = client.get(url(endpoint)).content.decode()
-        for secret in ["Zebediah", "Quixotefield", "1961-07-04", str(patient.code),
-                       f'"patient_id": {patient.pk}']:
+        for secret in [
+            "Zebediah",
+            "Quixotefield",
+            "1961-07-04",
+            str(patient.code),
+            f'"patient_id": {patient.pk}',
+        ]:
             assert secret not in text, (endpoint, secret)
-        forbidden = {"patient", "patient_id", "patient_code", "first_name", "last_name",
-                     "birth_date"}
+        forbidden = {
+            "patient",
+            "patient_id",
+            "patient_code",
+            "first_name",
+            "last_name",
+            "birth_date",
+        }
         assert not forbidden & set(_keys(json.loads(text)))
 
 
@@ -184,9 +214,15 @@ def test_channels_carry_money_as_text_and_the_ratio_as_a_number(client, owner, h
     client.force_login(owner)
     [referred] = client.get(url("channels")).json()["channels"]
     assert referred == {
-        "channel": "referral", "new_patients": 1, "ltv_12m": None, "ltv_24m": None,
-        "spend": "40.00", "cost_per_new_patient": "40.00", "ltv_to_cac": None,
-        "return_rate": None, "compliance_rate": None,
+        "channel": "referral",
+        "new_patients": 1,
+        "ltv_12m": None,
+        "ltv_24m": None,
+        "spend": "40.00",
+        "cost_per_new_patient": "40.00",
+        "ltv_to_cac": None,
+        "return_rate": None,
+        "compliance_rate": None,
     }
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["ChannelOut"]
     assert schema["properties"]["ltv_to_cac"]["anyOf"][0]["type"] == "number"

@@ -149,8 +149,11 @@ def test_24_month_value_waits_for_a_cohort(two_years):
 @pytest.fixture
 def spending(two_years, location_a, location_b):
     """Spend in and around the window, at each location and for the whole practice."""
-    for first, location in [("2025-10-01", location_a), ("2026-01-15", location_b),
-                            ("2026-02-01", location_a)]:
+    for first, location in [
+        ("2025-10-01", location_a),
+        ("2026-01-15", location_b),
+        ("2026-02-01", location_a),
+    ]:
         new = PatientFactory(channel=Channel.SOCIAL, location=location)
         visits(episode(patient=new, started=first), first)
     spend(Channel.SOCIAL, "2025-06-01", "1200.00", location_a)
@@ -168,8 +171,13 @@ def spending(two_years, location_a, location_b):
     spend(Channel.REFERRAL, "2026-01-10", "100.00", location_a)
 
     spend(Channel.WEB_SEARCH, "2025-12-01", "0.00")  # a free listing: spend of nothing
-    visits(episode(patient=PatientFactory(channel=Channel.WEB_SEARCH, location=location_a),
-                   started="2025-12-05"), "2025-12-05")
+    visits(
+        episode(
+            patient=PatientFactory(channel=Channel.WEB_SEARCH, location=location_a),
+            started="2025-12-05",
+        ),
+        "2025-12-05",
+    )
     spend(Channel.EVENT, "2025-11-11", "250.00", location_b)  # no patient from events yet
 
 
@@ -187,13 +195,19 @@ def test_spend_cost_per_new_patient_and_value_to_cost(spending):
 def test_spend_of_nothing_is_known_but_leaves_no_ratio(spending):
     web = by_channel(Scope(as_of=D))["web_search"]
     assert (web.spend, web.cost_per_new_patient, web.ltv_to_cac) == (
-        Decimal("0.00"), Decimal("0.00"), None)
+        Decimal("0.00"),
+        Decimal("0.00"),
+        None,
+    )
 
 
 def test_a_channel_with_spend_and_no_patient_is_shown_but_not_in_the_json(spending):
     event = by_channel(Scope(as_of=D))["event"]
     assert (event.new_patients, event.spend, event.cost_per_new_patient) == (
-        0, Decimal("250.00"), None)
+        0,
+        Decimal("250.00"),
+        None,
+    )
     assert event.ltv_12m is None and event.ltv_24m is None and event.return_rate is None
     listed = [c["channel"] for c in channels_document(scope=Scope(as_of=D))["channels"]]
     assert "event" not in listed and "social" in listed
@@ -221,9 +235,22 @@ def straight_sums(scope: Scope) -> dict[str, dict]:
     for f in PatientFacts.objects.filter(first_visit_on__lte=scope.as_of):
         if scope.location_id is not None and f.location_id != scope.location_id:
             continue
-        row = rows.setdefault(f.channel, dict.fromkeys(
-            ["new_patients", "ltv_patients", "ltv_cents", "ltv_24m_patients", "ltv_24m_cents",
-             "seen_patients", "returning_base", "returned"], 0))
+        row = rows.setdefault(
+            f.channel,
+            dict.fromkeys(
+                [
+                    "new_patients",
+                    "ltv_patients",
+                    "ltv_cents",
+                    "ltv_24m_patients",
+                    "ltv_24m_cents",
+                    "seen_patients",
+                    "returning_base",
+                    "returned",
+                ],
+                0,
+            ),
+        )
         in_cohort = cohort_start <= f.first_visit_on <= cohort_end
         in_24m_cohort = cohort_24m_start <= f.first_visit_on <= cohort_24m_end
         returning = f.first_visit_on <= scope.returning_until
@@ -234,8 +261,9 @@ def straight_sums(scope: Scope) -> dict[str, dict]:
         row["ltv_24m_cents"] += f.first_two_years_cents if in_24m_cohort else 0
         row["seen_patients"] += 1
         row["returning_base"] += returning
-        row["returned"] += returning and f.second_episode_on is not None and (
-            f.second_episode_on <= scope.as_of)
+        row["returned"] += (
+            returning and f.second_episode_on is not None and (f.second_episode_on <= scope.as_of)
+        )
     return rows
 
 
@@ -259,8 +287,11 @@ def straight_spend(scope: Scope) -> dict[str, int]:
 FIRST_DAY = dt.date(2023, 1, 1)
 
 
-@settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.data())
 def test_sums_by_month_and_by_day_agree_with_the_patients_one_by_one(data):
     """Whatever the as-of day (a month's first, last or any day between), the window and the
@@ -286,19 +317,23 @@ def test_sums_by_month_and_by_day_agree_with_the_patients_one_by_one(data):
         for _ in range(data.draw(st.integers(0, 6))):
             MarketingSpend.objects.create(
                 channel=data.draw(st.sampled_from([Channel.SOCIAL, Channel.REFERRAL])),
-                spent_on=data.draw(days), amount=data.draw(amounts),
+                spent_on=data.draw(days),
+                amount=data.draw(amounts),
                 location=data.draw(st.sampled_from([None, *locations])),
             )
         for _ in range(data.draw(st.integers(0, 3))):
-            Touchpoint.objects.create(partner=partner, occurred_on=data.draw(days), kind="call",
-                                      cost=data.draw(st.sampled_from([None, Decimal("12.34")])))
+            Touchpoint.objects.create(
+                partner=partner,
+                occurred_on=data.draw(days),
+                kind="call",
+                cost=data.draw(st.sampled_from([None, Decimal("12.34")])),
+            )
         for _ in range(5):
             scope = Scope(
-                as_of=data.draw(days), window_days=data.draw(st.sampled_from([1, 30, 365, 900])),
+                as_of=data.draw(days),
+                window_days=data.draw(st.sampled_from([1, 30, 365, 900])),
                 location_id=data.draw(st.sampled_from([None, locations[0].pk])),
             )
-            assert {row.pop("channel"): row for row in _channel_rows(scope)} == straight_sums(
-                scope
-            )
+            assert {row.pop("channel"): row for row in _channel_rows(scope)} == straight_sums(scope)
             assert channel_spend(scope) == straight_spend(scope)
         transaction.set_rollback(True)

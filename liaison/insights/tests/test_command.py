@@ -52,7 +52,13 @@ def test_json_is_one_object_as_the_metrics_say(history):
     assert (referred["spend"], referred["cost_per_new_patient"]) == ("245.50", "245.50")
     assert referred["ltv_to_cac"] is None  # nobody with a full first year
     assert set(document["response"]["on_time_rate"]) == {
-        "initial", "progress", "discharge", "redirect", "alert", "all"}
+        "initial",
+        "progress",
+        "discharge",
+        "redirect",
+        "alert",
+        "all",
+    }
 
 
 def test_csv_has_one_row_per_partner(history):
@@ -66,7 +72,10 @@ def test_csv_of_the_channels(history):
     rows = list(csv.DictReader(io.StringIO(run("--format", "csv", "--rows", "channels"))))
     assert list(rows[0]) == CHANNEL_FIELDS
     assert (rows[0]["channel"], rows[0]["new_patients"], rows[0]["spend"]) == (
-        "referral", "1", "245.50")
+        "referral",
+        "1",
+        "245.50",
+    )
     assert rows[0]["ltv_12m"] == "" and rows[0]["ltv_to_cac"] == ""
 
 
@@ -77,8 +86,20 @@ def test_table_reads_in_a_terminal(history):
     assert "Reports on time" in text
     lines = text.splitlines()
     header = next(line for line in lines if line.startswith("Channel"))
-    assert header.split() == ["Channel", "New", "LTV", "12m", "LTV", "24m", "Spend", "Per",
-                              "new", "LTV:CAC", "Return", "Compl"]
+    assert header.split() == [
+        "Channel",
+        "New",
+        "LTV",
+        "12m",
+        "LTV",
+        "24m",
+        "Spend",
+        "Per",
+        "new",
+        "LTV:CAC",
+        "Return",
+        "Compl",
+    ]
     referred = next(line for line in lines if line.startswith("referral "))
     assert referred.split()[:5] == ["referral", "1", "—", "—", "245.50"]
 

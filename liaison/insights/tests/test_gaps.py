@@ -37,8 +37,11 @@ def network():
 
 def test_specialty_coverage(network):
     rows = {s.specialty: s for s in network_gaps(scope=Scope(as_of=D)).specialties}
-    assert (rows["primary_care"].active_partners, rows["primary_care"].target_active_partners,
-            rows["primary_care"].shortfall) == (1, 2, 1)
+    assert (
+        rows["primary_care"].active_partners,
+        rows["primary_care"].target_active_partners,
+        rows["primary_care"].shortfall,
+    ) == (1, 2, 1)
     assert (rows["neurology"].active_partners, rows["neurology"].shortfall) == (0, 1)
     assert rows["orthopedic_surgery"].target_active_partners is None
     assert rows["orthopedic_surgery"].shortfall == 0

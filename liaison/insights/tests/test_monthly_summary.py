@@ -46,8 +46,16 @@ def pdf_text(data: bytes) -> str:
 
 def scorecards(as_of: str, window_days: int) -> dict:
     out = io.StringIO()
-    call_command("scorecards", "--as-of", as_of, "--window-days", str(window_days),
-                 "--format", "json", stdout=out)
+    call_command(
+        "scorecards",
+        "--as-of",
+        as_of,
+        "--window-days",
+        str(window_days),
+        "--format",
+        "json",
+        stdout=out,
+    )
     return json.loads(out.getvalue())
 
 
@@ -67,7 +75,7 @@ def test_the_command_writes_a_pdf_with_the_engines_figures(history, tmp_path):
     assert referrals == [4, 3]
     assert month_row(text, "Referrals received") == [str(n) for n in referrals]
     new = [sum(c["new_patients"] for c in doc["channels"]) for doc in (now, then)]
-    assert month_row(text, "New patients ") [:2] == [str(n) for n in new]
+    assert month_row(text, "New patients ")[:2] == [str(n) for n in new]
     assert "Referral summary — March 2026" in text
     assert "Ada Lovelace" in text and "Grace Hopper" in text
     year = scorecards("2026-03-31", 365)
@@ -78,8 +86,9 @@ def test_the_command_writes_a_pdf_with_the_engines_figures(history, tmp_path):
 def test_the_summary_sets_each_channels_spend_against_its_new_patients(history, tmp_path):
     spend("referral", "2025-12-01", "300.00")
     target = tmp_path / "march.pdf"
-    call_command("monthly_summary", "--month", "2026-03", "--output", str(target),
-                 stdout=io.StringIO())
+    call_command(
+        "monthly_summary", "--month", "2026-03", "--output", str(target), stdout=io.StringIO()
+    )
     text = pdf_text(target.read_bytes())
     assert "What each channel brings and costs" in text
     # Three referred patients first seen in the 12 months; the one of March 2025 is in the
@@ -118,8 +127,9 @@ def test_a_long_list_is_cut_and_says_how_many_more():
     assert cut([1, 2]).more == 0
 
 
-@pytest.mark.parametrize("who, status", [
-    ("owner", 200), ("liaison_user", 200), ("clinician", 403), ("front_desk", 403)])
+@pytest.mark.parametrize(
+    "who, status", [("owner", 200), ("liaison_user", 200), ("clinician", 403), ("front_desk", 403)]
+)
 def test_the_button_gives_managers_and_the_liaison_the_pdf(history, client, request, who, status):
     client = client_for(client, request.getfixturevalue(who))
     response = client.get(reverse("insights-monthly-pdf"), {"month": "2026-03"})
@@ -148,8 +158,9 @@ def test_the_pdf_reads_like_the_pages_labels_dollars_and_days(history):
     ada, _ = history
     ada_episode = ada.referrals.get(received_on="2026-03-03").episodes.get()
     payment(ada_episode.patient, "2026-03-20", "2400.00", ada_episode)
-    lin = PartnerFactory(external_id="DR-4", first_name="Lin", last_name="Ng",
-                         specialty_id="sports_medicine")
+    lin = PartnerFactory(
+        external_id="DR-4", first_name="Lin", last_name="Ng", specialty_id="sports_medicine"
+    )
     for received in ("2025-02-03", "2025-05-06", "2025-08-04"):
         referral(lin, received)
     touchpoint(lin, "2025-09-01")
@@ -164,7 +175,14 @@ def test_the_pdf_reads_like_the_pages_labels_dollars_and_days(history):
     assert "Lin Ng, MD Dormant 0" in text and "4 Aug 2025 1 Sep 2025" in text
     assert "Letters owed and sent on time — Initial report" in text
     assert "New patients — Referral from a partner" in text
-    for raw in ("primary_care", "sports_medicine", "2026-03-31", "2025-08-04", " dormant 0",
-                "— initial", "— all "):
+    for raw in (
+        "primary_care",
+        "sports_medicine",
+        "2026-03-31",
+        "2025-08-04",
+        " dormant 0",
+        "— initial",
+        "— all ",
+    ):
         assert raw not in text, raw
     assert not re.search(r"\$?\d+\.\d{2}\b", text), "money with raw cents"

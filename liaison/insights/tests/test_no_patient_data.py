@@ -115,8 +115,13 @@ def test_no_page_or_export_the_liaison_reaches_names_a_patient(history, liaison_
     assert reverse("insights-overview") in pages and reverse("insights-monthly-pdf") in pages
     assert len(pages) > len(PAGES)
     # Every CSV an insights page offers was downloaded and read.
-    offered = {shape(link) for address, text in pages.items() if address.startswith("/insights/")
-               for link in links(address, text) if "csv=" in link}
+    offered = {
+        shape(link)
+        for address, text in pages.items()
+        if address.startswith("/insights/")
+        for link in links(address, text)
+        if "csv=" in link
+    }
     assert offered <= {shape(address) for address in pages}
 
 

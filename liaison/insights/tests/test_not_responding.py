@@ -12,10 +12,16 @@ pytestmark = pytest.mark.django_db
 D = day("2026-03-31")
 
 
-def measured(*scores_on: tuple[str, float], ended: str | None = None, measure="ODI", ref=None,
-             patient=None):
-    ep = episode(ref, patient=patient or (None if ref else PatientFactory()),
-                 started="2026-01-15", ended=ended, measure=measure)
+def measured(
+    *scores_on: tuple[str, float], ended: str | None = None, measure="ODI", ref=None, patient=None
+):
+    ep = episode(
+        ref,
+        patient=patient or (None if ref else PatientFactory()),
+        started="2026-01-15",
+        ended=ended,
+        measure=measure,
+    )
     for on, score in scores_on:
         reading(ep, on, score, instrument=measure)
     return ep
@@ -43,7 +49,11 @@ def test_who_is_not_responding(episodes):
     assert set(found) == {str(episodes[name].code) for name in expected}
     flat = found[str(episodes["flat"].code)]
     assert (flat.partner_id, flat.instrument, flat.readings, flat.days_measured) == (
-        "DR-9", "ODI", 2, 32)
+        "DR-9",
+        "ODI",
+        2,
+        32,
+    )
     assert (flat.improvement, flat.mcid, flat.worsening) == (5.0, 10.0, False)
     worse = found[str(episodes["worse"].code)]
     assert (worse.improvement, worse.worsening, worse.partner_id) == (-12.0, True, None)

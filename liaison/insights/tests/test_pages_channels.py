@@ -47,12 +47,15 @@ def test_who_may_look(request, client, user, status):
 
 def test_figures_and_sentences_as_the_engine_computes_them(client, owner, history):
     page = client_for(client, owner).get(URL, QUERY).content.decode()
-    referred = next(f for f in channel_figures(scope=Scope(as_of=D))
-                    if f.channel == Channel.REFERRAL)
+    referred = next(
+        f for f in channel_figures(scope=Scope(as_of=D)) if f.channel == Channel.REFERRAL
+    )
     assert referred.ltv_12m == Decimal("300.00")
     assert "$300.00" in page
-    assert "A referred patient brings $300.00 in their first 12 months, 3.0× a patient from " \
-           "web search ($100.00)." in page
+    assert (
+        "A referred patient brings $300.00 in their first 12 months, 3.0× a patient from "
+        "web search ($100.00)." in page
+    )
     assert "no patient from social media has a full first year in this window yet" in page
 
 
@@ -66,14 +69,19 @@ def test_value_spend_and_its_return_per_channel(client, owner, history):
     for heading in ("24-month value", "Spend", "Cost per new patient", "Value to cost"):
         assert f">{heading}</abbr>" in page
     # Web search: 12-month value $100.00, 24-month $90.00, $40.00 for 1 new patient: 2.5×.
-    row = "<td class=\"num\">1</td><td class=\"num\">$100.00</td><td class=\"num\">$90.00</td>" \
-          "<td class=\"num\">$40.00</td><td class=\"num\">$40.00</td><td class=\"num\">2.5×</td>"
+    row = (
+        '<td class="num">1</td><td class="num">$100.00</td><td class="num">$90.00</td>'
+        '<td class="num">$40.00</td><td class="num">$40.00</td><td class="num">2.5×</td>'
+    )
     assert row in page
     chart = client.get(URL, QUERY).context["chart"]
     web = chart["labels"].index("Web search")
     assert [d["values"][web] for d in chart["datasets"]] == [100.0, 90.0]
-    assert chart["notes"][web] == ["Spend in the window: $40.00", "Cost per new patient: $40.00",
-                                   "12-month value to cost: 2.5×"]
+    assert chart["notes"][web] == [
+        "Spend in the window: $40.00",
+        "Cost per new patient: $40.00",
+        "12-month value to cost: 2.5×",
+    ]
 
 
 def test_only_a_manager_is_offered_to_enter_spend(client, owner, liaison_user, history):
@@ -86,11 +94,16 @@ def test_spend_entered_shows_at_once(client, owner, history, django_capture_on_c
     client_for(client, owner)
     assert "$900.00" not in client.get(URL, QUERY).content.decode()  # the figures are kept
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("care-marketing-spend-new"), {
-            "spent_on": "2026-01-10", "channel": "social", "amount": "900.00"})
+        client.post(
+            reverse("care-marketing-spend-new"),
+            {"spent_on": "2026-01-10", "channel": "social", "amount": "900.00"},
+        )
     social = client.get(URL, QUERY).context["rows"][-1][1]
     assert (social.channel, social.spend, social.cost_per_new_patient) == (
-        "social", Decimal("900.00"), Decimal("900.00"))
+        "social",
+        Decimal("900.00"),
+        Decimal("900.00"),
+    )
 
 
 def test_a_touchpoints_cost_shows_in_referral_spend_at_once(
@@ -99,8 +112,13 @@ def test_a_touchpoints_cost_shows_in_referral_spend_at_once(
     client_for(client, owner)
     client.get(URL, QUERY)
     with django_capture_on_commit_callbacks(execute=True):
-        partner_services.touchpoint_log(partner=history, occurred_on=dt.date(2026, 1, 5),
-                                        kind="lunch", cost=Decimal("45.00"), by=owner)
+        partner_services.touchpoint_log(
+            partner=history,
+            occurred_on=dt.date(2026, 1, 5),
+            kind="lunch",
+            cost=Decimal("45.00"),
+            by=owner,
+        )
     referred = client.get(URL, QUERY).context["rows"][0][1]
     assert (referred.channel, referred.spend) == ("referral", Decimal("45.00"))
 
@@ -108,8 +126,10 @@ def test_a_touchpoints_cost_shows_in_referral_spend_at_once(
 def test_csv(client, liaison_user, history):
     response = client_for(client, liaison_user).get(URL, {**QUERY, "csv": "channels"})
     lines = csv_lines(response)
-    assert lines[0] == ("channel,new patients,12-month value,24-month value,spend,"
-                        "cost per new patient,12-month value to cost,return rate,compliance rate")
+    assert lines[0] == (
+        "channel,new patients,12-month value,24-month value,spend,"
+        "cost per new patient,12-month value to cost,return rate,compliance rate"
+    )
     assert "Referral from a partner,0,300.00,,,,,0.0," in lines
     assert "Web search,1,100.00,90.00,40.00,40.00,2.5,0.0," in lines
 

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 def bar(response) -> dict[str, str]:
     """What the filter bar shows: each control's chosen value."""
     html = response.content.decode()
-    form = html[html.index('<form method="get" class="filters"'):]
-    form = form[:form.index("</form>")]
+    form = html[html.index('<form method="get" class="filters"') :]
+    form = form[: form.index("</form>")]
     as_of = re.search(r'<input[^>]*name="as_of"[^>]*>', form).group(0)
     shown = {"as_of": (re.search(r'value="([^"]*)"', as_of) or [None, ""])[1]}
     for name in ("window_days", "location"):
@@ -34,11 +34,12 @@ def test_the_window_shown_is_the_one_the_figures_use(client, owner):
 
 def test_filters_chosen_on_one_page_follow_to_the_next(client, owner, location_b):
     client.force_login(owner)
-    client.get(reverse("insights-overview"), {
-        "as_of": "2026-06-30", "window_days": "180", "location": location_b.code})
+    client.get(
+        reverse("insights-overview"),
+        {"as_of": "2026-06-30", "window_days": "180", "location": location_b.code},
+    )
     shown = bar(client.get(reverse("insights-channels")))
-    assert shown == {"as_of": "2026-06-30", "window_days": "180 days",
-                     "location": location_b.name}
+    assert shown == {"as_of": "2026-06-30", "window_days": "180 days", "location": location_b.name}
 
 
 def test_clearing_returns_to_the_defaults(client, owner):

@@ -36,7 +36,7 @@ def test_who_may_look(request, client, user, status):
 
 def test_map_draws_each_zip_with_a_title_and_the_partners(client, liaison_user, network):
     page = client_for(client, liaison_user).get(URL, QUERY).content.decode()
-    svg = page[page.index("<svg"):page.index("</svg>")]
+    svg = page[page.index("<svg") : page.index("</svg>")]
     assert (
         "<title>ZIP 80466: 5 new patients, 0 active partners within 10 miles — a gap</title>"
     ) in svg
@@ -48,10 +48,10 @@ def test_map_draws_each_zip_with_a_title_and_the_partners(client, liaison_user, 
 
 def test_the_drawing_labels_its_zips_and_carries_a_legend(client, liaison_user, network):
     page = client_for(client, liaison_user).get(URL, QUERY).content.decode()
-    svg = page[page.index("<svg"):page.index("</svg>")]
+    svg = page[page.index("<svg") : page.index("</svg>")]
     labels = re.findall(r'<text class="(gaps-label[^"]*)"[^>]*>(\d{5})</text>', svg)
     assert sorted(labels) == [("gaps-label", "80202"), ("gaps-label gaps-label--gap", "80466")]
-    legend = re.findall(r"<text [^>]*>([^<]+)</text>", svg[svg.index('class="gaps-legend"'):])
+    legend = re.findall(r"<text [^>]*>([^<]+)</text>", svg[svg.index('class="gaps-legend"') :])
     assert legend == [
         "New patients by ZIP (circle area)",
         "Gap: no active partner within 10 mi",
@@ -65,8 +65,9 @@ def test_the_tiled_map_reads_the_same_places_from_a_data_island(
     settings.LIAISON_MAP_TILES = "https://tiles.example-clinic.test/{z}/{x}/{y}.png"
     PartnerFactory(first_name="Ana", last_name="Reed", zip="80203")  # not active: not shown
     page = client_for(client, liaison_user).get(URL, QUERY).content.decode()
-    island = re.search(r'<script id="gaps-map-data" type="application/json">(.*?)</script>',
-                       page, re.S)
+    island = re.search(
+        r'<script id="gaps-map-data" type="application/json">(.*?)</script>', page, re.S
+    )
     data = json.loads(island.group(1))
     assert data["tiles"] == settings.LIAISON_MAP_TILES
     assert "OpenStreetMap" in data["attribution"]
@@ -117,8 +118,9 @@ def test_labels_never_overlap_and_a_gap_is_labelled_first():
 
     crowd = [circle(f"8{n:04d}", 300, 200 + n, 50 - n) for n in range(3)]  # one on another
     edge = circle("80999", 635, 50, 1)  # at the right edge: its label goes on the left
-    shown = {c.zip: c.label for c in labelled([*crowd, circle("80466", 300, 201, 5, gap=True),
-                                               edge])}
+    shown = {
+        c.zip: c.label for c in labelled([*crowd, circle("80466", 300, 201, 5, gap=True), edge])
+    }
     assert shown["80466"].anchor == "start"  # the gap takes the right of the crowd
     assert shown["80000"].anchor == "end"  # the largest of the rest, the left
     assert shown["80001"] is None and shown["80002"] is None  # no room left

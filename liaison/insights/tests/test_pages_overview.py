@@ -51,11 +51,12 @@ def test_the_top_partners_by_value_and_by_count_are_the_engines(client, owner, n
     by_count = response.context["by_count"]
     assert by_count[0].card.name == busiest.name
     assert [r.card.referrals for r in by_count] == sorted(
-        (c.referrals for c in cards if c.referrals), reverse=True)
+        (c.referrals for c in cards if c.referrals), reverse=True
+    )
     by_value = response.context["by_value"]
     assert [r.card.value_score for r in by_value] == sorted(
-        (c.value_score for c in cards if c.referrals and c.value_score is not None),
-        reverse=True)
+        (c.value_score for c in cards if c.referrals and c.value_score is not None), reverse=True
+    )
     assert response.context["value_sentence"] in response.content.decode()
     assert "Top 10 by value score" in response.content.decode()
     lines = csv_lines(get(client, owner, csv="top-partners"))
@@ -75,4 +76,3 @@ def test_a_trend_that_changed_this_month_is_listed(client, owner, network):
 def test_no_patient_is_named(client, liaison_user, network):
     page = get(client, liaison_user).content.decode()
     assert "Jordan" not in page and "1980" not in page
-

@@ -26,12 +26,16 @@ def test_the_page_is_for_managers_and_the_liaison(request, client, user, status)
 
 
 def test_each_partner_shows_in_the_group_of_its_trend(client, owner, network):
-    groups = {g.group.trend: [r.link.card.name for r in g.rows]
-              for g in get(client, owner).context["groups"]}
+    groups = {
+        g.group.trend: [r.link.card.name for r in g.rows]
+        for g in get(client, owner).context["groups"]
+    }
     names = {trend: network[trend].display_name for trend in network}
     assert groups == {
-        "declining": [names["declining"]], "dormant": [names["dormant"]],
-        "growing": [names["growing"]], "new": [names["new"]],
+        "declining": [names["declining"]],
+        "dormant": [names["dormant"]],
+        "growing": [names["growing"]],
+        "new": [names["new"]],
     }
 
 
@@ -39,8 +43,10 @@ def test_the_evidence_is_the_engines_in_words(client, owner, network):
     card = partner_scorecards(scope=Scope(as_of=D), partner_pk=network["declining"].pk)[0]
     page = get(client, owner).content.decode()
     assert card.trend == "declining"
-    assert (f"0 in the last 90 days against {card.expected_recent:.1f} expected: "
-            f"{chance_in_words(card.p_decline)} chance of a drop this large by luck") in page
+    assert (
+        f"0 in the last 90 days against {card.expected_recent:.1f} expected: "
+        f"{chance_in_words(card.p_decline)} chance of a drop this large by luck"
+    ) in page
     assert "Feb 1, 2026" in page  # the last touchpoint
 
 
@@ -70,8 +76,11 @@ def test_a_partners_chart_has_its_months_and_baseline_band(client, owner, networ
     assert chart["referrals"][-3:] == [5, 5, 0]  # Apr and May: every 6 days from Apr 1
     card = partner_scorecards(scope=Scope(as_of=D), partner_pk=growing.pk)[0]
     band = baseline_band(card.baseline_referrals)
-    assert (chart["mean"], chart["low"], chart["high"]) == (round(band.mean, 2), band.low,
-                                                            band.high)
+    assert (chart["mean"], chart["low"], chart["high"]) == (
+        round(band.mean, 2),
+        band.low,
+        band.high,
+    )
     assert 'id="trends-partner-data"' in response.content.decode()
 
 
@@ -93,4 +102,3 @@ def test_each_group_downloads_as_csv(client, owner, network):
 def test_no_patient_is_named(client, liaison_user, network):
     page = get(client, liaison_user, partner=str(network["growing"].code)).content.decode()
     assert "Jordan" not in page and "Patient" not in page.replace("patient", "")
-

@@ -60,24 +60,31 @@ def expected_episode_facts(ep: Episode) -> dict:
     attended = [v.visit_on for v in ep.visits.all() if v.status == Visit.Status.ATTENDED]
     readings = sorted(
         (o.measured_on, o.id, int(o.score * 100))
-        for o in ep.outcomes.all() if o.instrument == ep.primary_measure
+        for o in ep.outcomes.all()
+        if o.instrument == ep.primary_measure
     )
     first, last = (readings[0], readings[-1]) if readings else ((None,) * 3, (None,) * 3)
     paid: dict[dt.date, Decimal] = {}
     for pay in ep.payments.all():
         paid[pay.paid_on] = paid.get(pay.paid_on, 0) + pay.amount
     return {
-        "ended_on": ep.ended_on, "planned_visits": ep.planned_visits,
+        "ended_on": ep.ended_on,
+        "planned_visits": ep.planned_visits,
         "primary_measure": ep.primary_measure,
         "referral_id": ep.referral_id,
         "partner_id": ep.referral.partner_id if ep.referral else None,
-        "channel": ep.patient.channel, "location_id": ep.patient.location_id,
+        "channel": ep.patient.channel,
+        "location_id": ep.patient.location_id,
         "attended_visits": len(attended),
         "first_attended_on": min(attended, default=None),
         "last_attended_on": max(attended, default=None),
         "readings": len(readings),
-        "first_reading_on": first[0], "first_reading_id": first[1], "first_score_h": first[2],
-        "last_reading_on": last[0], "last_reading_id": last[1], "last_score_h": last[2],
+        "first_reading_on": first[0],
+        "first_reading_id": first[1],
+        "first_score_h": first[2],
+        "last_reading_on": last[0],
+        "last_reading_id": last[1],
+        "last_score_h": last[2],
         "paid_cents": int(sum(paid.values()) * 100),
         "first_paid_on": min(paid, default=None),
         "last_paid_on": max(paid, default=None),
@@ -114,8 +121,13 @@ def expected_months() -> dict:
 def stored_months() -> dict:
     """The kept sums per month; a month whose patients have all gone keeps a row of zeros."""
     rows = ChannelMonth.objects.values_list(
-        "channel", "location_id", "month", "patients", "first_year_cents",
-        "first_two_years_cents", "second_episodes",
+        "channel",
+        "location_id",
+        "month",
+        "patients",
+        "first_year_cents",
+        "first_two_years_cents",
+        "second_episodes",
     )
     return {(c, loc, m): list(sums) for c, loc, m, *sums in rows if any(sums)}
 
@@ -166,17 +178,47 @@ def test_a_deleted_patient_takes_its_facts_along():
     assert not PatientFacts.objects.filter(patient_id=p.pk).exists()
 
 
-OPERATIONS = ["patient", "episode", "visit", "visit_status", "visit_move", "visit_delete",
-              "payment", "payment_change", "payment_delete", "episode_move", "episode_delete",
-              "channel", "reading", "reading_change", "reading_delete", "measure", "refer",
-              "repartner", "end", "relocate"]
+OPERATIONS = [
+    "patient",
+    "episode",
+    "visit",
+    "visit_status",
+    "visit_move",
+    "visit_delete",
+    "payment",
+    "payment_change",
+    "payment_delete",
+    "episode_move",
+    "episode_delete",
+    "channel",
+    "reading",
+    "reading_change",
+    "reading_delete",
+    "measure",
+    "refer",
+    "repartner",
+    "end",
+    "relocate",
+]
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 10_000),
-                          st.integers(0, 800), st.integers(-5_000, 50_000)),
-                min_size=1, max_size=25))
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(OPERATIONS),
+            st.integers(0, 10_000),
+            st.integers(0, 800),
+            st.integers(-5_000, 50_000),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
 def test_facts_stay_current_whatever_the_writes(operations):
     location = LocationFactory()
     PatientFactory(location=location)
@@ -215,8 +257,9 @@ def apply(name, pick, on, amount, location):
     elif name == "visit_delete" and visit:
         visit.delete()
     elif name == "payment":
-        Payment.objects.create(patient=patient, episode=ep if pick % 3 else None, paid_on=on,
-                               amount=amount)
+        Payment.objects.create(
+            patient=patient, episode=ep if pick % 3 else None, paid_on=on, amount=amount
+        )
     elif name == "payment_change" and pay:
         pay.amount, pay.paid_on = amount, on
         if pick % 4 == 0:
@@ -247,8 +290,9 @@ def test_migrate_takes_the_triggers_down_and_rebuilds_the_facts_after(
 
     p = PatientFactory()
     ep = episode(patient=p, started="2025-03-01")
-    facts.before_migrate(app_config=next(a for a in apps.get_app_configs() if a.models_module),
-                         using="default")
+    facts.before_migrate(
+        app_config=next(a for a in apps.get_app_configs() if a.models_module), using="default"
+    )
     visits(ep, "2025-03-02")  # no trigger: the facts fall behind
     assert stored_facts(p)["first_visit_on"] is None
     last = [a for a in apps.get_app_configs() if a.models_module][-1]
@@ -265,8 +309,9 @@ def apply_reading(name, pick, on, ep):
     reading = nth(Outcome.objects, pick)
     instrument = ["ODI", "NPRS"][pick % 2]
     if name == "reading" and ep:
-        Outcome.objects.create(episode=ep, measured_on=on, instrument=instrument,
-                               score=Decimal(pick % 11))
+        Outcome.objects.create(
+            episode=ep, measured_on=on, instrument=instrument, score=Decimal(pick % 11)
+        )
     elif name == "reading_change" and reading:
         reading.measured_on, reading.score = on, Decimal(pick % 7) + Decimal("0.25")
         reading.save()
@@ -307,8 +352,10 @@ def apply_episode_change(name, pick, on, ep, patient):
 def paid_month_trigger(vendor: str) -> list[str]:
     """A trigger as migration 0007's code installed it: it writes to insights_paidmonth."""
     name = "insights_facts_paid_payment_ins"
-    body = ("INSERT INTO insights_paidmonth (channel, location_id, month, cents) "
-            "VALUES ('self', 1, NEW.paid_on, 1)")
+    body = (
+        "INSERT INTO insights_paidmonth (channel, location_id, month, cents) "
+        "VALUES ('self', 1, NEW.paid_on, 1)"
+    )
     if vendor == "sqlite":
         return [f"CREATE TRIGGER {name} AFTER INSERT ON care_payment BEGIN {body}; END"]
     return [

@@ -58,20 +58,29 @@ def build_history(draw, partners, location):
     for _ in range(draw(st.integers(0, 10))):
         partner = draw(st.sampled_from(partners))
         received = before_d(draw)
-        patient = PatientFactory(location=location, channel=Channel.REFERRAL,
-                                 source_partner=partner,
-                                 zip=draw(st.sampled_from(["80202", "80466"])))
+        patient = PatientFactory(
+            location=location,
+            channel=Channel.REFERRAL,
+            source_partner=partner,
+            zip=draw(st.sampled_from(["80202", "80466"])),
+        )
         fields = {}
         if draw(st.booleans()):
             reason = draw(st.sampled_from(["not_appropriate", "insurance"]))
-            fields = {"decision": "declined", "decline_reason": reason,
-                      "decided_on": min(D, received + dt.timedelta(days=draw(st.integers(0, 5))))}
+            fields = {
+                "decision": "declined",
+                "decline_reason": reason,
+                "decided_on": min(D, received + dt.timedelta(days=draw(st.integers(0, 5)))),
+            }
         ref = ReferralFactory(partner=partner, patient=patient, received_on=received, **fields)
         if draw(st.booleans()):
             build_episode(draw, ref)
     for _ in range(draw(st.integers(0, 3))):
-        TouchpointFactory(partner=draw(st.sampled_from(partners)), occurred_on=before_d(draw),
-                          cost=draw(st.sampled_from([None, Decimal("0"), Decimal("45.50")])))
+        TouchpointFactory(
+            partner=draw(st.sampled_from(partners)),
+            occurred_on=before_d(draw),
+            cost=draw(st.sampled_from([None, Decimal("0"), Decimal("45.50")])),
+        )
     build_channels(draw, location)
 
 
@@ -79,18 +88,24 @@ def build_channels(draw, location):
     """Patients of other channels first seen up to four years before D (old enough for the
     24-month value), and marketing spend."""
     for _ in range(draw(st.integers(0, 4))):
-        patient = PatientFactory(location=location, channel=draw(st.sampled_from(
-            [Channel.SELF, Channel.SOCIAL])))
+        patient = PatientFactory(
+            location=location, channel=draw(st.sampled_from([Channel.SELF, Channel.SOCIAL]))
+        )
         first = before_d(draw, earliest=1460)
         ep = EpisodeFactory(patient=patient, started_on=first)
         VisitFactory(episode=ep, visit_on=first)
         for _ in range(draw(st.integers(0, 3))):
-            PaymentFactory(patient=patient, episode=ep, amount="70.25",
-                           paid_on=min(D, first + dt.timedelta(days=draw(st.integers(0, 800)))))
+            PaymentFactory(
+                patient=patient,
+                episode=ep,
+                amount="70.25",
+                paid_on=min(D, first + dt.timedelta(days=draw(st.integers(0, 800)))),
+            )
     for _ in range(draw(st.integers(0, 3))):
         MarketingSpend.objects.create(
             channel=draw(st.sampled_from([Channel.SOCIAL, Channel.REFERRAL, Channel.EVENT])),
-            spent_on=before_d(draw), amount=Decimal(draw(st.integers(0, 90_000))) / 100,
+            spent_on=before_d(draw),
+            amount=Decimal(draw(st.integers(0, 90_000))) / 100,
             location=draw(st.sampled_from([None, location])),
         )
 
@@ -100,9 +115,12 @@ def build_episode(draw, ref):
     ended = draw(st.sampled_from([None, started + dt.timedelta(days=draw(st.integers(0, 90)))]))
     code = draw(st.sampled_from(INSTRUMENT_CODES))
     ep = EpisodeFactory(
-        patient=ref.patient, referral=ref, started_on=started,
+        patient=ref.patient,
+        referral=ref,
+        started_on=started,
         ended_on=min(ended, D) if ended else None,
-        planned_visits=draw(st.sampled_from([None, 0, 1, 4, 10])), primary_measure=code,
+        planned_visits=draw(st.sampled_from([None, 0, 1, 4, 10])),
+        primary_measure=code,
     )
     for _ in range(draw(st.integers(0, 4))):
         visit_on = min(D, started + dt.timedelta(days=draw(st.integers(0, 60))))
@@ -110,15 +128,27 @@ def build_episode(draw, ref):
         VisitFactory(episode=ep, visit_on=visit_on, status=status)
     for _ in range(draw(st.integers(0, 3))):
         other = draw(st.sampled_from([code, code, "NPRS"]))
-        OutcomeFactory(episode=ep, instrument=other, score=score(draw, other),
-                       measured_on=min(D, started + dt.timedelta(days=draw(st.integers(0, 60)))))
+        OutcomeFactory(
+            episode=ep,
+            instrument=other,
+            score=score(draw, other),
+            measured_on=min(D, started + dt.timedelta(days=draw(st.integers(0, 60)))),
+        )
     for _ in range(draw(st.integers(0, 2))):
-        PaymentFactory(patient=ref.patient, episode=draw(st.sampled_from([ep, None])),
-                       paid_on=min(D, started + dt.timedelta(days=draw(st.integers(0, 60)))),
-                       amount=Decimal(draw(st.integers(-5000, 30000))) / 100)
+        PaymentFactory(
+            patient=ref.patient,
+            episode=draw(st.sampled_from([ep, None])),
+            paid_on=min(D, started + dt.timedelta(days=draw(st.integers(0, 60)))),
+            amount=Decimal(draw(st.integers(-5000, 30000))) / 100,
+        )
     if draw(st.booleans()):
-        ReportFactory(referral=ref, episode=ep, kind=draw(st.sampled_from(["initial", "alert"])),
-                      due_on=started, sent_on=draw(st.sampled_from([None, started, D])))
+        ReportFactory(
+            referral=ref,
+            episode=ep,
+            kind=draw(st.sampled_from(["initial", "alert"])),
+            due_on=started,
+            sent_on=draw(st.sampled_from([None, started, D])),
+        )
 
 
 def isolated(test):
@@ -152,8 +182,11 @@ def test_rates_shrinkage_and_p_values_stay_in_bounds(data):
         assert card.seen <= card.referrals and card.mature_referrals <= card.referrals
     pooled = dataclasses.asdict(pooled_rates(scope=Scope(as_of=D, window_days=window)))
     for card in cards:
-        raw = {"appropriateness": card.appropriateness_rate, "compliance": card.compliance_rate,
-               "outcome_success": card.outcome_success_rate}
+        raw = {
+            "appropriateness": card.appropriateness_rate,
+            "compliance": card.compliance_rate,
+            "outcome_success": card.outcome_success_rate,
+        }
         for name, shrunk in card.shrunk.items():
             m = pooled[name]
             if m is None:
@@ -175,8 +208,12 @@ def add_future(draw, partners, location):
             ep.discharge_reason = "goals_met"
             ep.save()
         VisitFactory(episode=ep, visit_on=after_d(draw))
-        OutcomeFactory(episode=ep, instrument=ep.primary_measure,
-                       score=score(draw, ep.primary_measure), measured_on=after_d(draw))
+        OutcomeFactory(
+            episode=ep,
+            instrument=ep.primary_measure,
+            score=score(draw, ep.primary_measure),
+            measured_on=after_d(draw),
+        )
         PaymentFactory(patient=ep.patient, episode=ep, paid_on=after_d(draw), amount="55.55")
     for ref in Referral.objects.filter(decision__isnull=True):
         if draw(st.booleans()):
@@ -193,8 +230,9 @@ def add_future(draw, partners, location):
     VisitFactory(episode=ep, visit_on=after_d(draw))
     TouchpointFactory(partner=partner, occurred_on=after_d(draw), cost=Decimal("99.00"))
     ReportFactory(referral=late, kind="initial", due_on=after_d(draw))
-    MarketingSpend.objects.create(channel=Channel.SOCIAL, spent_on=after_d(draw),
-                                  amount=Decimal("500.00"), location=location)
+    MarketingSpend.objects.create(
+        channel=Channel.SOCIAL, spent_on=after_d(draw), amount=Decimal("500.00"), location=location
+    )
     for ep in EpisodeFactory._meta.model.objects.filter(patient__channel=Channel.SOCIAL):
         PaymentFactory(patient=ep.patient, episode=ep, paid_on=after_d(draw), amount="33.00")
 
@@ -209,9 +247,15 @@ def test_what_happens_after_d_never_changes_the_figures_as_of_d(data):
     partners = [PartnerFactory() for _ in range(3)]
     build_history(data.draw, partners, location)
     scope = Scope(as_of=D, window_days=data.draw(st.sampled_from([90, 365])))
-    before = [scorecards_document(scope=scope), gaps_document(scope=scope),
-              not_responding_document(scope=scope)]
+    before = [
+        scorecards_document(scope=scope),
+        gaps_document(scope=scope),
+        not_responding_document(scope=scope),
+    ]
     add_future(data.draw, partners, location)
-    after = [scorecards_document(scope=scope), gaps_document(scope=scope),
-             not_responding_document(scope=scope)]
+    after = [
+        scorecards_document(scope=scope),
+        gaps_document(scope=scope),
+        not_responding_document(scope=scope),
+    ]
     assert after == before

@@ -35,8 +35,15 @@ def reference_sf(k: int, lam: float) -> float:
 
 @pytest.mark.parametrize(
     ("k", "lam"),
-    [(0, 0.5), (2, 5.0), (4, 0.7397260273972602), (9, 72.73972602739725), (150, 51.5),
-     (30, 30.0), (0, 137.8)],
+    [
+        (0, 0.5),
+        (2, 5.0),
+        (4, 0.7397260273972602),
+        (9, 72.73972602739725),
+        (150, 51.5),
+        (30, 30.0),
+        (0, 137.8),
+    ],
 )
 def test_poisson_tails_match_an_independent_high_precision_sum(k, lam):
     assert poisson_cdf(k, lam) == pytest.approx(reference_cdf(k, lam), rel=1e-12, abs=1e-300)
@@ -76,8 +83,14 @@ def test_ratio_of_nothing_is_undefined():
 
 @pytest.mark.parametrize(
     ("values", "median", "p90"),
-    [([7], 7, 7), ([5, 7], 6.0, 7), ([1, 2, 3, 4], 2.5, 4),
-     (list(range(1, 11)), 5.5, 9), (list(range(1, 12)), 6, 10), ([3, 3, 3], 3, 3)],
+    [
+        ([7], 7, 7),
+        ([5, 7], 6.0, 7),
+        ([1, 2, 3, 4], 2.5, 4),
+        (list(range(1, 11)), 5.5, 9),
+        (list(range(1, 12)), 6, 10),
+        ([3, 3, 3], 3, 3),
+    ],
 )
 def test_median_and_nearest_rank_p90(values, median, p90):
     by_rank = dict(enumerate(sorted(values), start=1))

@@ -42,26 +42,41 @@ def dormant_partner(name="Sleepyman"):
 def practice(location_a, location_b, n=1):
     """A practice with something in every list; `n` scales how much."""
     for i in range(n):
-        ReferralFactory(patient=PatientFactory(location=location_b, last_name=f"Bwaiting{i}"),
-                        received_on=dt.date(2026, 3, 3))
-        ReferralFactory(patient=PatientFactory(location=location_a, last_name=f"Awaiting{i}"),
-                        received_on=dt.date(2026, 3, 2))
+        ReferralFactory(
+            patient=PatientFactory(location=location_b, last_name=f"Bwaiting{i}"),
+            received_on=dt.date(2026, 3, 3),
+        )
+        ReferralFactory(
+            patient=PatientFactory(location=location_a, last_name=f"Awaiting{i}"),
+            received_on=dt.date(2026, 3, 2),
+        )
         stalled_referral = ReferralFactory(
             patient=PatientFactory(location=location_a, last_name=f"Stalled{i}"),
-            received_on=dt.date(2026, 1, 5), decision="accepted", decided_on=dt.date(2026, 1, 5))
-        episode = EpisodeFactory(patient=stalled_referral.patient, referral=stalled_referral,
-                                 started_on=dt.date(2026, 1, 12), primary_measure="ODI")
+            received_on=dt.date(2026, 1, 5),
+            decision="accepted",
+            decided_on=dt.date(2026, 1, 5),
+        )
+        episode = EpisodeFactory(
+            patient=stalled_referral.patient,
+            referral=stalled_referral,
+            started_on=dt.date(2026, 1, 12),
+            primary_measure="ODI",
+        )
         VisitFactory(episode=episode, visit_on=dt.date(2026, 1, 12))
         OutcomeFactory(episode=episode, measured_on=dt.date(2026, 1, 12), score=Decimal(40))
         OutcomeFactory(episode=episode, measured_on=dt.date(2026, 2, 20), score=Decimal(38))
         dormant_partner(f"Sleepyman{i}")
-        PlannedTouchpoint.objects.create(partner=PartnerFactory(last_name=f"Planned{i}"),
-                                         planned_on=dt.date(2026, 3, 6), kind="lunch")
+        PlannedTouchpoint.objects.create(
+            partner=PartnerFactory(last_name=f"Planned{i}"),
+            planned_on=dt.date(2026, 3, 6),
+            kind="lunch",
+        )
         PartnerFactory(last_name=f"Cadenced{i}", contact_cadence_days=30)
 
 
-def test_the_front_desk_sees_referrals_to_triage_at_their_locations(client, front_desk,
-                                                                     location_a, location_b):
+def test_the_front_desk_sees_referrals_to_triage_at_their_locations(
+    client, front_desk, location_a, location_b
+):
     practice(location_a, location_b)
     client.force_login(front_desk)
     page = client.get(HOME).content.decode()
@@ -70,8 +85,9 @@ def test_the_front_desk_sees_referrals_to_triage_at_their_locations(client, fron
     assert "Partners to reconnect with" not in page and "Letters overdue" not in page
 
 
-def test_the_clinician_sees_triage_letters_and_patients_not_responding(client, clinician,
-                                                                       location_a, location_b):
+def test_the_clinician_sees_triage_letters_and_patients_not_responding(
+    client, clinician, location_a, location_b
+):
     practice(location_a, location_b)
     client.force_login(clinician)
     page = client.get(HOME).content.decode()
@@ -82,13 +98,17 @@ def test_the_clinician_sees_triage_letters_and_patients_not_responding(client, c
     assert "ODI 2 points better over 39 days; 10 needed" in page
 
 
-def test_the_liaison_sees_partners_only_and_never_a_patient(client, liaison_user, location_a,
-                                                            location_b):
+def test_the_liaison_sees_partners_only_and_never_a_patient(
+    client, liaison_user, location_a, location_b
+):
     practice(location_a, location_b)
     client.force_login(liaison_user)
     page = client.get(HOME).content.decode()
-    for heading in ["Partners to reconnect with", "Touchpoints planned this week",
-                    "Contacts overdue by cadence"]:
+    for heading in [
+        "Partners to reconnect with",
+        "Touchpoints planned this week",
+        "Contacts overdue by cadence",
+    ]:
         assert heading in page
     assert "Sleepyman0" in page and "Planned0" in page and "Cadenced0" in page
     for patient in ["waiting0", "Stalled0"]:
@@ -105,8 +125,10 @@ def test_a_logged_touchpoint_takes_the_partner_off_the_reconnect_list(
     assert item in client.get(HOME).content.decode()
     # The scorecards are now kept; the contact still counts at once (once its write commits).
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("partners-touchpoint-new", args=[partner.code]) + "?next=today",
-                    {"kind": "call", "occurred_on": "2026-03-04", "staff": "Jo"})
+        client.post(
+            reverse("partners-touchpoint-new", args=[partner.code]) + "?next=today",
+            {"kind": "call", "occurred_on": "2026-03-04", "staff": "Jo"},
+        )
     page = client.get(HOME).content.decode()
     assert item not in page and "No partner is cooling off" in page
 
@@ -128,8 +150,9 @@ def test_a_user_without_a_role_is_told_so(client, outsider):
 
 
 @pytest.mark.parametrize("role", ["front_desk", "clinician", "liaison_user", "owner"])
-def test_today_runs_the_same_queries_whatever_the_data(request, client, role, location_a,
-                                                       location_b):
+def test_today_runs_the_same_queries_whatever_the_data(
+    request, client, role, location_a, location_b
+):
     client.force_login(request.getfixturevalue(role))
     practice(location_a, location_b, n=1)
     client.get(HOME)  # sessions
@@ -150,9 +173,9 @@ def queries_computed_and_kept(client) -> tuple[int, int]:
     return tuple(counts)
 
 
-def test_a_letter_written_and_sent_leaves_today_at_once(client, clinician, location_a,
-                                                        location_b,
-                                                        django_capture_on_commit_callbacks):
+def test_a_letter_written_and_sent_leaves_today_at_once(
+    client, clinician, location_a, location_b, django_capture_on_commit_callbacks
+):
     from liaison.correspondence.delivery import report_mark_sent
     from liaison.correspondence.services import report_draft
 
@@ -161,8 +184,13 @@ def test_a_letter_written_and_sent_leaves_today_at_once(client, clinician, locat
     assert "Initial report: Stalled0" in client.get(HOME).content.decode()  # now kept
     episode = EpisodeFactory._meta.model.objects.get(patient__last_name="Stalled0")
     with django_capture_on_commit_callbacks(execute=True):
-        report = report_draft(referral=episode.referral, kind="initial", episode=episode,
-                              due_on=dt.date(2026, 1, 14), by=clinician)
+        report = report_draft(
+            referral=episode.referral,
+            kind="initial",
+            episode=episode,
+            due_on=dt.date(2026, 1, 14),
+            by=clinician,
+        )
         report_mark_sent(report=report, on=TODAY, channel="email")
     assert "Initial report: Stalled0" not in client.get(HOME).content.decode()
 

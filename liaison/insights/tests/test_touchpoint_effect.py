@@ -27,8 +27,14 @@ def worked_example():
     Dr B: a lunch on 2 April: its 90 days after end after D, so it is not counted."""
     a, b = PartnerFactory(), PartnerFactory()
     touch(a, "2026-03-01")
-    for received in ["2025-11-30", "2026-01-15", "2026-03-01",
-                     "2026-03-10", "2026-04-01", "2026-05-30"]:
+    for received in [
+        "2025-11-30",
+        "2026-01-15",
+        "2026-03-01",
+        "2026-03-10",
+        "2026-04-01",
+        "2026-05-30",
+    ]:
         referral(a, received)
     referral(a, "2026-05-31")  # the 91st day after: outside
     touch(b, "2026-02-01")

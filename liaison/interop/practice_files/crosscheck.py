@@ -35,7 +35,7 @@ def _duplicate_ids(cursor, spec: FileSpec) -> None:
     cursor.execute(
         INSERT_ERRORS
         + f"""SELECT %s, s.line, %s,
-                     s.{key} || ' is repeated (first on line ' || {as_text('d.first_line')} || ')'
+                     s.{key} || ' is repeated (first on line ' || {as_text("d.first_line")} || ')'
               FROM {stage} s
               JOIN (SELECT {key} AS id, min(line) AS first_line FROM {stage}
                     WHERE {key} IS NOT NULL GROUP BY {key} HAVING count(*) > 1) d
@@ -80,7 +80,7 @@ def _npi_unique(cursor) -> None:
     cursor.execute(
         INSERT_ERRORS
         + f"""SELECT %s, s.line, 'npi', s.npi || ' is also the NPI of ' || f.partner_id
-                     || ' (line ' || {as_text('f.line')} || ')'
+                     || ' (line ' || {as_text("f.line")} || ')'
               FROM {stage} s
               JOIN (SELECT npi, min(line) AS first_line FROM {stage}
                     WHERE npi IS NOT NULL GROUP BY npi HAVING count(*) > 1) d ON d.npi = s.npi
@@ -95,7 +95,7 @@ def _npi_unique(cursor) -> None:
                      || COALESCE(' (' || r.external_id || ')', '')
               FROM {stage} s
               JOIN {table} r ON r.npi = s.npi
-              WHERE {differs('r.external_id', 's.partner_id')}
+              WHERE {differs("r.external_id", "s.partner_id")}
                 AND NOT EXISTS (SELECT 1 FROM {stage} t WHERE t.partner_id = r.external_id)""",
         [rank],
     )
@@ -131,6 +131,6 @@ def _belongs_to(cursor, file: str, ref: str, attribute: str, own: str, fk: str) 
               WHERE s.{q(ref)} IS NOT NULL AND s.{q(own)} IS NOT NULL
                 AND ((t.line IS NOT NULL AND t.{q(attribute)} <> s.{q(own)})
                      OR (r.id IS NOT NULL AND r.{fk_column} IS NOT NULL
-                         AND {differs('o.external_id', f's.{q(own)}')}))""",
+                         AND {differs("o.external_id", f"s.{q(own)}")}))""",
         [RANK[file], ref],
     )

@@ -63,20 +63,29 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(value[:10])
 
 
-def _due_on(rules: PracticeSettings, kind, sent_on, received_on, decided_on, ended_on,
-            referral_first, episode_first, measured) -> dt.date:
+def _due_on(
+    rules: PracticeSettings,
+    kind,
+    sent_on,
+    received_on,
+    decided_on,
+    ended_on,
+    referral_first,
+    episode_first,
+    measured,
+) -> dt.date:
     sent_on, received_on, decided_on, ended_on = map(
         _date, (sent_on, received_on, decided_on, ended_on)
     )
-    referral_first, episode_first, measured = map(
-        _date, (referral_first, episode_first, measured)
-    )
+    referral_first, episode_first, measured = map(_date, (referral_first, episode_first, measured))
     if kind == "initial":
-        return add_business_days(referral_first or received_on,
-                                 rules.initial_report_business_days)
+        return add_business_days(referral_first or received_on, rules.initial_report_business_days)
     if kind == "progress":
-        return _progress_due(rules.progress_report_interval_days,
-                             episode_first or referral_first or received_on, sent_on)
+        return _progress_due(
+            rules.progress_report_interval_days,
+            episode_first or referral_first or received_on,
+            sent_on,
+        )
     if kind == "discharge":
         return add_business_days(ended_on or received_on, rules.discharge_report_business_days)
     if kind == "redirect":

@@ -40,7 +40,8 @@ def export_practice_files(
             progress(f"Writing {spec.name}", n / len(FILES))
             written[spec.name] = _write_file(directory / spec.name, spec)
         audit_practice_files(
-            user=user, action=AuditEvent.Action.EXPORT,
+            user=user,
+            action=AuditEvent.Action.EXPORT,
             detail=f"{len(written)} files, {sum(written.values())} rows",
         )
     progress("Done", 1.0)

@@ -38,6 +38,8 @@ NUMBER = re.compile(r"-?\d+(\.\d+)?")
 WHOLE = re.compile(r"-?\d+")
 # The largest value of a PostgreSQL `integer`, which IntegerField is.
 INTEGER_MAX = 2_147_483_647
+
+
 def parse_date(raw: str) -> str:
     if len(raw) != 10 or raw[4] != "-" or raw[7] != "-":
         raise Invalid(f"{raw} is not a date (YYYY-MM-DD)")

@@ -19,8 +19,12 @@ def existing(db):
     """One of each record the corpus files refer to, with the practice ids L0, ORG0, P0..."""
     location = LocationFactory(external_id="L0", name="Riverside Clinic")
     org = PartnerFactory(
-        external_id="ORG0", kind="organization", organization_name="Front Range Ortho",
-        first_name="", last_name="", npi=None,
+        external_id="ORG0",
+        kind="organization",
+        organization_name="Front Range Ortho",
+        first_name="",
+        last_name="",
+        npi=None,
     )
     partner = PartnerFactory(external_id="P0", works_at=org, npi="1004242420")
     patient = PatientFactory(

@@ -57,8 +57,14 @@ def _migrate(url: str) -> None:
 
 def liaison(url: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "liaison.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=300, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "liaison.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **kwargs,
+    )
 
 
 def checksum(connect) -> dict[str, tuple[int, str]]:
@@ -66,8 +72,9 @@ def checksum(connect) -> dict[str, tuple[int, str]]:
     try:
         cursor = db.cursor()
         if isinstance(db, psycopg.Connection):
-            cursor.execute("SELECT table_name FROM information_schema.tables "
-                           "WHERE table_schema = 'public'")
+            cursor.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            )
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         sums = {}
@@ -105,7 +112,10 @@ def import_until(url: str, folder: Path, label: str) -> str:
     env = {**os.environ, "DATABASE_URL": url}
     process = subprocess.Popen(
         [sys.executable, "-m", "liaison.cli", "import_practice", str(folder)],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=child,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=child,
     )
     os.close(child)
     shown = ""
@@ -127,9 +137,7 @@ def import_until(url: str, folder: Path, label: str) -> str:
     return shown
 
 
-def test_an_import_killed_while_writing_leaves_the_database_as_it_was(
-    scratch_database, tmp_path
-):
+def test_an_import_killed_while_writing_leaves_the_database_as_it_was(scratch_database, tmp_path):
     url, connect = scratch_database
     first = liaison(url, "import_practice", str(write_practice(tmp_path / "first", 10)))
     assert first.returncode == 0, first.stderr

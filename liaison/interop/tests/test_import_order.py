@@ -229,25 +229,63 @@ def test_same_day_readings_are_ordered_by_practice_id_not_by_line(tmp_path):
     files = {
         "locations.csv": [{"location_id": "L1", "name": "Riverside"}],
         "partners.csv": [{"partner_id": "P1", "kind": "person", "last_name": "Reed"}],
-        "patients.csv": [{"patient_id": "PT1", "location_id": "L1", "first_name": "Maya",
-                          "last_name": "Okonkwo", "channel": "referral",
-                          "source_partner_id": "P1"}],
-        "referrals.csv": [{"referral_id": "R1", "patient_id": "PT1", "partner_id": "P1",
-                           "received_on": "2025-01-06", "decision": "accepted",
-                           "decided_on": "2025-01-06"}],
-        "episodes.csv": [{"episode_id": "E1", "patient_id": "PT1", "referral_id": "R1",
-                          "started_on": "2025-01-08", "planned_visits": "1",
-                          "primary_measure": "ODI", "ended_on": "2025-03-03",
-                          "discharge_reason": "goals_met"}],
-        "visits.csv": [{"visit_id": "V1", "episode_id": "E1", "visit_on": "2025-01-08",
-                        "status": "attended"}],
+        "patients.csv": [
+            {
+                "patient_id": "PT1",
+                "location_id": "L1",
+                "first_name": "Maya",
+                "last_name": "Okonkwo",
+                "channel": "referral",
+                "source_partner_id": "P1",
+            }
+        ],
+        "referrals.csv": [
+            {
+                "referral_id": "R1",
+                "patient_id": "PT1",
+                "partner_id": "P1",
+                "received_on": "2025-01-06",
+                "decision": "accepted",
+                "decided_on": "2025-01-06",
+            }
+        ],
+        "episodes.csv": [
+            {
+                "episode_id": "E1",
+                "patient_id": "PT1",
+                "referral_id": "R1",
+                "started_on": "2025-01-08",
+                "planned_visits": "1",
+                "primary_measure": "ODI",
+                "ended_on": "2025-03-03",
+                "discharge_reason": "goals_met",
+            }
+        ],
+        "visits.csv": [
+            {"visit_id": "V1", "episode_id": "E1", "visit_on": "2025-01-08", "status": "attended"}
+        ],
         "outcomes.csv": [
-            {"outcome_id": "O1", "episode_id": "E1", "measured_on": "2025-01-08",
-             "instrument": "ODI", "score": "40"},
-            {"outcome_id": "O10", "episode_id": "E1", "measured_on": "2025-03-03",
-             "instrument": "ODI", "score": "29"},
-            {"outcome_id": "O9", "episode_id": "E1", "measured_on": "2025-03-03",
-             "instrument": "ODI", "score": "31"},
+            {
+                "outcome_id": "O1",
+                "episode_id": "E1",
+                "measured_on": "2025-01-08",
+                "instrument": "ODI",
+                "score": "40",
+            },
+            {
+                "outcome_id": "O10",
+                "episode_id": "E1",
+                "measured_on": "2025-03-03",
+                "instrument": "ODI",
+                "score": "29",
+            },
+            {
+                "outcome_id": "O9",
+                "episode_id": "E1",
+                "measured_on": "2025-03-03",
+                "instrument": "ODI",
+                "score": "31",
+            },
         ],
     }
     document, _ = imported_figures(write_practice(tmp_path / "files", files), tmp_path / "out")

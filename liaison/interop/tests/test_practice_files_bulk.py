@@ -52,7 +52,8 @@ def test_the_facts_follow_new_visits_again_after_a_bulk_import(tmp_path, bulk):
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT attended_visits, last_attended_on FROM {facts.EPISODE_FACTS} "
-            "WHERE episode_id = %s", [episode.id],
+            "WHERE episode_id = %s",
+            [episode.id],
         )
         attended, last_on = cursor.fetchone()
     assert attended == 2

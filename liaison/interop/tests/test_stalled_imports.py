@@ -21,8 +21,11 @@ def import_folders(settings, tmp_path):
 
 def running_since(owner, started_at: dt.datetime, *, progress_at: dt.datetime | None = None):
     practice_import = PracticeImport.objects.create(
-        user=owner, filename="practice.zip", dry_run=False,
-        status=PracticeImport.Status.RUNNING, started_at=started_at,
+        user=owner,
+        filename="practice.zip",
+        dry_run=False,
+        status=PracticeImport.Status.RUNNING,
+        started_at=started_at,
     )
     if progress_at:
         path = progress_path(practice_import)

@@ -35,8 +35,9 @@ def zipped(files: dict[str, str], folder: str = "") -> io.BytesIO:
 
 def upload(client, files, action, django_capture_on_commit_callbacks, folder=""):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("interop-import"),
-                               {"archive": zipped(files, folder), "action": action})
+        response = client.post(
+            reverse("interop-import"), {"archive": zipped(files, folder), "action": action}
+        )
     assert response.status_code == 302
     return client.get(response.url)
 
@@ -76,7 +77,9 @@ def test_a_dry_run_of_clean_files_writes_nothing_and_offers_the_import(
     assert dry_run.status == "done" and dry_run.summary["visits.csv"]["inserted"] == 2
     kept = import_folder(dry_run)  # waiting for the import: patient data, the owner's alone
     assert (kept.stat().st_mode & 0o777, (kept / UPLOAD_NAME).stat().st_mode & 0o777) == (
-        0o700, 0o600)
+        0o700,
+        0o600,
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = client.post(reverse("interop-import-confirm", args=[dry_run.code]))
@@ -137,8 +140,9 @@ def test_a_clean_dry_runs_zip_is_kept_a_day_for_the_import_then_removed(
     client, owner, django_capture_on_commit_callbacks
 ):
     client.force_login(owner)
-    old = PracticeImport.objects.create(user=owner, filename="old.zip", dry_run=True,
-                                        status="done", finished_at=timezone.now())
+    old = PracticeImport.objects.create(
+        user=owner, filename="old.zip", dry_run=True, status="done", finished_at=timezone.now()
+    )
     import_folder(old).mkdir(parents=True)
     (import_folder(old) / UPLOAD_NAME).write_bytes(b"PK")
     upload(client, CLEAN, "check", django_capture_on_commit_callbacks)

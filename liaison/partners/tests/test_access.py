@@ -17,8 +17,9 @@ LOGIN = 302
 
 
 def expect(anonymous, outsider, liaison, front_desk, clinician, owner):
-    return dict(zip(ROLES, [anonymous, outsider, liaison, front_desk, clinician, owner],
-                    strict=True))
+    return dict(
+        zip(ROLES, [anonymous, outsider, liaison, front_desk, clinician, owner], strict=True)
+    )
 
 
 READ = expect(LOGIN, 403, 200, 200, 200, 200)
@@ -34,10 +35,20 @@ PAGES = [
     ("partners-detail", "partner", "get", None, READ),
     ("partners-new", None, "get", None, EDIT),
     ("partners-edit", "partner", "get", None, EDIT),
-    ("partners-stage", "partner", "post", {"stage": "contacted"},
-     expect(LOGIN, 403, 302, 302, 403, 302)),
-    ("partners-cadence", "partner", "post", {"contact_cadence_days": "60"},
-     expect(LOGIN, 403, 302, 302, 403, 302)),
+    (
+        "partners-stage",
+        "partner",
+        "post",
+        {"stage": "contacted"},
+        expect(LOGIN, 403, 302, 302, 403, 302),
+    ),
+    (
+        "partners-cadence",
+        "partner",
+        "post",
+        {"contact_cadence_days": "60"},
+        expect(LOGIN, 403, 302, 302, 403, 302),
+    ),
     ("partners-touchpoint-new", "partner", "get", None, CONTACTS),
     ("partners-touchpoint-export", "partner", "get", None, CONTACTS),
     ("partners-plan-new", "partner", "post", {}, expect(LOGIN, 403, 400, 403, 403, 400)),
@@ -52,8 +63,7 @@ def records(location_a):
     partner = PartnerFactory(first_name="Ana", last_name="Reed")
     patient = PatientFactory(location=location_a, first_name="Maya", last_name="Okonkwo")
     ReferralFactory(patient=patient, partner=partner)
-    plan = PlannedTouchpoint.objects.create(partner=partner, planned_on="2026-03-02",
-                                            kind="lunch")
+    plan = PlannedTouchpoint.objects.create(partner=partner, planned_on="2026-03-02", kind="lunch")
     return {"partner": partner, "plan": plan}
 
 
@@ -75,16 +85,18 @@ def test_each_role_gets_the_expected_answer_on_every_page(request, client, recor
 @pytest.mark.parametrize("role", ["liaison_user", "outsider"])
 def test_no_patient_name_reaches_a_role_without_patient_access(request, client, records, role):
     client.force_login(request.getfixturevalue(role))
-    for url in [reverse("partners-detail", args=[records["partner"].code]),
-                reverse("partners-directory"), reverse("partners-export"),
-                reverse("insights-home")]:
+    for url in [
+        reverse("partners-detail", args=[records["partner"].code]),
+        reverse("partners-directory"),
+        reverse("partners-export"),
+        reverse("insights-home"),
+    ]:
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert b"Okonkwo" not in body, url
 
 
-def test_the_partner_page_shows_patients_to_roles_that_may_see_them(client, clinician,
-                                                                    records):
+def test_the_partner_page_shows_patients_to_roles_that_may_see_them(client, clinician, records):
     client.force_login(clinician)
     page = client.get(reverse("partners-detail", args=[records["partner"].code]))
     assert b"Okonkwo" in page.content

@@ -24,16 +24,22 @@ TODAY = dt.date(2026, 3, 2)
 
 def test_merging_moves_everything_to_the_partner_kept_and_deletes_the_duplicate(owner):
     keep = PartnerFactory(last_name="Reed", first_name="Ana", npi=None, phone="")
-    duplicate = PartnerFactory(last_name="Reed", first_name="Ana", phone="303-555-0101",
-                               notes="Prefers fax.")
+    duplicate = PartnerFactory(
+        last_name="Reed", first_name="Ana", phone="303-555-0101", notes="Prefers fax."
+    )
     referral = ReferralFactory(partner=duplicate)
-    declined = ReferralFactory(decision="declined", decided_on=referral.received_on,
-                               decline_reason="not_appropriate", alternative_partner=duplicate)
+    declined = ReferralFactory(
+        decision="declined",
+        decided_on=referral.received_on,
+        decline_reason="not_appropriate",
+        alternative_partner=duplicate,
+    )
     patient = PatientFactory(channel=Channel.REFERRAL, source_partner=duplicate)
     touchpoint = TouchpointFactory(partner=duplicate)
     plan = PlannedTouchpoint.objects.create(partner=duplicate, planned_on=TODAY, kind="lunch")
-    note = PartnerNote.objects.create(partner=duplicate, kind="difficult_case", text="Hm.",
-                                      written_on=TODAY)
+    note = PartnerNote.objects.create(
+        partner=duplicate, kind="difficult_case", text="Hm.", written_on=TODAY
+    )
     member = PartnerFactory(works_at=duplicate)
     introduced = PartnerFactory(introduced_by=duplicate)
     CommunicationPreference.objects.create(partner=duplicate, wants_progress=False)
@@ -42,9 +48,16 @@ def test_merging_moves_everything_to_the_partner_kept_and_deletes_the_duplicate(
     services.partner_merge(keep=keep, duplicate=duplicate, by=owner)
 
     assert not Partner.objects.filter(pk=duplicate.pk).exists()
-    for obj, field in [(referral, "partner"), (declined, "alternative_partner"),
-                       (patient, "source_partner"), (touchpoint, "partner"), (plan, "partner"),
-                       (note, "partner"), (member, "works_at"), (introduced, "introduced_by")]:
+    for obj, field in [
+        (referral, "partner"),
+        (declined, "alternative_partner"),
+        (patient, "source_partner"),
+        (touchpoint, "partner"),
+        (plan, "partner"),
+        (note, "partner"),
+        (member, "works_at"),
+        (introduced, "introduced_by"),
+    ]:
         obj.refresh_from_db()
         assert getattr(obj, f"{field}_id") == keep.pk, field
     keep.refresh_from_db()
@@ -67,8 +80,7 @@ def test_a_merge_keeps_the_partner_kepts_own_preferences(owner):
 
 def test_a_partner_that_worked_at_its_duplicate_does_not_end_up_working_at_itself(owner):
     clinic = PartnerFactory(kind="organization", organization_name="Aspen Clinic", last_name="")
-    duplicate = PartnerFactory(kind="organization", organization_name="Aspen clinic",
-                               last_name="")
+    duplicate = PartnerFactory(kind="organization", organization_name="Aspen clinic", last_name="")
     clinic.works_at = duplicate
     clinic.save()
     services.partner_merge(keep=clinic, duplicate=duplicate, by=owner)
@@ -91,10 +103,17 @@ def test_an_npi_already_in_the_directory_is_refused_naming_its_holder(front_desk
 
 def test_logging_a_touchpoint_carries_out_its_plan_and_a_prospect_becomes_contacted(liaison_user):
     prospect = PartnerFactory(stage=Partner.Stage.PROSPECT)
-    plan = services.touchpoint_plan(partner=prospect, planned_on=TODAY, kind="lunch",
-                                    by=liaison_user)
-    touchpoint = services.touchpoint_log(partner=prospect, occurred_on=TODAY, kind="lunch",
-                                         cost=Decimal("42.50"), plan=plan, by=liaison_user)
+    plan = services.touchpoint_plan(
+        partner=prospect, planned_on=TODAY, kind="lunch", by=liaison_user
+    )
+    touchpoint = services.touchpoint_log(
+        partner=prospect,
+        occurred_on=TODAY,
+        kind="lunch",
+        cost=Decimal("42.50"),
+        plan=plan,
+        by=liaison_user,
+    )
     plan.refresh_from_db()
     prospect.refresh_from_db()
     assert plan.touchpoint == touchpoint
@@ -104,14 +123,13 @@ def test_logging_a_touchpoint_carries_out_its_plan_and_a_prospect_becomes_contac
 
 def test_a_cancelled_plan_goes_but_a_carried_out_one_stays(liaison_user):
     partner = PartnerFactory()
-    plan = services.touchpoint_plan(partner=partner, planned_on=TODAY, kind="call",
-                                    by=liaison_user)
+    plan = services.touchpoint_plan(partner=partner, planned_on=TODAY, kind="call", by=liaison_user)
     services.planned_touchpoint_cancel(plan=plan, by=liaison_user)
     assert not PlannedTouchpoint.objects.exists()
-    plan = services.touchpoint_plan(partner=partner, planned_on=TODAY, kind="call",
-                                    by=liaison_user)
-    services.touchpoint_log(partner=partner, occurred_on=TODAY, kind="call", plan=plan,
-                            by=liaison_user)
+    plan = services.touchpoint_plan(partner=partner, planned_on=TODAY, kind="call", by=liaison_user)
+    services.touchpoint_log(
+        partner=partner, occurred_on=TODAY, kind="call", plan=plan, by=liaison_user
+    )
     with pytest.raises(services.PartnerError):
         services.planned_touchpoint_cancel(plan=plan, by=liaison_user)
 
@@ -143,10 +161,12 @@ def test_a_partner_whose_cadence_has_passed_is_overdue():
 
 
 def test_the_desk_finds_a_partner_by_name_practice_npi_or_phone():
-    clinic = PartnerFactory(kind="organization", organization_name="Summit Primary Care",
-                            last_name="")
-    reed = PartnerFactory(first_name="Ana", last_name="Reed", works_at=clinic,
-                          phone="(303) 555-0142")
+    clinic = PartnerFactory(
+        kind="organization", organization_name="Summit Primary Care", last_name=""
+    )
+    reed = PartnerFactory(
+        first_name="Ana", last_name="Reed", works_at=clinic, phone="(303) 555-0142"
+    )
     assert reed in partners_search(q="reed")
     assert reed in partners_search(q="ana re")
     assert reed in partners_search(q="summit")
@@ -158,8 +178,9 @@ def test_the_desk_finds_a_partner_by_name_practice_npi_or_phone():
 
 def test_notes_need_words(clinician):
     with pytest.raises(services.PartnerError):
-        services.partner_note_add(partner=PartnerFactory(), kind="difficult_case", text="  ",
-                                  on=TODAY, by=clinician)
+        services.partner_note_add(
+            partner=PartnerFactory(), kind="difficult_case", text="  ", on=TODAY, by=clinician
+        )
 
 
 def test_models_refuse_a_cadence_off_the_list():

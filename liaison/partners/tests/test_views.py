@@ -32,14 +32,17 @@ def log(partner, **data):
 def test_the_liaison_logs_a_touchpoint_and_plans_the_next(marketing):
     partner = PartnerFactory()
     url = reverse("partners-touchpoint-new", args=[partner.code])
-    response = marketing.post(url, log(partner, cost="45.00", next_on="2026-05-01",
-                                       next_kind="office_visit"), follow=True)
+    response = marketing.post(
+        url, log(partner, cost="45.00", next_on="2026-05-01", next_kind="office_visit"), follow=True
+    )
     assert "Touchpoint with" in response.content.decode()
     touchpoint = Touchpoint.objects.get()
     assert (touchpoint.cost, touchpoint.occurred_on) == (Decimal("45.00"), dt.date(2026, 3, 4))
     plan = PlannedTouchpoint.objects.get()
     assert (plan.planned_on, plan.kind, plan.touchpoint) == (
-        dt.date(2026, 5, 1), "office_visit", None
+        dt.date(2026, 5, 1),
+        "office_visit",
+        None,
     )
 
 
@@ -69,20 +72,27 @@ def test_spending_near_the_limit_is_shown_in_amber_before_it_is_crossed(marketin
 
 def test_a_touchpoint_in_the_future_is_a_plan_not_a_log(marketing):
     partner = PartnerFactory()
-    response = marketing.post(reverse("partners-touchpoint-new", args=[partner.code]),
-                              log(partner, occurred_on="2026-03-10"))
+    response = marketing.post(
+        reverse("partners-touchpoint-new", args=[partner.code]),
+        log(partner, occurred_on="2026-03-10"),
+    )
     assert response.status_code == 400 and not Touchpoint.objects.exists()
 
 
 def test_a_plan_opened_from_today_fills_in_the_form_and_is_carried_out(marketing):
     partner = PartnerFactory()
-    plan = PlannedTouchpoint.objects.create(partner=partner, planned_on=dt.date(2026, 3, 5),
-                                            kind="case_discussion", notes="Bring the data")
+    plan = PlannedTouchpoint.objects.create(
+        partner=partner,
+        planned_on=dt.date(2026, 3, 5),
+        kind="case_discussion",
+        notes="Bring the data",
+    )
     url = reverse("partners-touchpoint-new", args=[partner.code])
     page = marketing.get(url, {"plan": plan.code, "next": "today"}).content.decode()
     assert "Bring the data" in page
-    response = marketing.post(f"{url}?next=today",
-                              log(partner, kind="case_discussion", plan=plan.pk))
+    response = marketing.post(
+        f"{url}?next=today", log(partner, kind="case_discussion", plan=plan.pk)
+    )
     assert response.url == reverse("insights-home")
     plan.refresh_from_db()
     assert plan.touchpoint is not None
@@ -90,8 +100,7 @@ def test_a_plan_opened_from_today_fills_in_the_form_and_is_carried_out(marketing
 
 def test_the_cadence_is_set_on_the_partner_page(marketing):
     partner = PartnerFactory()
-    marketing.post(reverse("partners-cadence", args=[partner.code]),
-                   {"contact_cadence_days": "60"})
+    marketing.post(reverse("partners-cadence", args=[partner.code]), {"contact_cadence_days": "60"})
     partner.refresh_from_db()
     assert partner.contact_cadence_days == 60
 
@@ -107,8 +116,9 @@ def test_the_directory_filters_remember_their_state_and_export(marketing):
     assert marketing.get(url, {"clear": "1"}).status_code == 200
     assert "Stone" in marketing.get(url, {"area": "802"}).content.decode()
     assert "Reed" not in marketing.get(url, {"area": "Denver"}).content.decode()
-    body = b"".join(marketing.get(reverse("partners-export"),
-                                  {"area": "80302"}).streaming_content).decode("utf-8-sig")
+    body = b"".join(
+        marketing.get(reverse("partners-export"), {"area": "80302"}).streaming_content
+    ).decode("utf-8-sig")
     assert body.count("\n") == 2 and "Reed" in body
 
 
@@ -131,8 +141,11 @@ def test_the_board_moves_a_partner_along_the_pipeline_with_htmx(marketing):
     prospect = PartnerFactory(last_name="Newfriend", stage=Partner.Stage.PROSPECT)
     board = marketing.get(reverse("partners-board")).content.decode()
     assert "Newfriend" in board and "Move to </span>Contacted" in board
-    response = marketing.post(reverse("partners-stage", args=[prospect.code]),
-                              {"stage": "contacted"}, HTTP_HX_REQUEST="true")
+    response = marketing.post(
+        reverse("partners-stage", args=[prospect.code]),
+        {"stage": "contacted"},
+        HTTP_HX_REQUEST="true",
+    )
     fragment = response.content.decode()
     assert response.status_code == 200 and '<div id="board">' in fragment
     assert "Alex Newfriend, MD: Contacted." in fragment
@@ -159,32 +172,42 @@ def test_a_manager_merges_a_duplicate_from_its_page(client, owner):
 def test_notes_on_working_together_are_kept_on_the_partner(client, clinician):
     partner = PartnerFactory()
     client.force_login(clinician)
-    client.post(reverse("partners-note-new", args=[partner.code]),
-                {"kind": "clinical_disagreement", "text": "Wants imaging before PT."})
+    client.post(
+        reverse("partners-note-new", args=[partner.code]),
+        {"kind": "clinical_disagreement", "text": "Wants imaging before PT."},
+    )
     page = client.get(reverse("partners-detail", args=[partner.code])).content.decode()
     assert "Clinical disagreement" in page and "Wants imaging before PT." in page
 
 
 def test_a_new_partner_names_their_practice_and_introducer_by_typing(marketing):
-    clinic = PartnerFactory(kind="organization", organization_name="Summit Primary Care",
-                            last_name="", npi=None)
+    clinic = PartnerFactory(
+        kind="organization", organization_name="Summit Primary Care", last_name="", npi=None
+    )
     introducer = PartnerFactory(first_name="Ana", last_name="Reed")
-    form = {"kind": "person", "first_name": "Olu", "last_name": "Stone", "specialty":
-            "neurology", "preferred_channel": "fax", "stage": "prospect",
-            "works_at_name": "summit primary care", "introduced_by_ref": introducer.npi}
+    form = {
+        "kind": "person",
+        "first_name": "Olu",
+        "last_name": "Stone",
+        "specialty": "neurology",
+        "preferred_channel": "fax",
+        "stage": "prospect",
+        "works_at_name": "summit primary care",
+        "introduced_by_ref": introducer.npi,
+    }
     response = marketing.post(reverse("partners-new"), form)
     stone = Partner.objects.get(last_name="Stone")
     assert response.url == reverse("partners-detail", args=[stone.code])
     assert (stone.works_at, stone.introduced_by) == (clinic, introducer)
     page = marketing.get(reverse("partners-edit", args=[stone.code])).content.decode()
     assert 'value="Summit Primary Care"' in page and f'value="{introducer.npi}"' in page
-    response = marketing.post(reverse("partners-edit", args=[stone.code]),
-                              {**form, "works_at_name": "Nowhere Clinic"})
+    response = marketing.post(
+        reverse("partners-edit", args=[stone.code]), {**form, "works_at_name": "Nowhere Clinic"}
+    )
     assert response.status_code == 400 and "No practice of that name" in response.content.decode()
 
 
-def test_the_directory_and_a_partners_page_run_the_same_queries_whatever_the_data(client,
-                                                                                 owner):
+def test_the_directory_and_a_partners_page_run_the_same_queries_whatever_the_data(client, owner):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -192,8 +215,10 @@ def test_the_directory_and_a_partners_page_run_the_same_queries_whatever_the_dat
 
     partner = PartnerFactory()
     client.force_login(owner)
-    urls = [reverse("partners-directory") + "?clear=1",
-            reverse("partners-detail", args=[partner.code])]
+    urls = [
+        reverse("partners-directory") + "?clear=1",
+        reverse("partners-detail", args=[partner.code]),
+    ]
 
     def counts():
         found = []
@@ -214,8 +239,15 @@ def test_the_directory_and_a_partners_page_run_the_same_queries_whatever_the_dat
 
 def test_a_new_partner_with_an_npi_on_file_is_refused_linking_to_its_holder(marketing):
     reed = PartnerFactory(first_name="Ana", last_name="Reed", credentials="MD")
-    form = {"kind": "person", "first_name": "Ann", "last_name": "Reid", "npi": reed.npi,
-            "specialty": "neurology", "preferred_channel": "fax", "stage": "prospect"}
+    form = {
+        "kind": "person",
+        "first_name": "Ann",
+        "last_name": "Reid",
+        "npi": reed.npi,
+        "specialty": "neurology",
+        "preferred_channel": "fax",
+        "stage": "prospect",
+    }
     response = marketing.post(reverse("partners-new"), form)
     page = response.content.decode()
     assert response.status_code == 400
@@ -229,8 +261,15 @@ def test_a_new_partner_with_an_npi_on_file_is_refused_linking_to_its_holder(mark
 def test_editing_in_an_npi_that_another_partner_holds_is_refused_naming_them(marketing):
     reed = PartnerFactory(first_name="Ana", last_name="Reed", credentials="MD")
     stone = PartnerFactory(first_name="Olu", last_name="Stone", npi=None)
-    form = {"kind": "person", "first_name": "Olu", "last_name": "Stone", "npi": reed.npi,
-            "specialty": "neurology", "preferred_channel": "fax", "stage": "partner"}
+    form = {
+        "kind": "person",
+        "first_name": "Olu",
+        "last_name": "Stone",
+        "npi": reed.npi,
+        "specialty": "neurology",
+        "preferred_channel": "fax",
+        "stage": "partner",
+    }
     response = marketing.post(reverse("partners-edit", args=[stone.code]), form)
     page = response.content.decode()
     assert response.status_code == 400
@@ -242,7 +281,14 @@ def test_editing_in_an_npi_that_another_partner_holds_is_refused_naming_them(mar
 
 def test_a_partner_keeps_their_own_npi_when_edited(marketing):
     reed = PartnerFactory(first_name="Ana", last_name="Reed")
-    form = {"kind": "person", "first_name": "Ana", "last_name": "Reed", "npi": reed.npi,
-            "specialty": "neurology", "preferred_channel": "fax", "stage": "partner"}
+    form = {
+        "kind": "person",
+        "first_name": "Ana",
+        "last_name": "Reed",
+        "npi": reed.npi,
+        "specialty": "neurology",
+        "preferred_channel": "fax",
+        "stage": "partner",
+    }
     response = marketing.post(reverse("partners-edit", args=[reed.code]), form)
     assert response.status_code == 302

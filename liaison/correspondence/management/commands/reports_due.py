@@ -104,7 +104,6 @@ def _partner(ref: str) -> Partner:
     return found
 
 
-
 def _entry(o) -> dict:
     return {
         "kind": o.kind,

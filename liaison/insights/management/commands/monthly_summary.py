@@ -13,10 +13,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--month", required=True, help="The month, YYYY-MM.")
-        parser.add_argument("--location", default=None,
-                            help="Only this location's patients: its practice id or code.")
-        parser.add_argument("--output", default=None,
-                            help="The PDF file to write (default liaison-summary-YYYY-MM.pdf).")
+        parser.add_argument(
+            "--location",
+            default=None,
+            help="Only this location's patients: its practice id or code.",
+        )
+        parser.add_argument(
+            "--output",
+            default=None,
+            help="The PDF file to write (default liaison-summary-YYYY-MM.pdf).",
+        )
 
     def handle(self, *args, month, location, output, **options):
         try:

@@ -16,15 +16,30 @@ class Command(BaseCommand):
     help = "Print every partner's scorecard, the channels and the response times (docs/metrics.md)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", type=date_argument, default=None,
-                            help="The as-of date, YYYY-MM-DD (inclusive; default today).")
-        parser.add_argument("--window-days", type=int, default=365,
-                            help="The window's length in days, ending on the as-of date.")
-        parser.add_argument("--location", default=None,
-                            help="Only this location's patients: its practice id or code.")
+        parser.add_argument(
+            "--as-of",
+            type=date_argument,
+            default=None,
+            help="The as-of date, YYYY-MM-DD (inclusive; default today).",
+        )
+        parser.add_argument(
+            "--window-days",
+            type=int,
+            default=365,
+            help="The window's length in days, ending on the as-of date.",
+        )
+        parser.add_argument(
+            "--location",
+            default=None,
+            help="Only this location's patients: its practice id or code.",
+        )
         parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
-        parser.add_argument("--rows", choices=list(CSV_ROWS), default="partners",
-                            help="With --format csv: one row per partner, or per channel.")
+        parser.add_argument(
+            "--rows",
+            choices=list(CSV_ROWS),
+            default="partners",
+            help="With --format csv: one row per partner, or per channel.",
+        )
 
     def handle(self, *args, as_of, window_days, location, format, rows, **options):
         if not 1 <= window_days <= MAX_WINDOW_DAYS:
@@ -127,7 +142,8 @@ def render_table(document: dict) -> str:
         f"Days to first visit: median {_show(response['median_days_to_first_visit'], str)}, "
         f"p90 {_show(response['p90_days_to_first_visit'], str)}; seen within target "
         f"{_show(response['seen_within_target_rate'], 'pct')}",
-        "Reports on time: " + ", ".join(
+        "Reports on time: "
+        + ", ".join(
             f"{kind} {_show(rate, 'pct')}" for kind, rate in response["on_time_rate"].items()
         ),
         "Keeping referrers informed (initial report on time, or not): completion "

@@ -1,6 +1,5 @@
 """`liaison seed_demo`: fill an empty database with the demo practice."""
 
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
