@@ -47,6 +47,12 @@ def require_patient_access(user) -> None:
         raise PermissionDenied("Your role does not give access to patient records.")
 
 
+def require_manager(user, refusal: str) -> None:
+    """PermissionDenied, saying `refusal`, unless `user` is a manager."""
+    if not is_manager(user):
+        raise PermissionDenied(refusal)
+
+
 def scope_to_user(queryset: QuerySet, user, location_path: str) -> QuerySet:
     """Narrow `queryset` to the rows `user` may see; `location_path` leads to the row's location."""
     if not can_see_patients(user):

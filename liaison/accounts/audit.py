@@ -94,8 +94,12 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
+def _latest_checkpoint() -> AuditCheckpoint | None:
+    return AuditCheckpoint.objects.order_by("-up_to_id").first()
+
+
 def _checkpoint_hash() -> str:
-    checkpoint = AuditCheckpoint.objects.order_by("-up_to_id").first()
+    checkpoint = _latest_checkpoint()
     return checkpoint.last_hash if checkpoint else GENESIS
 
 
@@ -130,7 +134,7 @@ class ChainReport:
 
 def audit_verify(*, batch: int = 5000) -> ChainReport:
     """Walk the chain from the latest checkpoint (or its start) and name the first broken link."""
-    checkpoint = AuditCheckpoint.objects.order_by("-up_to_id").first()
+    checkpoint = _latest_checkpoint()
     if checkpoint is not None and not hmac.compare_digest(
         checkpoint.signature, checkpoint_signature(checkpoint)
     ):

@@ -1,3 +1,4 @@
+import base64
 import time
 
 import segno
@@ -90,7 +91,5 @@ def two_factor_setup(request):
 
 def _spaced(key: bytes) -> str:
     """The key in base32, in groups of four, as authenticator apps ask for it."""
-    import base64
-
     text = base64.b32encode(key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))

@@ -132,6 +132,17 @@ def intake_record(
     return patient, referral
 
 
+# Every field a triage decision writes (accepting clears what a decline had set).
+DECISION_FIELDS = (
+    "decision",
+    "decided_on",
+    "decline_reason",
+    "decline_note",
+    "alternative",
+    "alternative_partner",
+)
+
+
 def _decidable(referral: Referral, on: dt.date) -> None:
     if on < referral.received_on:
         raise CareError("A referral cannot be decided before it was received.")
@@ -146,17 +157,7 @@ def referral_accept(*, referral: Referral, on: dt.date, by, request=None) -> Ref
     referral.decline_note = ""
     referral.alternative = ""
     referral.alternative_partner = None
-    referral.save(
-        update_fields=[
-            "decision",
-            "decided_on",
-            "decline_reason",
-            "decline_note",
-            "alternative",
-            "alternative_partner",
-            "updated_at",
-        ]
-    )
+    referral.save(update_fields=[*DECISION_FIELDS, "updated_at"])
     _audit(UPDATE, referral, by, request, "triage: accepted")
     return referral
 
@@ -188,18 +189,7 @@ def referral_decline(
     referral.alternative = alternative.strip()
     referral.alternative_partner = alternative_partner
     referral.scheduled_on = None
-    referral.save(
-        update_fields=[
-            "decision",
-            "decided_on",
-            "decline_reason",
-            "decline_note",
-            "alternative",
-            "alternative_partner",
-            "scheduled_on",
-            "updated_at",
-        ]
-    )
+    referral.save(update_fields=[*DECISION_FIELDS, "scheduled_on", "updated_at"])
     _audit(UPDATE, referral, by, request, f"triage: declined, {reason}")
     return referral
 

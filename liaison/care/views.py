@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.access import is_manager, require_patient_access
+from liaison.accounts.access import require_manager, require_patient_access
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care import queries, services
@@ -624,8 +624,7 @@ def outcome_preview(request, code, instrument):
 
 
 def _require_manager(request) -> None:
-    if not is_manager(request.user):
-        raise PermissionDenied("Only a manager enters marketing spend.")
+    require_manager(request.user, "Only a manager enters marketing spend.")
 
 
 def _get_spend_for_manager(request, code) -> MarketingSpend:

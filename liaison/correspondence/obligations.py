@@ -23,7 +23,6 @@ sent only when its `sent_on` is on or before D.
 """
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -684,14 +683,3 @@ LEFT JOIN care_episode e ON e.id = o.episode_id
 WHERE {_IN_WINDOW}
 {f"GROUP BY {group}" if columns else ""}
 {initials}"""
-
-
-def _positional(sql: str, params: dict) -> tuple[str, list]:
-    """The statement with `%s` parameters in order, for reading inside another statement."""
-    values: list = []
-
-    def take(match: re.Match) -> str:
-        values.append(params[match.group(1)])
-        return "%s"
-
-    return re.sub(r"%\((\w+)\)s", take, sql), values

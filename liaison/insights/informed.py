@@ -62,14 +62,12 @@ def keeping_informed(
     or location), split by `initial_on_time` — whether each referral's initial report was on
     time — which the caller may have from its own run of the due engine; otherwise one run
     derives only the initial reports of the window's closed episodes' referrals."""
-    locations = None if scope.location_id is None else [scope.location_id]
-    partners = None if partner_pk is None else [partner_pk]
     if initial_on_time is None:
         initial_on_time = initial_letters(
             as_of=scope.as_of,
             ended_from=scope.window_start,
-            location_ids=locations,
-            partner_ids=partners,
+            location_ids=None if scope.location_id is None else [scope.location_id],
+            partner_ids=None if partner_pk is None else [partner_pk],
         )
     if care_by_referral is None:
         closed = closed_in_window(scope)

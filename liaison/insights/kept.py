@@ -19,13 +19,7 @@ from django.core.cache import cache
 from liaison.core.freshness import figures_version, letters_version
 from liaison.insights.channels import ChannelFigures, channel_figures
 from liaison.insights.gaps import NetworkGaps, network_gaps
-from liaison.insights.informed import KeepingInformed, keeping_informed
-from liaison.insights.response import (
-    LettersOnTime,
-    ResponseTimes,
-    letters_on_time,
-    response_times,
-)
+from liaison.insights.response import ResponseTimes, response_times
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard, partner_scorecards
 
@@ -79,22 +73,8 @@ def kept_gaps(scope: Scope) -> NetworkGaps:
     return kept("gaps", scope, lambda: network_gaps(scope=scope))
 
 
-def kept_letters_on_time(scope: Scope) -> LettersOnTime:
-    return kept(_with_letters("letters-on-time"), scope, lambda: letters_on_time(scope=scope))
-
-
-def kept_informed(scope: Scope) -> KeepingInformed:
-    return kept(_with_letters("informed"), scope, lambda: keeping_informed(scope=scope))
-
-
 def kept_response(scope: Scope) -> ResponseTimes:
-    return kept(
-        _with_letters("response"),
-        scope,
-        lambda: response_times(
-            scope=scope, letters=kept_letters_on_time(scope), informed=kept_informed(scope)
-        ),
-    )
+    return kept(_with_letters("response"), scope, lambda: response_times(scope=scope))
 
 
 def _with_letters(kind: str) -> str:

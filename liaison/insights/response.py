@@ -141,30 +141,23 @@ def response_times(
     scope: Scope,
     partner_pk: int | None = None,
     seen: FirstVisitStats | None = None,
-    letters: LettersOnTime | None = None,
-    informed: KeepingInformed | None = None,
     care_by_referral: dict | None = None,
 ) -> ResponseTimes:
     """For the practice (or the scope's location, or one partner). A caller that has the
-    first-visit statistics (made with the practice target), the letters or the informed
-    figures already passes them in; each part computed here costs a fixed number of queries."""
+    first-visit statistics (made with the practice target) or the closed episodes' sums per
+    referral passes them in; each part computed here costs a fixed number of queries."""
     target = response_target_days()
     if seen is None:
         seen = first_visit_stats(scope, Value(1), target_days=target, partner_pk=partner_pk).overall
-    if letters is None and informed is None:
-        letters, informed = letters_and_informed(
-            scope=scope, partner_pk=partner_pk, care_by_referral=care_by_referral
-        )
+    letters, informed = letters_and_informed(
+        scope=scope, partner_pk=partner_pk, care_by_referral=care_by_referral
+    )
     return ResponseTimes(
         seen=seen.seen,
         target_days=target,
         median_days_to_first_visit=seen.median_days,
         p90_days_to_first_visit=seen.p90_days,
         seen_within_target_rate=ratio(seen.seen_within_target, seen.seen),
-        letters=letters
-        if letters is not None
-        else letters_on_time(scope=scope, partner_pk=partner_pk),
-        informed=informed
-        if informed is not None
-        else keeping_informed(scope=scope, partner_pk=partner_pk),
+        letters=letters,
+        informed=informed,
     )

@@ -1,9 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.access import is_manager
+from liaison.accounts.access import require_manager
 from liaison.interop import services
 from liaison.interop.forms import PracticeFilesUploadForm
 from liaison.interop.models import PracticeImport
@@ -14,8 +13,7 @@ RECENT = 10
 
 
 def _require_manager(request) -> None:
-    if not is_manager(request.user):
-        raise PermissionDenied("Only a manager imports practice files.")
+    require_manager(request.user, "Only a manager imports practice files.")
 
 
 def _get_import_for_user(request, code) -> PracticeImport:

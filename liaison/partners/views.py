@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.access import can_see_patients, is_manager
+from liaison.accounts.access import can_see_patients, require_manager
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care import queries as care_queries
@@ -600,8 +600,7 @@ def touchpoint_export(request, code):
 def merge(request, code):
     """A manager folds this partner (the duplicate) into the one to keep."""
     duplicate = _get_partner_for_user(request, code, "partners.delete_partner")
-    if not is_manager(request.user):
-        raise PermissionDenied("Only a manager merges partners.")
+    require_manager(request.user, "Only a manager merges partners.")
     q = request.GET.get("q", "").strip()
     candidates = _merge_candidates(duplicate, q)
     form = MergeForm(_posted(request), candidates=candidates)
