@@ -37,7 +37,7 @@ def test_a_clinician_records_an_evaluation_with_an_odi_and_sees_the_score(page, 
     page.get_by_role("link", name="Referrals").click()
     page.get_by_role("link", name="Okonkwo, Maya").click()
     expect(page.get_by_role("heading", name="Record the first visit")).to_be_visible()
-    expect(page.get_by_label("Clinician")).to_have_value("Sam Lee")
+    expect(page.get_by_label("Clinician").locator("option:checked")).to_have_text("Sam Lee, DPT")
     page.get_by_role("button", name="Record first visit").click()
     expect(page.get_by_text("First visit recorded: the episode of care is open.")).to_be_visible()
     screenshot("episode-opened")

@@ -7,7 +7,11 @@ the liaison role (and anyone without a role) sees no patient record at all.
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from liaison.accounts.models import Role
+from liaison.accounts.models import Role, User
+
+# Signing a clinical letter is a permission, not a role: a manager who treats patients is
+# given it, a manager who does not prepares and sends letters without signing them.
+SIGN_LETTERS = "correspondence.sign_report"
 
 PATIENT_ROLES = {Role.MANAGER, Role.CLINICIAN, Role.FRONT_DESK}
 INSIGHTS_ROLES = {Role.MANAGER, Role.LIAISON}
@@ -40,6 +44,17 @@ def can_see_patients(user) -> bool:
 def can_see_insights(user) -> bool:
     """The insights pages are partner-level figures: for managers and the liaison role."""
     return serves(user, Audience.PARTNER)
+
+
+def signs_letters(user) -> bool:
+    return user.is_active and user.has_perm(SIGN_LETTERS)
+
+
+def clinicians_at(location) -> QuerySet:
+    """Who may be named as an episode's clinician at `location`: those who sign letters and
+    work there."""
+    signers = User.objects.with_perm(SIGN_LETTERS, include_superusers=False)
+    return signers.filter(locations=location).order_by("last_name", "first_name")
 
 
 def require_patient_access(user) -> None:

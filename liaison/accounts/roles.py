@@ -63,7 +63,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "partners.specialty": ("view", "change"),
         "partners.plannedtouchpoint": ALL,
         "partners.partnernote": ALL,
-        "correspondence.report": (*ALL, "sign"),
+        # Signing is the treating clinician's: a manager who treats patients is given
+        # correspondence.sign_report as an extra permission (accounts/access.py).
+        "correspondence.report": ALL,
         "accounts.location": ALL,
         "accounts.user": ALL,
         "care.finding": ALL,

@@ -106,19 +106,36 @@ class EpisodeAdmin(CareAdmin):
     list_display = [
         "started_on",
         "patient",
-        "clinician",
+        "treating_clinician",
         "primary_measure",
         "ended_on",
         "discharge_reason",
     ]
-    list_filter = ["discharge_reason", "primary_measure", "location", "started_on"]
-    search_fields = ["^patient__last_name", "^patient__first_name", "clinician", "=external_id"]
-    list_select_related = ["patient"]
+    list_filter = ["discharge_reason", "primary_measure", "location", "started_on", "clinician"]
+    search_fields = [
+        "^patient__last_name",
+        "^patient__first_name",
+        "clinician_name",
+        "=external_id",
+    ]
+    list_select_related = ["patient", "clinician"]
     autocomplete_fields = ["patient"]
-    raw_id_fields = ["referral"]
+    raw_id_fields = ["referral", "clinician"]
     inlines = [VisitInline, OutcomeInline]
     fieldsets = [
-        (None, {"fields": ["patient", "referral", "location", "clinician", "started_on"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "patient",
+                    "referral",
+                    "location",
+                    "clinician",
+                    "clinician_name",
+                    "started_on",
+                ]
+            },
+        ),
         ("Plan", {"fields": ["planned_visits", "planned_weeks", "primary_measure"]}),
         ("Discharge", {"fields": ["ended_on", "discharge_reason"]}),
         ("Record", {"fields": RECORD_FIELDS, "classes": ["collapse"]}),

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils import timezone
 
-from liaison.accounts.models import Location, Role
+from liaison.accounts.access import SIGN_LETTERS, clinicians_at
+from liaison.accounts.models import Location, Role, User
 from liaison.care.instruments import InstrumentCode
 from liaison.care.models import Channel, DeclineReason, Patient, Urgency, VisitStatus
 from liaison.care.queries import SpendFilters, Suggestion, patients_matching
@@ -305,9 +306,34 @@ class VisitForm(forms.Form):
 class FirstVisitForm(VisitForm):
     """The first visit of a referral: it opens the episode of care."""
 
-    clinician = forms.CharField(
-        max_length=150, required=False, help_text="Who saw, or was to see, the patient."
+    clinician = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Nobody named yet",
+        help_text="Who saw, or was to see, the patient: those who sign letters at the clinic.",
     )
+
+    def __init__(self, *args, location: Location, **kwargs):
+        super().__init__(*args, **kwargs)
+        clinician = self.fields["clinician"]
+        clinician.queryset = clinicians_at(location)
+        clinician.label_from_instance = lambda user: user.signature
+
+
+class ClinicianLinkForm(forms.Form):
+    """Who a clinician name from the practice's files is."""
+
+    written = forms.CharField(max_length=150, widget=forms.HiddenInput)
+    clinician = forms.ModelChoiceField(
+        queryset=User.objects.with_perm(SIGN_LETTERS, include_superusers=False).order_by(
+            "last_name", "first_name"
+        ),
+        empty_label="Choose the clinician",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].label_from_instance = lambda user: user.signature
 
 
 class OutcomeForm(forms.Form):

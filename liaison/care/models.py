@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -267,7 +268,17 @@ class Episode(Record):
     location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.PROTECT, related_name="episodes"
     )
-    clinician = models.CharField(max_length=150, blank=True, help_text="The treating clinician.")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="episodes",
+        help_text="The treating clinician.",
+    )
+    # Kept as the practice's files (or the first-visit form) wrote it, so files go out as
+    # they came in; `clinician` is who it is, matched by name or by a manager.
+    clinician_name = models.CharField("clinician as written", max_length=150, blank=True)
     started_on = models.DateField()
     planned_visits = models.IntegerField(null=True, blank=True)
     planned_weeks = models.IntegerField(null=True, blank=True)
@@ -347,6 +358,13 @@ class Episode(Record):
 
     def __str__(self) -> str:
         return f"Episode started {self.started_on}"
+
+    @property
+    def treating_clinician(self) -> str:
+        """The clinician's name as pages and letters show it: the user's, or as written."""
+        if self.clinician is None:
+            return self.clinician_name
+        return self.clinician.get_full_name() or self.clinician.username
 
 
 class FindingCategory(models.TextChoices):

@@ -396,3 +396,12 @@ def spend_years() -> list[int]:
     """The years that have spend, the latest first (the list's year filter offers them)."""
     days = MarketingSpend.objects.dates("spent_on", "year", order="DESC")
     return [day.year for day in days]
+
+
+def clinicians_to_match() -> list[tuple[str, int]]:
+    """(name as written, episodes) for every clinician name linked to no user, most used
+    first: what a manager resolves after an import."""
+    unlinked = Episode.objects.filter(clinician__isnull=True).exclude(clinician_name="")
+    rows = unlinked.values("clinician_name").annotate(episodes=Count("id"))
+    ordered = rows.order_by("-episodes", "clinician_name")
+    return [(row["clinician_name"], row["episodes"]) for row in ordered]

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Case, Value, When
 
+from liaison.accounts.access import clinicians_at
 from liaison.accounts.audit import audit_record
-from liaison.accounts.models import AuditEvent, Location
+from liaison.accounts.models import AuditEvent, Location, User
+from liaison.accounts.names import name_key, users_by_name
 from liaison.care.instruments import INSTRUMENTS, InstrumentCode
 from liaison.care.models import (
     Channel,
@@ -220,7 +223,7 @@ class EpisodePlan:
     """What starts an episode: the evaluation's date, who sees the patient, what is measured."""
 
     started_on: dt.date
-    clinician: str = ""
+    clinician: User | None = None
     primary_measure: str | None = None
     planned_visits: int | None = None
     planned_weeks: int | None = None
@@ -244,6 +247,7 @@ def episode_start(
         raise CareError("A visit cannot come before the patient's birth date.")
     if referral is not None and referral.decision == Decision.DECLINED:
         raise CareError("This referral was declined; accept it before care starts.")
+    _require_clinician_at(plan.clinician, patient.location)
     if referral is not None and referral.decision is None:
         referral_accept(
             referral=referral, on=max(plan.started_on, referral.received_on), by=by, request=request
@@ -252,7 +256,8 @@ def episode_start(
         patient=patient,
         referral=referral,
         location=patient.location,
-        clinician=plan.clinician.strip(),
+        clinician=plan.clinician,
+        clinician_name=plan.clinician.get_full_name() if plan.clinician else "",
         started_on=plan.started_on,
         primary_measure=plan.primary_measure or None,
         planned_visits=plan.planned_visits,
@@ -261,6 +266,43 @@ def episode_start(
     _audit(CREATE, episode, by, request, "episode started")
     visit_record(episode=episode, on=plan.started_on, status=first_visit, by=by, request=request)
     return episode
+
+
+def _require_clinician_at(clinician: User | None, location: Location) -> None:
+    if clinician is not None and not clinicians_at(location).filter(pk=clinician.pk).exists():
+        raise CareError(f"{clinician.get_full_name()} does not sign letters at {location}.")
+
+
+def clinicians_link_by_name() -> int:
+    """Link every episode whose clinician is only a name to the one user of that name
+    ("Maya Okafor, DPT" is Maya Okafor), in one statement; returns how many were linked."""
+    unlinked = Episode.objects.filter(clinician__isnull=True).exclude(clinician_name="")
+    written = unlinked.values_list("clinician_name", flat=True).distinct()
+    users = users_by_name(User.objects.values_list("id", "first_name", "last_name"))
+    matched = {name: users[name_key(name)] for name in written if name_key(name) in users}
+    if not matched:
+        return 0
+    whens = [When(clinician_name=name, then=Value(pk)) for name, pk in matched.items()]
+    linked = unlinked.filter(clinician_name__in=matched).update(clinician_id=Case(*whens))
+    figures_changed()
+    return linked
+
+
+@transaction.atomic
+def episode_clinician_link(*, written: str, clinician: User, by, request=None) -> int:
+    """A manager says who the clinician the files call `written` is: every episode naming
+    them unlinked is linked to `clinician`. Returns how many episodes changed."""
+    episodes = Episode.objects.filter(clinician__isnull=True, clinician_name=written)
+    linked = episodes.update(clinician=clinician)
+    audit_record(
+        request=request,
+        user=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=Episode,
+        detail=f"clinician linked to {linked} episodes",
+    )
+    figures_changed()
+    return linked
 
 
 def visit_record(*, episode: Episode, on: dt.date, status: str, by, request=None) -> Visit:

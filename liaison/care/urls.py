@@ -35,6 +35,7 @@ urlpatterns = [
         views.outcome_preview,
         name="care-outcome-preview",
     ),
+    path("clinicians/to-match/", views.clinicians_to_match, name="care-clinicians-to-match"),
     path("marketing-spend/", views.spend_list, name="care-marketing-spend-list"),
     path("marketing-spend/export.csv", views.spend_export, name="care-marketing-spend-export"),
     path("marketing-spend/new/", views.spend_new, name="care-marketing-spend-new"),

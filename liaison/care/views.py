@@ -14,6 +14,7 @@ from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care import queries, services
 from liaison.care.forms import (
+    ClinicianLinkForm,
     DeclineForm,
     FirstVisitForm,
     IntakeForm,
@@ -71,7 +72,7 @@ def _get_referral_for_user(request, code, detail="referral page") -> Referral:
 def _get_episode_for_user(request, code, detail="episode page") -> Episode:
     require_patient_access(request.user)
     episodes = Episode.objects.visible_to(request.user).select_related(
-        "patient", "patient__location", "referral", "referral__partner"
+        "patient", "patient__location", "referral", "referral__partner", "clinician"
     )
     episode = get_object_or_404(episodes, code=code)
     audit_record(request=request, action=View, obj=episode, detail=detail)
@@ -329,19 +330,16 @@ def _referral_context(request, referral: Referral, **forms) -> dict:
         or ScheduleForm(initial={"scheduled_on": referral.scheduled_on}),
         "visit_form": forms.get("visit_form")
         or FirstVisitForm(
+            location=referral.patient.location,
             initial={
-                "clinician": _clinician_name(request.user),
+                "clinician": request.user.pk,
                 "visit_on": referral.scheduled_on or timezone.localdate(),
-            }
+            },
         ),
         "suggestions": suggestions,
         "can_triage": request.user.has_perm("care.change_referral"),
         "can_start": request.user.has_perms(["care.add_episode", "care.add_visit"]),
     }
-
-
-def _clinician_name(user) -> str:
-    return user.get_full_name() if user.role == "clinician" else ""
 
 
 def _suggestions(specialty: str, referral: Referral) -> list:
@@ -441,7 +439,7 @@ def referral_first_visit(request, code):
     """The first visit, attended or missed, opens the episode of care."""
     _require_perm(request, "care.add_episode", "care.add_visit")
     referral = _get_referral_for_user(request, code, detail="first visit")
-    form = FirstVisitForm(request.POST)
+    form = FirstVisitForm(request.POST, location=referral.patient.location)
     if form.is_valid():
         plan = services.EpisodePlan(
             started_on=form.cleaned_data["visit_on"], clinician=form.cleaned_data["clinician"]
@@ -735,3 +733,23 @@ def _spend_form(request, form: MarketingSpendForm, spend: MarketingSpend | None)
         {"form": form, "spend": spend},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def clinicians_to_match(request):
+    """Clinician names from the practice's files that match no user, for a manager to link."""
+    require_manager(request.user, "Only a manager links clinicians.")
+    form = ClinicianLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        linked = services.episode_clinician_link(
+            written=form.cleaned_data["written"],
+            clinician=form.cleaned_data["clinician"],
+            by=request.user,
+            request=request,
+        )
+        clinician = form.cleaned_data["clinician"].get_full_name()
+        messages.success(request, f"{linked} episodes now name {clinician}.")
+        return redirect("care-clinicians-to-match")
+    status = 400 if request.method == "POST" else 200
+    context = {"names": queries.clinicians_to_match(), "form": form}
+    return render(request, "care/clinicians_to_match.html", context, status=status)

@@ -66,16 +66,16 @@ def digests_send() -> int:
     drafts = _drafts_waiting(location_ids)
     sent = 0
     for user in clinicians:
-        mine = [o for o in owed if _is_for(user, o.location_id, o.clinician)]
-        unsigned = sum(n for (loc, name), n in drafts.items() if _is_for(user, loc, name))
+        mine = [o for o in owed if _is_for(user, o.location_id, o.clinician_id)]
+        unsigned = sum(n for (loc, whose), n in drafts.items() if _is_for(user, loc, whose))
         if _digest_claim(user=user, day=today):
             sent += _digest_deliver(user, today, mine, unsigned, names)
     return sent
 
 
-def _is_for(user: User, location_id: int, clinician: str) -> bool:
+def _is_for(user: User, location_id: int, clinician_id: int | None) -> bool:
     mine = {loc.id for loc in user.locations.all()}
-    return belongs_to(user, location_id=location_id, clinician=clinician, location_ids=mine)
+    return belongs_to(user, location_id=location_id, clinician_id=clinician_id, location_ids=mine)
 
 
 def _drafts_waiting(location_ids: list[int]) -> Counter:
@@ -85,7 +85,7 @@ def _drafts_waiting(location_ids: list[int]) -> Counter:
         .filter(referral__patient__location__in=location_ids)
         .values_list("referral__patient__location_id", "episode__clinician")
     )
-    return Counter((loc, name or "") for loc, name in rows)
+    return Counter(rows)
 
 
 def _digest_claim(*, user: User, day: dt.date) -> bool:

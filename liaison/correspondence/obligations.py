@@ -61,7 +61,8 @@ class Obligation(NamedTuple):
     episode_id: int | None
     partner_id: int
     location_id: int
-    clinician: str
+    clinician_id: int | None  # the episode's clinician, when the name is linked to a user
+    clinician: str  # their name as shown: the user's, or as the files wrote it
     # The practice's own ids (external_id, or the record's code when it has none).
     referral_ref: str
     episode_ref: str | None
@@ -177,11 +178,17 @@ class Tally(NamedTuple):
     overdue: int
 
 
+# An episode's clinician as shown: the linked user's full name, else the name as written;
+# redirect letters have no episode and episodes may name nobody: "" for both.
+CLINICIAN_SHOWN = """COALESCE(
+    (SELECT NULLIF(TRIM(u.first_name || ' ' || u.last_name), '')
+     FROM accounts_user u WHERE u.id = e.clinician_id),
+    e.clinician_name, '')"""
+
 GROUPS = {
     "kind": "o.kind",
     "location_id": "pa.location_id",
-    # Redirect letters have no episode; episodes may name nobody: "" for both.
-    "clinician": "COALESCE(e.clinician, '')",
+    "clinician": CLINICIAN_SHOWN,
     "partner_id": "r.partner_id",
 }
 
@@ -287,6 +294,7 @@ def _obligation(row, as_of: dt.date, dates: _DateCache) -> Obligation:
         episode_id,
         partner_id,
         location_id,
+        clinician_id,
         clinician,
         referral_ext,
         referral_code,
@@ -308,7 +316,8 @@ def _obligation(row, as_of: dt.date, dates: _DateCache) -> Obligation:
         episode_id=episode_id,
         partner_id=partner_id,
         location_id=location_id,
-        clinician=clinician or "",
+        clinician_id=clinician_id,
+        clinician=clinician,
         referral_ref=referral_ext or _code(referral_code),
         episode_ref=(episode_ext or _code(episode_code)) if episode_id else None,
         partner_ref=partner_ext or _code(partner_code),
@@ -648,7 +657,8 @@ def _rows(*, unsent_only: bool, overdue_only: bool) -> str:
         status = f"AND {_overdue('o')}"
     return f"""
 SELECT o.kind, o.due_dn, o.report_id, o.sent_on, o.referral_id, o.episode_id, r.partner_id,
-    pa.location_id, e.clinician, r.external_id, r.code, e.external_id, e.code,
+    pa.location_id, e.clinician_id, {CLINICIAN_SHOWN},
+    r.external_id, r.code, e.external_id, e.code,
     pt.external_id, pt.code
 {_JOINED}
 JOIN partners_partner pt ON pt.id = r.partner_id

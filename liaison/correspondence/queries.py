@@ -21,12 +21,10 @@ def locations_for(user) -> list[Location]:
     return list(user.locations.all())
 
 
-def belongs_to(user, *, location_id: int, clinician: str, location_ids: set[int]) -> bool:
-    """Whether a letter is `user`'s: their clinic, and their episode or nobody's."""
-    if location_id not in location_ids:
-        return False
-    named = (clinician or "").strip().casefold()
-    return named in {"", user.get_full_name().casefold(), user.username.casefold()}
+def belongs_to(user, *, location_id: int, clinician_id: int | None, location_ids: set[int]) -> bool:
+    """Whether a letter is `user`'s: their clinic, and their episode or one that names no
+    user (nobody, or a name not yet linked to anyone)."""
+    return location_id in location_ids and clinician_id in (None, user.pk)
 
 
 @dataclass
@@ -67,7 +65,10 @@ def report_queue(*, user, as_of: dt.date, locations: list[Location], mine: bool)
             o
             for o in owed
             if belongs_to(
-                user, location_id=o.location_id, clinician=o.clinician, location_ids=location_ids
+                user,
+                location_id=o.location_id,
+                clinician_id=o.clinician_id,
+                location_ids=location_ids,
             )
         ]
     overdue = sorted((o for o in owed if o.status == Status.OVERDUE), key=lambda o: o.due_on)
@@ -95,8 +96,7 @@ def report_queue(*, user, as_of: dt.date, locations: list[Location], mine: bool)
 
 
 def _mine_q(user) -> Q:
-    names = [user.get_full_name(), user.username]
-    return Q(episode__isnull=True) | Q(episode__clinician="") | Q(episode__clinician__in=names)
+    return Q(episode__isnull=True) | Q(episode__clinician__isnull=True) | Q(episode__clinician=user)
 
 
 def _rows(owed: list[Obligation]) -> dict[Obligation, Row]:

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from liaison.accounts.access import signs_letters
 from liaison.care.models import Episode, Referral
 from liaison.core.freshness import letters_changed
 from liaison.correspondence.drafts import draft_body, prompts_left
@@ -72,6 +73,7 @@ def report_sign(*, report: Report, body: str, by) -> SignedText:
     The conditional UPDATE lets only the first of two simultaneous signatures through.
     """
     body = body.strip()
+    _require_signer(by)
     _require_signable(body)
     now = timezone.now()
     channel = report.referral.partner.preferred_channel
@@ -92,6 +94,7 @@ def report_sign(*, report: Report, body: str, by) -> SignedText:
 def report_add_addendum(*, report: Report, body: str, by) -> SignedText:
     """A signed correction or addition to a signed letter; it is sent like the letter."""
     body = body.strip()
+    _require_signer(by)
     _require_signable(body)
     if report.signed_at is None:
         raise ReportError("Edit the draft instead: it is not signed yet.")
@@ -113,6 +116,11 @@ def report_add_addendum(*, report: Report, body: str, by) -> SignedText:
 def _refuse_if_signed(report: Report) -> None:
     if Report.objects.filter(pk=report.pk, signed_at__isnull=False).exists():
         raise ReportError("This report is signed and can no longer change; add an addendum.")
+
+
+def _require_signer(by) -> None:
+    if not signs_letters(by):
+        raise ReportError("Only a clinician who signs letters may sign; save the draft instead.")
 
 
 def _require_signable(body: str) -> None:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.access import require_patient_access
+from liaison.accounts.access import SIGN_LETTERS, require_patient_access
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode, Referral
@@ -139,9 +139,6 @@ def report_detail(request, code):
 
 def _save_or_sign(request, report: Report, body: str) -> bool:
     signing = "sign" in request.POST
-    if signing and not request.user.has_perm("correspondence.sign_report"):
-        messages.error(request, "Your role does not sign letters; save the draft instead.")
-        return False
     try:
         if signing:
             report_sign(report=report, body=body, by=request.user)
@@ -201,7 +198,7 @@ def report_redraft_view(request, code):
 
 
 @login_required
-@permission_required("correspondence.sign_report", raise_exception=True)
+@permission_required(SIGN_LETTERS, raise_exception=True)
 @require_POST
 def report_addendum(request, code):
     report = _get_report_for_user(request, code)

@@ -178,7 +178,10 @@ def _letters_owed(user, as_of: dt.date, locations: list[Location]):
             o
             for o in owed
             if belongs_to(
-                user, location_id=o.location_id, clinician=o.clinician, location_ids=location_ids
+                user,
+                location_id=o.location_id,
+                clinician_id=o.clinician_id,
+                location_ids=location_ids,
             )
         ]
     overdue = sorted((o for o in owed if o.status == Status.OVERDUE), key=lambda o: o.due_on)

@@ -39,6 +39,7 @@ from liaison.care.models import (
     Referral,
     Visit,
 )
+from liaison.care.services import clinicians_link_by_name
 from liaison.core.dates import add_business_days
 from liaison.core.npi import npi_check_digit
 from liaison.correspondence.models import Report
@@ -1324,7 +1325,7 @@ TABLES = {
             "patient",
             "referral",
             "location",
-            "clinician",
+            "clinician_name",
             "started_on",
             "planned_visits",
             "planned_weeks",
@@ -2546,6 +2547,7 @@ def seed_demo(
         )
         _seed_world(world, cursor)
         _seed_history(world, cursor, progress)
+        clinicians_link_by_name()
         _finish(cursor)
     counts = {
         "locations": len(world.sites),

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from liaison.accounts.access import require_manager
+from liaison.care.queries import clinicians_to_match
 from liaison.interop import services
 from liaison.interop.forms import PracticeFilesUploadForm
 from liaison.interop.models import PracticeImport
@@ -34,7 +35,8 @@ def import_start(request):
         return redirect("interop-import-detail", code=practice_import.code)
     fail_stalled_imports()
     recent = PracticeImport.objects.select_related("user")[:RECENT]
-    return render(request, "interop/import_start.html", {"form": form, "recent": recent})
+    context = {"form": form, "recent": recent, "to_match": len(clinicians_to_match())}
+    return render(request, "interop/import_start.html", context)
 
 
 @login_required

@@ -177,7 +177,7 @@ def test_accepting_a_declined_referral_forgets_why_it_was_declined(clinician):
 
 def test_the_first_visit_opens_the_episode_and_accepts_a_pending_referral(clinician):
     referral = ReferralFactory(received_on=MONDAY)
-    plan = services.EpisodePlan(started_on=MONDAY + dt.timedelta(days=2), clinician="Sam Lee")
+    plan = services.EpisodePlan(started_on=MONDAY + dt.timedelta(days=2))
     episode = services.episode_start(
         patient=referral.patient, referral=referral, plan=plan, by=clinician
     )

@@ -91,7 +91,7 @@ def evaluated_episode(location_a):
         location=location_a,
         visits=["2026-01-12", "2026-01-15"],
         partner=partner,
-        clinician="Sam Staff",
+        clinician_name="Sam Staff",
     )
     referral.reason = "Low back pain with right leg pain for 6 weeks"
     referral.save()

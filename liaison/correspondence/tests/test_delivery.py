@@ -244,7 +244,7 @@ def test_a_report_signed_after_its_due_date_counts_as_sent_late(
 def overdue_letter(location_a, clinician):
     clinician.email = "sam@practice.example"
     clinician.save()
-    referral_seen(location=location_a, visits=["2026-01-12"], clinician=clinician.get_full_name())
+    referral_seen(location=location_a, visits=["2026-01-12"], clinician=clinician)
 
 
 def digest(clock_at):

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from liaison.accounts.models import AuditEvent, Role
@@ -170,6 +171,26 @@ def test_a_clinician_of_another_clinic_can_neither_see_nor_sign(client, location
     assert client.post(report_url(report_a), {"body": "x", "sign": "1"}).status_code == 404
     report_a.refresh_from_db()
     assert report_a.signed_at is None
+
+
+def test_a_manager_prepares_but_does_not_sign_without_the_clinicians_permission(
+    client, owner, report_a
+):
+    client.force_login(owner)
+    page = client.get(report_url(report_a)).content.decode()
+    assert "Sign and send" not in page
+    response = client.post(report_url(report_a), {"body": report_a.body, "sign": "1"}, follow=True)
+    assert "Only a clinician who signs letters may sign" in response.content.decode()
+    report_a.refresh_from_db()
+    assert report_a.signed_at is None and not SignedText.objects.exists()
+
+
+def test_a_manager_who_treats_patients_is_given_the_permission_and_signs(client, owner, report_a):
+    owner.user_permissions.add(Permission.objects.get(codename="sign_report"))
+    client.force_login(owner)
+    response = client.post(report_url(report_a), {"body": report_a.body, "sign": "1"})
+    assert response.status_code == 302
+    assert SignedText.objects.get(report=report_a).signed_by == owner
 
 
 def test_the_front_desk_reads_but_does_not_sign(client, location_a, report_a):

@@ -80,7 +80,7 @@ def build(draw, partners, locations) -> None:
                 referral=ref,
                 started_on=started,
                 ended_on=ended if draw(st.booleans()) else None,
-                clinician=draw(st.sampled_from(CLINICIANS)),
+                clinician_name=draw(st.sampled_from(CLINICIANS)),
                 primary_measure="ODI",
             )
             for offset in draw(st.lists(st.integers(0, 60), min_size=1, max_size=3)):

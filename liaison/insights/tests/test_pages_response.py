@@ -24,7 +24,7 @@ QUERY = {"as_of": D.isoformat(), "window_days": 365}
 def seen_after(partner, received: str, first_visit: str, location, clinician="Sam Lee, DPT"):
     ref = referral(partner, received, location=location)
     ep = episode(ref, started=first_visit)
-    ep.clinician = clinician
+    ep.clinician_name = clinician
     ep.save()
     visits(ep, first_visit)
     return ref, ep

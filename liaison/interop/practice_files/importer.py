@@ -23,6 +23,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from liaison.accounts.models import AuditEvent
+from liaison.care.services import clinicians_link_by_name
 from liaison.core.freshness import figures_changed
 from liaison.insights import facts
 from liaison.interop.practice_files import schema
@@ -293,6 +294,7 @@ def _write_all(cursor, staged: dict[str, int], outcome: ImportOutcome, progress)
     total_rows = sum(staged.values()) or 1
     with facts.suspended() if total_rows >= BULK_ROWS else nullcontext():
         _write_files(cursor, staged, outcome, progress, now, total_rows)
+    clinicians_link_by_name()
 
 
 def _write_files(cursor, staged, outcome, progress, now, total_rows: int) -> None:

@@ -35,6 +35,8 @@ def upsert(cursor, spec: FileSpec, *, now, rows: int) -> FileCounts:
         return counts
     if spec is schema.PARTNERS:
         _release_npis(cursor, now)
+    if spec is schema.EPISODES:
+        _unlink_renamed_clinicians(cursor)
     cursor.execute(f"SELECT 1 FROM {spec.table} LIMIT 1")
     # Into an empty table (a first import) every row is new: no update, no lookup per row.
     empty = cursor.fetchone() is None
@@ -169,6 +171,18 @@ def _release_npis(cursor, now) -> None:
                 WHERE s.partner_id = {table}.external_id AND s.npi IS NOT NULL
                   AND s.npi <> {table}.npi)""",
         [now],
+    )
+
+
+def _unlink_renamed_clinicians(cursor) -> None:
+    """An episode whose file names another clinician is no longer linked to the user it
+    was: the import links the new name afterwards."""
+    table, stage = schema.EPISODES.table, schema.EPISODES.stage_table
+    cursor.execute(
+        f"""UPDATE {table} SET clinician_id = NULL
+            WHERE clinician_id IS NOT NULL AND EXISTS (
+                SELECT 1 FROM {stage} s WHERE s.episode_id = {table}.external_id
+                  AND {differs("s.clinician", f"{table}.clinician_name")})"""
     )
 
 

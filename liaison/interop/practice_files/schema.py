@@ -271,7 +271,8 @@ EPISODES = FileSpec(
         Column("patient_id", REF, required=True, field="patient", ref="patients.csv"),
         Column("referral_id", REF, field="referral", ref="referrals.csv"),
         Column("location_id", REF, field="location", ref="locations.csv"),
-        Column("clinician", field="clinician"),
+        # As written; the import links it to the user of that name (care's services).
+        Column("clinician", field="clinician_name"),
         Column("started_on", DATE, required=True, field="started_on"),
         Column("planned_visits", COUNT, field="planned_visits"),
         Column("planned_weeks", COUNT, field="planned_weeks"),
