@@ -28,6 +28,10 @@ def cross_check(cursor, unreadable: set[str]) -> None:
     _npi_unique(cursor)
     for check in BELONGS_TO:
         _belongs_to(cursor, *check)
+    if not unreadable & {"patients.csv", "episodes.csv"}:
+        _episodes_not_before_birth(cursor)
+        if "visits.csv" not in unreadable:
+            _visits_not_before_birth(cursor)
 
 
 def _duplicate_ids(cursor, spec: FileSpec) -> None:
@@ -133,4 +137,51 @@ def _belongs_to(cursor, file: str, ref: str, attribute: str, own: str, fk: str) 
                      OR (r.id IS NOT NULL AND r.{fk_column} IS NOT NULL
                          AND {differs("o.external_id", f"s.{q(own)}")}))""",
         [RANK[file], ref],
+    )
+
+
+def _born(patient_id: str) -> tuple[str, str]:
+    """The joins (aliases p, d) and the expression giving the birth date of the patient
+    whose practice id is `patient_id`: the file's value when the file lists the patient,
+    else the database's."""
+    joins = f"""LEFT JOIN {schema.PATIENTS.stage_table} p ON p.patient_id = {patient_id}
+              LEFT JOIN {schema.PATIENTS.table} d
+                ON p.line IS NULL AND d.external_id = {patient_id}"""
+    return joins, "CASE WHEN p.line IS NOT NULL THEN p.birth_date ELSE d.birth_date END"
+
+
+def _before_birth(date: str, born: str, patient: str) -> str:
+    birth = as_text(born)
+    return f"{as_text(date)} || ' is before the birth date ' || {birth} || ' of ' || {patient}"
+
+
+def _episodes_not_before_birth(cursor) -> None:
+    """Care cannot start before the patient is born: the rule the forms apply too."""
+    joins, born = _born("s.patient_id")
+    cursor.execute(
+        INSERT_ERRORS
+        + f"""SELECT %s, s.line, 'started_on', {_before_birth("s.started_on", born, "s.patient_id")}
+              FROM {schema.EPISODES.stage_table} s {joins}
+              WHERE {born} > s.started_on""",
+        [RANK["episodes.csv"]],
+    )
+
+
+def _visits_not_before_birth(cursor) -> None:
+    """Nor can a visit: its episode's patient comes from the file or, for an episode the
+    file does not list, from the database."""
+    joins, file_born = _born("e.patient_id")
+    born = f"CASE WHEN e.line IS NOT NULL THEN {file_born} ELSE rp.birth_date END"
+    patient = "COALESCE(e.patient_id, rp.external_id, 'the patient')"
+    cursor.execute(
+        INSERT_ERRORS
+        + f"""SELECT %s, s.line, 'visit_on', {_before_birth("s.visit_on", born, patient)}
+              FROM {schema.VISITS.stage_table} s
+              LEFT JOIN {schema.EPISODES.stage_table} e ON e.episode_id = s.episode_id
+              LEFT JOIN {schema.EPISODES.table} re
+                ON e.line IS NULL AND re.external_id = s.episode_id
+              LEFT JOIN {schema.PATIENTS.table} rp ON rp.id = re.patient_id
+              {joins}
+              WHERE {born} > s.visit_on""",
+        [RANK["visits.csv"]],
     )

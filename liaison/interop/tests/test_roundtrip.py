@@ -18,6 +18,8 @@ from liaison.interop.practice_files.schema import FILES
 from liaison.partners.specialties import SpecialtySlug
 
 dates = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2025, 12, 31))
+# Born before any care, which cannot start before the patient's birth.
+birth_dates = st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2014, 12, 31))
 # Commas, quotes, newlines and accents: everything CSV quoting must carry; no surrounding
 # whitespace, which the import trims.
 words = st.text(alphabet=st.sampled_from('ab Zé,"\n'), max_size=8).map(str.strip)
@@ -77,7 +79,7 @@ def practice(draw) -> dict[str, list[dict]]:
                 "location_id": "L0",
                 "first_name": draw(names),
                 "last_name": draw(names),
-                "birth_date": draw(maybe(dates)),
+                "birth_date": draw(maybe(birth_dates)),
                 "sex": draw(st.sampled_from(["F", "M", "X", "U"])),
                 "channel": channel,
                 "source_partner_id": draw(st.sampled_from(partner_ids))
