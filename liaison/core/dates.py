@@ -22,6 +22,8 @@ def add_business_days(day: dt.date, count: int) -> dt.date:
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2100, 12, 31)
 PLAUSIBLE = f"a date between {EARLIEST.year} and {LATEST.year}"
+# The same years as a pattern an ISO date matches, for the API's description.
+PLAUSIBLE_YEAR = r"^(19\d\d|20\d\d|2100)-"
 
 
 def implausible(day: dt.date) -> str | None:

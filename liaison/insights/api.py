@@ -9,6 +9,7 @@ Every endpoint takes `as_of` (default today), `window_days` (default 365) and `l
 """
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -19,7 +20,7 @@ from liaison.accounts.access import Audience, serves
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode
-from liaison.core.dates import PLAUSIBLE, implausible
+from liaison.core.dates import PLAUSIBLE, PLAUSIBLE_YEAR, implausible
 from liaison.insights.queries import (
     Scope,
     channels_document,
@@ -34,11 +35,14 @@ from liaison.insights.scope import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS
 
 router = Router(tags=["insights"])
 MONEY = "Money, exact, as text: 1234.50"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Filters(Schema):
     as_of: dt.date | None = Field(
-        None, description=f"Inclusive as-of date, {PLAUSIBLE}; default today."
+        None,
+        description=f"Inclusive as-of date, {PLAUSIBLE}; default today.",
+        json_schema_extra={"pattern": PLAUSIBLE_YEAR},
     )
     window_days: int = Field(
         DEFAULT_WINDOW_DAYS, ge=1, le=MAX_WINDOW_DAYS, description="Window length in days."
@@ -48,6 +52,14 @@ class Filters(Schema):
         description="Only this location's patients: its practice id or code.",
         max_length=64,
     )
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _iso(cls, value: object) -> object:
+        """Only YYYY-MM-DD: not a timestamp such as 0, which would read as 1970-01-01."""
+        if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+            raise ValueError(f"{value[:20]} is not a date (YYYY-MM-DD).")
+        return value
 
     @field_validator("as_of")
     @classmethod
@@ -211,7 +223,20 @@ class Problem(Schema):
     detail: str
 
 
-FAILURES = {401: Problem, 403: Problem}
+class FieldError(Schema):
+    loc: list[str | int] = Field(description='Where: ["query", "as_of"]')
+    msg: str = Field(description="What is wrong, in words.")
+    type: str
+
+
+class Invalid(Schema):
+    detail: list[FieldError]
+
+
+# What an endpoint answers besides its figures: 400 a parameter it cannot take (a date out of
+# range, a location no practice id or code names), 401 not signed in, 403 a role the endpoint
+# does not serve.
+FAILURES = {400: Invalid, 401: Problem, 403: Problem}
 
 
 def _for(audience: str) -> dict:

@@ -1,8 +1,9 @@
 import datetime as dt
+import re
 
 import pytest
 
-from liaison.core.dates import add_business_days, implausible
+from liaison.core.dates import PLAUSIBLE_YEAR, add_business_days, implausible
 
 
 @pytest.mark.parametrize(
@@ -32,3 +33,5 @@ def test_business_days_skip_weekends(start, count, expected):
 )
 def test_one_plausibility_rule_for_every_typed_date(day, plausible):
     assert (implausible(dt.date.fromisoformat(day)) is None) is plausible
+    # The API's description states the same rule as a pattern.
+    assert bool(re.match(PLAUSIBLE_YEAR, day)) is plausible

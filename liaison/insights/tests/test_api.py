@@ -118,6 +118,7 @@ def test_anonymous_callers_must_log_in(client, db, endpoint):
     [
         ("?as_of=2026-02-30", "as_of"),
         ("?as_of=soon", "as_of"),
+        ("?as_of=0", "as_of"),  # a timestamp, not a date
         ("?as_of=0001-01-01", "as_of"),
         ("?as_of=9999-12-31", "as_of"),
         ("?window_days=0", "window_days"),
