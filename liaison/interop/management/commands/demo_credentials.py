@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from liaison.interop import demo
+from liaison import demo
 
 
 class Command(BaseCommand):

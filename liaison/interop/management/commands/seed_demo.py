@@ -4,8 +4,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from liaison import demo
 from liaison.core.dates import date_argument
-from liaison.interop import demo
 
 
 class Command(BaseCommand):

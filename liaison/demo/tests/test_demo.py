@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 
+from liaison import demo
 from liaison.accounts.models import Location, Role, User
 from liaison.care.instruments import INSTRUMENTS
 from liaison.care.models import (
@@ -26,7 +27,7 @@ from liaison.care.models import (
 from liaison.core.dates import add_business_days
 from liaison.core.npi import is_valid_npi
 from liaison.correspondence.models import Report
-from liaison.interop import demo
+from liaison.demo.places import ZIPS
 from liaison.partners.models import Partner, Touchpoint
 from liaison.partners.specialties import specialty_for_taxonomy
 
@@ -328,7 +329,7 @@ class TestTheSmallDemo:
         zips = set(Partner.objects.values_list("zip", flat=True)) | set(
             Patient.objects.values_list("zip", flat=True)
         )
-        assert zips <= set(demo.ZIPS)
+        assert zips <= set(ZIPS)
         assert Partner.objects.filter(kind="organization").count() >= 10
         assert Partner.objects.exclude(works_at=None).exists()
         assert Partner.objects.exclude(introduced_by=None).exists()
