@@ -30,6 +30,15 @@ def locations_of(user):
     return user.locations.all()
 
 
+class NameSearchForm(forms.Form):
+    """A name searched for on a list: posted, kept in the session, never in an address."""
+
+    q = forms.CharField(required=False)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:100]  # a longer name is cut, not refused
+
+
 class IntakeForm(forms.Form):
     """A new patient and their source, in the order the desk hears them."""
 

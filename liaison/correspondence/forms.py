@@ -12,6 +12,20 @@ from liaison.partners.models import DeliveryChannel
 ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
 
 
+class QueueFiltersForm(forms.Form):
+    """The queue's filter bar: one of the user's clinics (or all), and only their letters."""
+
+    location = forms.ChoiceField(label="Clinic", required=False)
+    mine = forms.BooleanField(required=False)
+
+    def __init__(self, *args, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [
+            ("", "All my clinics"),
+            *((str(location.code), location.name) for location in locations),
+        ]
+
+
 class LetterForm(forms.Form):
     body = forms.CharField(
         label="Letter",
