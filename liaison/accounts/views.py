@@ -65,6 +65,7 @@ def two_factor_setup(request):
     the app, and keep the recovery codes shown once."""
     device = two_factor.enrolment_device(request.user)
     form = CodeForm(request.POST or None)
+    form.fields["code"].label = "Code from the app"
     if form.is_valid():
         codes = two_factor.enrolment_confirm(
             request=request, device=device, token=form.cleaned_data["code"]

@@ -332,7 +332,9 @@ def _referral_context(request, referral: Referral, **forms) -> dict:
         "progress_label": queries.Progress.LABELS[referral.progress],
         "episodes": list(referral.episodes.order_by("started_on")),
         "decline_form": forms.get("decline_form")
-        or DeclineForm(suggestions=suggestions, initial={"specialty": specialty}),
+        or DeclineForm(
+            referral=referral, suggestions=suggestions, initial={"specialty": specialty}
+        ),
         "schedule_form": forms.get("schedule_form")
         or ScheduleForm(initial={"scheduled_on": referral.scheduled_on}),
         "visit_form": forms.get("visit_form")
@@ -389,7 +391,9 @@ def referral_decline(request, code):
     _require_perm(request, "care.change_referral")
     referral = _get_referral_for_user(request, code, detail="triage")
     specialty = request.POST.get("specialty", "")
-    form = DeclineForm(request.POST, suggestions=_suggestions(specialty, referral))
+    form = DeclineForm(
+        request.POST, referral=referral, suggestions=_suggestions(specialty, referral)
+    )
     if form.is_valid():
         try:
             services.referral_decline(

@@ -85,10 +85,28 @@ class EvaluationForm(forms.ModelForm):
         return data
 
 
+class TableRowForm(forms.ModelForm):
+    """One row of a table: the column heads name its fields, so their labels are for screen
+    readers only (templates/_field.html)."""
+
+    labels_hidden = True
+
+
+class FindingRows(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove"
+
+
 FindingFormSet = inlineformset_factory(
     Episode,
     Finding,
+    form=TableRowForm,
+    formset=FindingRows,
     fields=["category", "item", "result", "notes"],
+    labels={"item": "Test or measure", "notes": "Note"},
+    help_texts={"item": "", "result": ""},  # the examples would repeat on every row
     extra=3,
     can_delete=True,
 )
@@ -110,6 +128,7 @@ class BaseOutcomeFormSet(forms.BaseInlineFormSet):
 OutcomeFormSet = inlineformset_factory(
     Episode,
     Outcome,
+    form=TableRowForm,
     formset=BaseOutcomeFormSet,
     fields=["measured_on", "instrument", "score"],
     extra=1,
@@ -119,6 +138,7 @@ OutcomeFormSet = inlineformset_factory(
 
 
 class RedFlagForm(forms.Form):
+    labels_hidden = True  # a row of the screen's table: see TableRowForm
     kind = forms.ChoiceField(choices=RedFlagKind.choices, widget=forms.HiddenInput)
     present = forms.ChoiceField(
         choices=[("", "Not asked"), ("no", "Absent"), ("yes", "Present")],
@@ -126,6 +146,11 @@ class RedFlagForm(forms.Form):
         widget=forms.RadioSelect,
     )
     notes = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].label = self.label
+        self.fields["notes"].label = f"Notes on {self.label}"
 
     @property
     def label(self) -> str:

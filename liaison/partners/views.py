@@ -589,7 +589,8 @@ def merge(request, code):
     require_manager(request.user, "Only a manager merges partners.")
     q = request.GET.get("q", "").strip()
     candidates = _merge_candidates(duplicate, q)
-    form = MergeForm(_posted(request), candidates=candidates)
+    likely_only = not q and queries.partners_named_like(partner=duplicate).exists()
+    form = MergeForm(_posted(request), candidates=candidates, likely_only=likely_only)
     if request.method == "POST" and form.is_valid():
         keep = services.partner_merge(
             keep=form.cleaned_data["keep"], duplicate=duplicate, by=request.user, request=request
@@ -605,7 +606,6 @@ def merge(request, code):
             "duplicate": duplicate,
             "form": form,
             "q": q,
-            "likely": queries.partners_named_like(partner=duplicate).exists(),
             "counts": _merge_counts(duplicate),
         },
         status=400 if form.errors else 200,
