@@ -25,6 +25,7 @@ class LoginView(auth_views.LoginView):
 
 
 class CodeForm(forms.Form):
+    announce_errors = True  # a wrong code is the page's whole news (templates/_field.html)
     code = forms.CharField(
         label="Code",
         max_length=20,
