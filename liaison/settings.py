@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates, found by the project's template engine
     "liaison.core",
     "liaison.accounts",
     "liaison.partners",
@@ -127,6 +128,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "liaison.urls"
 WSGI_APPLICATION = "liaison.wsgi.application"
+
+# Forms render through the project's templates: every field through templates/_field.html.
+FORM_RENDERER = "liaison.core.forms.FormRenderer"
 
 TEMPLATES = [
     {

@@ -25,6 +25,7 @@ class LoginView(auth_views.LoginView):
 
 
 class CodeForm(forms.Form):
+    announce_errors = True  # a wrong code is the page's whole news (templates/_field.html)
     code = forms.CharField(
         label="Code",
         max_length=20,
@@ -65,6 +66,7 @@ def two_factor_setup(request):
     the app, and keep the recovery codes shown once."""
     device = two_factor.enrolment_device(request.user)
     form = CodeForm(request.POST or None)
+    form.fields["code"].label = "Code from the app"
     if form.is_valid():
         codes = two_factor.enrolment_confirm(
             request=request, device=device, token=form.cleaned_data["code"]

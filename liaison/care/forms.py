@@ -1,12 +1,13 @@
 """The care pages' forms: intake, triage, booking, visits, questionnaires, marketing spend."""
 
 from django import forms
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from liaison.accounts.access import SIGN_LETTERS, clinicians_at
 from liaison.accounts.models import Location, Role, User
 from liaison.care.instruments import InstrumentCode
-from liaison.care.models import Channel, DeclineReason, Patient, Urgency, VisitStatus
+from liaison.care.models import Channel, DeclineReason, Patient, Referral, Urgency, VisitStatus
 from liaison.care.queries import SpendFilters, Suggestion, patients_matching
 from liaison.care.scoring import PSFS_MAX_ACTIVITIES, QUESTIONNAIRES
 from liaison.care.services import Answers, NewPatient, ReferralDetails, SpendDetails
@@ -21,6 +22,7 @@ from liaison.partners.specialties import SpecialtySlug
 
 NEW = "new"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+NUMBER_ATTRS = {"inputmode": "numeric", "step": 1}  # a score typed from the paper form
 BIRTH_DATE_FORMATS = ["%m/%d/%Y", "%m-%d-%Y", "%m%d%Y", "%Y-%m-%d", "%m/%d/%y"]
 
 
@@ -28,6 +30,15 @@ def locations_of(user):
     if user.role == Role.MANAGER:
         return Location.objects.all()
     return user.locations.all()
+
+
+class NameSearchForm(forms.Form):
+    """A name searched for on a list: posted, kept in the session, never in an address."""
+
+    q = forms.CharField(required=False)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:100]  # a longer name is cut, not refused
 
 
 class IntakeForm(forms.Form):
@@ -56,7 +67,21 @@ class IntakeForm(forms.Form):
         label="Referring partner",
         required=False,
         max_length=100,
-        help_text="Name, practice, NPI or phone.",
+        help_text="Name, practice, NPI or phone. The first match is chosen; arrow keys pick "
+        "another.",
+        # Each keystroke asks for the matching partners (htmx), listed under the box.
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "aria-controls": "partner-results",
+                "hx-get": reverse_lazy("partners-search"),
+                "hx-trigger": "input changed delay:200ms, search",
+                "hx-target": "#partner-results",
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     partner = forms.CharField(required=False, max_length=40)
     np_kind = forms.ChoiceField(
@@ -245,14 +270,27 @@ class DeclineForm(forms.Form):
     )
     decided_on = DateField(label="Decided on", widget=DATE_INPUT)
 
-    def __init__(self, *args, suggestions: list[Suggestion] = (), **kwargs):
+    def __init__(
+        self, *args, referral: Referral | None = None, suggestions: list[Suggestion] = (), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["decided_on"].initial = timezone.localdate()
         self.suggestions = {str(s.partner.code): s.partner for s in suggestions}
-        self.fields["alternative_partner"].choices = [
+        alternative = self.fields["alternative_partner"]
+        alternative.choices = [
             ("", "None of these" if suggestions else "Choose a specialty first"),
             *((str(s.partner.code), _suggestion_label(s)) for s in suggestions),
         ]
+        if suggestions:
+            alternative.help_text = "Active partners first, nearest the patient first."
+        if referral is not None:
+            # A specialty chosen reloads the suggested partners under it (htmx).
+            self.fields["specialty"].widget.attrs |= {
+                "hx-get": reverse("care-referral-alternatives", args=[referral.code]),
+                "hx-trigger": "change",
+                "hx-target": "#alternative-partner",
+                "hx-include": "this",
+            }
 
     def clean_alternative_partner(self) -> Partner | None:
         return self.suggestions.get(self.cleaned_data.get("alternative_partner") or "")
@@ -295,7 +333,10 @@ class ScheduleForm(forms.Form):
 class VisitForm(forms.Form):
     visit_on = DateField(label="Date", widget=DATE_INPUT)
     status = forms.ChoiceField(
-        choices=VisitStatus.choices, initial=VisitStatus.ATTENDED, widget=forms.RadioSelect
+        label="Outcome",
+        choices=VisitStatus.choices,
+        initial=VisitStatus.ATTENDED,
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, **kwargs):
@@ -354,6 +395,7 @@ class OutcomeForm(forms.Form):
                     required=False,
                     min_value=questionnaire.lowest,
                     max_value=questionnaire.highest,
+                    widget=forms.NumberInput(NUMBER_ATTRS | {"autofocus": n == 1}),
                 )
         elif instrument == InstrumentCode.PSFS:
             for n in range(1, PSFS_MAX_ACTIVITIES + 1):
@@ -361,7 +403,11 @@ class OutcomeForm(forms.Form):
                     label=f"Activity {n}", required=False, max_length=100
                 )
                 self.fields[f"rating_{n}"] = forms.IntegerField(
-                    label=f"Activity {n} rating", required=False, min_value=0, max_value=10
+                    label=f"Activity {n} rating",
+                    required=False,
+                    min_value=0,
+                    max_value=10,
+                    widget=forms.NumberInput(NUMBER_ATTRS),
                 )
         else:
             self.fields["rating"] = forms.IntegerField(

@@ -19,6 +19,7 @@ from liaison.care.forms import (
     FirstVisitForm,
     IntakeForm,
     MarketingSpendForm,
+    NameSearchForm,
     OutcomeForm,
     ScheduleForm,
     SpendFiltersForm,
@@ -30,6 +31,7 @@ from liaison.care.models import Episode, MarketingSpend, Patient, Referral
 from liaison.care.scoring import QUESTIONNAIRES, ScoringError
 from liaison.core.codes import as_code
 from liaison.core.exports import csv_response
+from liaison.core.filters import page_filters
 from liaison.partners.models import Partner
 from liaison.partners.services import PartnerError, partner_create
 
@@ -100,12 +102,17 @@ def _name_search(request, key: str) -> str:
     """The name searched for on a list. A name is patient data: it never goes in a URL (nor,
     through it, in an access log). The form posts it; it is kept in the session, and the list
     redirects to its plain address."""
-    return request.session.get(f"search:{key}", "")
+    form = _search_filters(request, key).form
+    return form.cleaned_data["q"] if form.is_valid() else ""
 
 
 def _keep_name_search(request, key: str):
-    request.session[f"search:{key}"] = request.POST.get("q", "").strip()[:100]
+    _search_filters(request, key)  # a POST chooses: the name is remembered
     return redirect(request.get_full_path())
+
+
+def _search_filters(request, key: str):
+    return page_filters(request, key=f"search:{key}", form_class=NameSearchForm, posted=True)
 
 
 @login_required
@@ -325,7 +332,9 @@ def _referral_context(request, referral: Referral, **forms) -> dict:
         "progress_label": queries.Progress.LABELS[referral.progress],
         "episodes": list(referral.episodes.order_by("started_on")),
         "decline_form": forms.get("decline_form")
-        or DeclineForm(suggestions=suggestions, initial={"specialty": specialty}),
+        or DeclineForm(
+            referral=referral, suggestions=suggestions, initial={"specialty": specialty}
+        ),
         "schedule_form": forms.get("schedule_form")
         or ScheduleForm(initial={"scheduled_on": referral.scheduled_on}),
         "visit_form": forms.get("visit_form")
@@ -382,7 +391,9 @@ def referral_decline(request, code):
     _require_perm(request, "care.change_referral")
     referral = _get_referral_for_user(request, code, detail="triage")
     specialty = request.POST.get("specialty", "")
-    form = DeclineForm(request.POST, suggestions=_suggestions(specialty, referral))
+    form = DeclineForm(
+        request.POST, referral=referral, suggestions=_suggestions(specialty, referral)
+    )
     if form.is_valid():
         try:
             services.referral_decline(

@@ -1,8 +1,16 @@
-"""Form fields several apps share."""
+"""Form fields several apps share, and the renderer every form uses."""
 
 from django import forms
+from django.forms.renderers import TemplatesSetting
 
 from liaison.core.dates import validate_plausible
+
+
+class FormRenderer(TemplatesSetting):
+    """Every field renders through one template (`{{ form.field.as_field_group }}`): its
+    label, input, help and errors, with the ids the input's aria-describedby names."""
+
+    field_template_name = "_field.html"
 
 
 class DateField(forms.DateField):

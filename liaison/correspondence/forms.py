@@ -12,6 +12,20 @@ from liaison.partners.models import DeliveryChannel
 ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
 
 
+class QueueFiltersForm(forms.Form):
+    """The queue's filter bar: one of the user's clinics (or all), and only their letters."""
+
+    location = forms.ChoiceField(label="Clinic", required=False)
+    mine = forms.BooleanField(required=False)
+
+    def __init__(self, *args, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [
+            ("", "All my clinics"),
+            *((str(location.code), location.name) for location in locations),
+        ]
+
+
 class LetterForm(forms.Form):
     body = forms.CharField(
         label="Letter",
@@ -71,10 +85,28 @@ class EvaluationForm(forms.ModelForm):
         return data
 
 
+class TableRowForm(forms.ModelForm):
+    """One row of a table: the column heads name its fields, so their labels are for screen
+    readers only (templates/_field.html)."""
+
+    labels_hidden = True
+
+
+class FindingRows(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove"
+
+
 FindingFormSet = inlineformset_factory(
     Episode,
     Finding,
+    form=TableRowForm,
+    formset=FindingRows,
     fields=["category", "item", "result", "notes"],
+    labels={"item": "Test or measure", "notes": "Note"},
+    help_texts={"item": "", "result": ""},  # the examples would repeat on every row
     extra=3,
     can_delete=True,
 )
@@ -96,6 +128,7 @@ class BaseOutcomeFormSet(forms.BaseInlineFormSet):
 OutcomeFormSet = inlineformset_factory(
     Episode,
     Outcome,
+    form=TableRowForm,
     formset=BaseOutcomeFormSet,
     fields=["measured_on", "instrument", "score"],
     extra=1,
@@ -105,6 +138,7 @@ OutcomeFormSet = inlineformset_factory(
 
 
 class RedFlagForm(forms.Form):
+    labels_hidden = True  # a row of the screen's table: see TableRowForm
     kind = forms.ChoiceField(choices=RedFlagKind.choices, widget=forms.HiddenInput)
     present = forms.ChoiceField(
         choices=[("", "Not asked"), ("no", "Absent"), ("yes", "Present")],
@@ -112,6 +146,11 @@ class RedFlagForm(forms.Form):
         widget=forms.RadioSelect,
     )
     notes = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].label = self.label
+        self.fields["notes"].label = f"Notes on {self.label}"
 
     @property
     def label(self) -> str:

@@ -13,6 +13,7 @@ from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode, Referral
 from liaison.core.codes import required_code
+from liaison.core.filters import page_filters
 from liaison.correspondence import delivery as deliveries
 from liaison.correspondence.forms import (
     AddendumForm,
@@ -21,6 +22,7 @@ from liaison.correspondence.forms import (
     FindingFormSet,
     LetterForm,
     OutcomeFormSet,
+    QueueFiltersForm,
     RetryForm,
     red_flag_formset,
 )
@@ -65,13 +67,18 @@ def _get_episode_for_user(request, code) -> Episode:
 
 
 def _queue_filters(request, locations) -> tuple[list, bool]:
-    """The filter bar's choices, remembered in the session between visits."""
-    saved = request.session.get("correspondence_queue", {})
-    chosen = request.GET.get("location", saved.get("location", ""))
-    mine = request.GET.get("mine", saved.get("mine", "")) == "1"
-    request.session["correspondence_queue"] = {"location": chosen, "mine": "1" if mine else ""}
-    picked = [loc for loc in locations if str(loc.code) == chosen]
-    return (picked or locations), mine
+    """The filter bar's choices (remembered in the session): the clinics shown, and whether
+    only the user's letters are."""
+    form = page_filters(
+        request,
+        key="correspondence_queue",
+        form_class=QueueFiltersForm,
+        form_kwargs={"locations": locations},
+    ).form
+    form.is_valid()  # an unknown clinic shows them all
+    chosen = form.cleaned_data.get("location")
+    picked = [location for location in locations if str(location.code) == chosen]
+    return (picked or locations), form.cleaned_data.get("mine", False)
 
 
 @login_required

@@ -249,7 +249,11 @@ class PartnerForm(forms.ModelForm):
 
 
 class TouchpointForm(forms.Form):
-    kind = forms.ChoiceField(choices=TouchpointKind.choices, initial=TouchpointKind.CALL)
+    kind = forms.ChoiceField(
+        choices=TouchpointKind.choices,
+        initial=TouchpointKind.CALL,
+        widget=forms.Select(attrs={"autofocus": True}),
+    )
     occurred_on = DateField(label="Date", widget=DATE_INPUT)
     staff = forms.CharField(
         label="Who", max_length=150, required=False, help_text="Who from the practice."
@@ -357,20 +361,25 @@ class StageForm(forms.Form):
     stage = forms.ChoiceField(choices=PartnerStage.choices)
 
 
+class ChoiceCards(forms.RadioSelect):
+    """Radio buttons drawn as cards, one a record (templates/widgets/choice_cards.html)."""
+
+    template_name = "widgets/choice_cards.html"
+
+
 class MergeForm(forms.Form):
     keep = forms.ModelChoiceField(
-        label="Keep this partner",
-        queryset=Partner.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
+        label="Keep", queryset=Partner.objects.none(), widget=ChoiceCards, empty_label=None
     )
     confirm = forms.BooleanField(
         label="Move everything to the partner kept and delete this duplicate", required=True
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, likely_only: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["keep"].queryset = candidates
+        if likely_only:
+            self.fields["keep"].label = "Keep (likely duplicates: same NPI or name)"
         self.fields["keep"].label_from_instance = _merge_label
 
 

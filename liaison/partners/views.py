@@ -6,7 +6,6 @@ may see them): pages are faces over several apps, while services and queries kee
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +24,7 @@ from liaison.accounts.models import AuditEvent
 from liaison.care import queries as care_queries
 from liaison.core.codes import as_code
 from liaison.core.exports import csv_response
+from liaison.core.filters import page_filters
 from liaison.correspondence.models import Report
 from liaison.insights.queries import Scope, letters_on_time
 from liaison.insights.today import partner_scorecard_today, practice_scorecards
@@ -46,7 +46,6 @@ from liaison.partners.services import PartnerError
 PAGE_SIZE = 50
 BOARD_CARDS = 12
 RECENT_ROWS = 10
-FILTER_KEYS = ("q", "specialty", "stage", "trend", "area", "owner")
 SESSION_FILTERS = "partner_directory_filters"
 
 
@@ -80,9 +79,8 @@ def _trend_pks(trend: str, cards) -> frozenset[int] | None:
     return frozenset(c.pk for c in cards if c.trend == trend)
 
 
-def _directory(request):
-    """The filtered directory and each partner's scorecard, keyed by partner id."""
-    form = DirectoryFilterForm(request.GET)
+def _directory(form: DirectoryFilterForm):
+    """The directory filtered by `form` and each partner's scorecard, keyed by partner id."""
     form.is_valid()
     data = {k: v for k, v in form.cleaned_data.items() if v}
     cards = practice_scorecards(as_of=timezone.localdate())
@@ -100,10 +98,11 @@ def _directory(request):
 @login_required
 def directory(request):
     _require_perm(request, "partners.view_partner")
-    remembered = _remembered_filters(request)
-    if remembered is not None:
-        return redirect(f"{request.path}?{remembered}")
-    form, partners, cards = _directory(request)
+    filters = page_filters(request, key=SESSION_FILTERS, form_class=DirectoryFilterForm)
+    if filters.restored:
+        # A bare visit returns to the last filters used, in the address like any other choice.
+        return redirect(f"{request.path}?{filters.query}")
+    form, partners, cards = _directory(filters.form)
     page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(p, cards.get(p.pk)) for p in page.object_list]
     query = request.GET.copy()
@@ -116,29 +115,16 @@ def directory(request):
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
-            "filtered": any(request.GET.get(k) for k in FILTER_KEYS),
+            "filtered": bool(filters.form.data),  # the values chosen, none empty
             "can_add": request.user.has_perm("partners.add_partner"),
         },
     )
 
 
-def _remembered_filters(request) -> str | None:
-    """The filter bar remembers its state: a bare visit returns to the last filters used."""
-    chosen = {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
-    if "clear" in request.GET:
-        request.session.pop(SESSION_FILTERS, None)
-        return None
-    if chosen or "page" in request.GET:
-        request.session[SESSION_FILTERS] = chosen
-        return None
-    saved = request.session.get(SESSION_FILTERS)
-    return urlencode(saved) if saved else None
-
-
 @login_required
 def directory_export(request):
     _require_perm(request, "partners.view_partner")
-    _, partners, cards = _directory(request)
+    _, partners, cards = _directory(DirectoryFilterForm(request.GET))
     header = [
         "name",
         "kind",
@@ -603,7 +589,8 @@ def merge(request, code):
     require_manager(request.user, "Only a manager merges partners.")
     q = request.GET.get("q", "").strip()
     candidates = _merge_candidates(duplicate, q)
-    form = MergeForm(_posted(request), candidates=candidates)
+    likely_only = not q and queries.partners_named_like(partner=duplicate).exists()
+    form = MergeForm(_posted(request), candidates=candidates, likely_only=likely_only)
     if request.method == "POST" and form.is_valid():
         keep = services.partner_merge(
             keep=form.cleaned_data["keep"], duplicate=duplicate, by=request.user, request=request
@@ -619,7 +606,6 @@ def merge(request, code):
             "duplicate": duplicate,
             "form": form,
             "q": q,
-            "likely": queries.partners_named_like(partner=duplicate).exists(),
             "counts": _merge_counts(duplicate),
         },
         status=400 if form.errors else 200,

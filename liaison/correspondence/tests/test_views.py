@@ -50,6 +50,25 @@ def test_the_clinician_sees_what_is_overdue_at_their_clinic(client, clinician, e
     assert AuditEvent.objects.filter(detail="report queue", username="clinician").exists()
 
 
+def test_the_queue_remembers_its_filters_and_a_box_can_be_unticked(client, owner, location_b):
+    client.force_login(owner)
+    url = reverse("correspondence-queue")
+    client.get(url, {"location": location_b.code, "mine": "1"})
+    page = client.get(url).content.decode()
+    assert f'value="{location_b.code}" selected' in page and 'value="1" checked' in page
+    client.get(url, {"location": location_b.code})
+    page = client.get(url).content.decode()
+    assert f'value="{location_b.code}" selected' in page and "checked" not in page
+
+
+def test_an_unknown_clinic_shows_them_all_and_is_not_remembered(client, owner, location_b):
+    client.force_login(owner)
+    url = reverse("correspondence-queue")
+    client.get(url, {"location": location_b.code})
+    client.get(url, {"location": "not-a-clinic"})
+    assert f'value="{location_b.code}" selected' in client.get(url).content.decode()
+
+
 def test_the_queue_of_another_clinic_does_not_show_the_patient(
     client, front_desk, evaluated_episode
 ):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from liaison.accounts.access import can_see_insights
 from liaison.accounts.models import Location
 from liaison.core.exports import csv_response
+from liaison.core.filters import page_filters
 from liaison.core.forms import DateField
 from liaison.insights.scope import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, Scope
 
@@ -95,18 +96,16 @@ class Filters:
 
 def filters_for(request) -> Filters:
     """The filters of this request; the last ones used when the request names none."""
-    keys = ("as_of", "window_days", "location")
-    if "clear" in request.GET:
-        request.session.pop(SESSION_FILTERS, None)
-    chosen = {k: request.GET[k] for k in keys if k in request.GET and "clear" not in request.GET}
-    data = chosen or request.session.get(SESSION_FILTERS) or {}
     # The bar shows the window the figures use, also when none was chosen.
-    form = FiltersForm({"window_days": str(DEFAULT_WINDOW_DAYS), **data})
+    form = page_filters(
+        request,
+        key=SESSION_FILTERS,
+        form_class=FiltersForm,
+        defaults={"window_days": str(DEFAULT_WINDOW_DAYS)},
+    ).form
     if not form.is_valid():
         # Bad input re-renders the bar with its errors; the figures use the defaults meanwhile.
         return Filters(form, Scope(as_of=timezone.localdate()), None)
-    if chosen:
-        request.session[SESSION_FILTERS] = chosen
     location = form.cleaned_data["location"]
     scope = Scope(
         as_of=form.cleaned_data["as_of"] or timezone.localdate(),

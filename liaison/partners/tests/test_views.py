@@ -122,6 +122,21 @@ def test_the_directory_filters_remember_their_state_and_export(marketing):
     assert body.count("\n") == 2 and "Reed" in body
 
 
+def test_a_bad_directory_filter_is_not_remembered(marketing):
+    url = reverse("partners-directory")
+    marketing.get(url, {"specialty": "neurology"})
+    assert marketing.get(url, {"stage": "no-such-stage"}).status_code == 200
+    again = marketing.get(url)
+    assert again.status_code == 302 and again.url.endswith("?specialty=neurology")
+
+
+def test_emptying_every_directory_filter_shows_everyone_from_then_on(marketing):
+    url = reverse("partners-directory")
+    marketing.get(url, {"specialty": "neurology"})
+    assert marketing.get(url, {"q": "", "specialty": "", "stage": ""}).status_code == 200
+    assert marketing.get(url).status_code == 200
+
+
 def test_the_directory_filters_by_trend(marketing):
     steady = PartnerFactory(last_name="Steadyman")
     for month in range(1, 13):
