@@ -6,6 +6,11 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
+# Not responding to care: a reading of the primary instrument at least this many days after
+# the first shows an improvement below the MCID. The insights' list and the alert letter's
+# due date both start from it.
+NOT_RESPONDING_AFTER_DAYS = 28
+
 
 class InstrumentCode(models.TextChoices):
     ODI = "ODI", "Oswestry Disability Index"

@@ -32,9 +32,9 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Max
 
-from liaison.care.instruments import INSTRUMENTS
+from liaison.care.instruments import INSTRUMENTS, NOT_RESPONDING_AFTER_DAYS
 from liaison.correspondence.models import CommunicationPreference, ReportKind
-from liaison.correspondence.rules import NOT_RESPONDING_AFTER_DAYS, Rules, practice_rules
+from liaison.correspondence.rules import Rules, practice_rules
 
 EPOCH = dt.date(1970, 1, 1)
 DEFAULT_WINDOW_DAYS = 365

@@ -12,9 +12,6 @@ from liaison.core.dates import add_business_days
 from liaison.core.models import PracticeSettings
 from liaison.correspondence.models import CommunicationPreference, ReportKind
 
-# A measurement this many days after the first is the earliest that can show non-response.
-NOT_RESPONDING_AFTER_DAYS = 28
-
 
 @dataclass(frozen=True)
 class Rules:

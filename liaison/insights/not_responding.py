@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
+from liaison.care.instruments import NOT_RESPONDING_AFTER_DAYS
 from liaison.care.models import Episode
 from liaison.insights.episodes import (
     first_reading,
@@ -19,8 +20,6 @@ from liaison.insights.episodes import (
 )
 from liaison.insights.scope import Scope
 from liaison.insights.sql import as_date, days_between_sql, fetch
-
-MIN_DAYS_MEASURED = 28
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def patients_not_responding(*, scope: Scope, user=None) -> list[NotResponding]:
     those of patients `user` may see, when a user is given."""
     days = days_between_sql("last_on", "first_on")
     facts = _facts(scope, user)
-    rows = fetch(_NOT_RESPONDING.format(days=days), [MIN_DAYS_MEASURED], facts=facts)
+    rows = fetch(_NOT_RESPONDING.format(days=days), [NOT_RESPONDING_AFTER_DAYS], facts=facts)
     return [_item(row) for row in rows]
 
 
