@@ -9,7 +9,7 @@ PORT ?= 8000
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 TEST_PACKAGES := chromium
 
-.PHONY: setup browser apt run test bench lint format clean
+.PHONY: setup browser apt run test check bench lint format clean
 
 setup: $(STAMP)
 	@$(MAKE) --no-print-directory apt PACKAGES="$(RUN_PACKAGES)"
@@ -43,8 +43,16 @@ run: setup
 	$(BIN)/gunicorn liaison.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'
 
+# Test files are shared out over the cores; each worker has its own test database.
 test: setup browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
+
+# Before every commit: the linter, the formatter's check and the fast tests (no browser, no
+# scale tests), in under a minute.
+check: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -n auto --dist loadfile -q -m "not slow and not e2e" liaison
 
 bench: setup
 	$(BIN)/python bench/run_all.py
