@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.access import SIGN_LETTERS, require_patient_access
+from liaison.accounts.access import SIGN_LETTERS, locations_of, require_patient_access
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode, Referral
@@ -31,7 +31,6 @@ from liaison.correspondence.letters import letter_context, reports_for_letters
 from liaison.correspondence.models import Delivery, Report
 from liaison.correspondence.queries import (
     deliveries_of,
-    locations_for,
     portal_queue_for,
     print_queue_for,
     report_queue,
@@ -84,7 +83,7 @@ def _queue_filters(request, locations) -> tuple[list, bool]:
 @login_required
 def queue(request):
     require_patient_access(request.user)
-    locations = locations_for(request.user)
+    locations = list(locations_of(request.user))
     shown, mine = _queue_filters(request, locations)
     today = timezone.localdate()
     context = {
@@ -249,7 +248,7 @@ def delivery_uploaded(request, code):
 def print_queue(request):
     """Mail letters waiting to be printed; printing takes them all into one PDF batch."""
     require_patient_access(request.user)
-    locations = locations_for(request.user)
+    locations = list(locations_of(request.user))
     waiting = print_queue_for(locations=locations)
     if request.method == "POST":
         if not request.user.has_perm("correspondence.change_report"):
