@@ -142,7 +142,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "liaison.core.context_processors.navigation",
+                "liaison.accounts.context_processors.navigation",
             ],
         },
     },

@@ -7,7 +7,7 @@ the liaison role (and anyone without a role) sees no patient record at all.
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from liaison.accounts.models import Role, User
+from liaison.accounts.models import Location, Role, User
 
 # Signing a clinical letter is a permission, not a role: a manager who treats patients is
 # given it, a manager who does not prepares and sends letters without signing them.
@@ -55,6 +55,13 @@ def clinicians_at(location) -> QuerySet:
     work there."""
     signers = User.objects.with_perm(SIGN_LETTERS, include_superusers=False)
     return signers.filter(locations=location).order_by("last_name", "first_name")
+
+
+def locations_of(user) -> QuerySet:
+    """The locations `user` works at: every one for a manager, else those they are given."""
+    if user.role == Role.MANAGER:
+        return Location.objects.all()
+    return user.locations.all()
 
 
 def require_patient_access(user) -> None:

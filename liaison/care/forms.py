@@ -4,8 +4,8 @@ from django import forms
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
-from liaison.accounts.access import SIGN_LETTERS, clinicians_at
-from liaison.accounts.models import Location, Role, User
+from liaison.accounts.access import SIGN_LETTERS, clinicians_at, locations_of
+from liaison.accounts.models import Location, User
 from liaison.care.instruments import InstrumentCode
 from liaison.care.models import Channel, DeclineReason, Patient, Referral, Urgency, VisitStatus
 from liaison.care.queries import SpendFilters, Suggestion, patients_matching
@@ -24,12 +24,6 @@ NEW = "new"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 NUMBER_ATTRS = {"inputmode": "numeric", "step": 1}  # a score typed from the paper form
 BIRTH_DATE_FORMATS = ["%m/%d/%Y", "%m-%d-%Y", "%m%d%Y", "%Y-%m-%d", "%m/%d/%y"]
-
-
-def locations_of(user):
-    if user.role == Role.MANAGER:
-        return Location.objects.all()
-    return user.locations.all()
 
 
 class NameSearchForm(forms.Form):

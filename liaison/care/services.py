@@ -1,5 +1,6 @@
-"""Writes of the care record: new patients, referrals and their triage, visits, outcomes;
-and the practice's marketing spend per channel.
+"""Writes of the care record: new patients, referrals and their triage, visits, outcomes,
+what a clinician records at evaluation and at discharge; and the practice's marketing spend
+per channel.
 
 Every write of patient data goes to the audit trail. `request`, where a service takes it,
 serves only to record the address the change came from.
@@ -25,6 +26,7 @@ from liaison.care.models import (
     MarketingSpend,
     Outcome,
     Patient,
+    RedFlag,
     Referral,
     Sex,
     Urgency,
@@ -371,6 +373,47 @@ def outcome_record(
             episode.save(update_fields=["primary_measure", "updated_at"])
         _audit(CREATE, outcome, by, request, f"outcome: {instrument}")
     return outcome
+
+
+def episode_record_evaluation(*, form, findings, red_flags, outcomes, by, request=None) -> Episode:
+    """Save the evaluation from the clinician's valid forms (the episode's fields, findings,
+    red flags, scores), all or nothing."""
+    with transaction.atomic():
+        episode = form.save()
+        findings.save()
+        outcomes.save()
+        _red_flags_save(episode, red_flags)
+        audit_record(
+            request=request, user=by, action=UPDATE, obj=episode, detail="evaluation recorded"
+        )
+        figures_changed()
+    return episode
+
+
+def episode_record_discharge(*, form, outcomes, by, request=None) -> Episode:
+    """Save the discharge from the clinician's valid forms: the end, its reason, the last
+    scores."""
+    with transaction.atomic():
+        episode = form.save()
+        outcomes.save()
+        audit_record(
+            request=request, user=by, action=UPDATE, obj=episode, detail="discharge recorded"
+        )
+        figures_changed()
+    return episode
+
+
+def _red_flags_save(episode: Episode, red_flags) -> None:
+    for answer in red_flags.cleaned_data:
+        present = answer.get("present")
+        if not present:  # not asked: nothing recorded, an earlier answer is withdrawn
+            RedFlag.objects.filter(episode=episode, kind=answer["kind"]).delete()
+            continue
+        RedFlag.objects.update_or_create(
+            episode=episode,
+            kind=answer["kind"],
+            defaults={"present": present == "yes", "notes": answer.get("notes", "")},
+        )
 
 
 # ---------------------------------------------------------------------------------------

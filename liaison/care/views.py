@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.access import require_manager, require_patient_access
+from liaison.accounts.access import locations_of, require_manager, require_patient_access
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care import queries, services
@@ -24,7 +24,6 @@ from liaison.care.forms import (
     ScheduleForm,
     SpendFiltersForm,
     VisitForm,
-    locations_of,
 )
 from liaison.care.instruments import INSTRUMENTS
 from liaison.care.models import Episode, MarketingSpend, Patient, Referral

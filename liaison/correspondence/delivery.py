@@ -8,7 +8,8 @@ each wait longer than the last, until MAX_ATTEMPTS; then the letter waits for a 
 
 Email, fax (through an email-to-fax gateway) and Direct go out over Django's SMTP settings.
 Mail and portal letters are delivered by a person: they wait in the print queue or for
-"Mark uploaded", and each of those is logged the same way.
+"Mark uploaded", and each of those is logged the same way. What a person does to a delivery
+(a retry, an upload) goes to the audit trail against the letter's report.
 """
 
 import datetime as dt
@@ -25,6 +26,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from liaison.accounts.audit import audit_record
+from liaison.accounts.models import AuditEvent
 from liaison.core.freshness import letters_changed
 from liaison.correspondence.emails import email_message
 from liaison.correspondence.letters import reports_for_letters
@@ -207,27 +210,38 @@ def report_mark_sent(*, report: Report, on: dt.date, channel: str) -> None:
     letters_changed()
 
 
-def delivery_retry(*, delivery: Delivery, channel: str, by) -> bool:
+def delivery_retry(*, delivery: Delivery, channel: str, by, request=None) -> bool:
     """Try a failed delivery again, by the same or another channel (after an address fix);
-    True when it was failed and now waits to go."""
+    True when it was failed and now waits to go. The request is audited either way."""
     if channel not in DeliveryChannel.values:
         raise ValueError(f"unknown channel {channel!r}")
-    updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
-        status=DeliveryStatus.PENDING,
-        channel=channel,
-        attempts=0,
-        next_attempt_at=timezone.now(),
-    )
+    with transaction.atomic():
+        updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.PENDING,
+            channel=channel,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+        )
+        _audit(delivery, by, request, "retry")
     return updated == 1
 
 
-def delivery_mark_uploaded(*, delivery: Delivery, by) -> bool:
-    """A person uploaded a portal letter to the partner's portal; True the first time."""
+def _audit(delivery: Delivery, by, request, detail: str) -> None:
+    report = delivery.signed_text.report
+    audit_record(
+        request=request, user=by, action=AuditEvent.Action.UPDATE, obj=report, detail=detail
+    )
+
+
+def delivery_mark_uploaded(*, delivery: Delivery, by, request=None) -> bool:
+    """A person uploaded a portal letter to the partner's portal; True the first time. The
+    request is audited either way."""
     now = timezone.now()
     with transaction.atomic():
         done = Delivery.objects.filter(
             pk=delivery.pk, status=DeliveryStatus.PENDING, channel=DeliveryChannel.PORTAL
         ).update(status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1)
+        _audit(delivery, by, request, "portal upload")
         if not done:
             return False
         _log(delivery, now, "partner portal", AttemptResult.UPLOADED, "", by=by)

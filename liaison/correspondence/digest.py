@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from liaison.accounts.access import locations_of
 from liaison.accounts.models import Role, User
 from liaison.correspondence.emails import email_message
 from liaison.correspondence.models import DigestSent, Report, ReportKind
@@ -53,7 +54,8 @@ def digests_send() -> int:
     )
     if not clinicians:
         return 0
-    location_ids = sorted({loc.id for user in clinicians for loc in user.locations.all()})
+    works_at = {user.pk: {loc.id for loc in locations_of(user)} for user in clinicians}
+    location_ids = sorted(set().union(*works_at.values()))
     owed = [
         o
         for o in obligations_due(
@@ -66,16 +68,16 @@ def digests_send() -> int:
     drafts = _drafts_waiting(location_ids)
     sent = 0
     for user in clinicians:
-        mine = [o for o in owed if _is_for(user, o.location_id, o.clinician_id)]
-        unsigned = sum(n for (loc, whose), n in drafts.items() if _is_for(user, loc, whose))
+        where = works_at[user.pk]
+        mine = [o for o in owed if _is_for(user, where, o.location_id, o.clinician_id)]
+        unsigned = sum(n for (loc, whose), n in drafts.items() if _is_for(user, where, loc, whose))
         if _digest_claim(user=user, day=today):
             sent += _digest_deliver(user, today, mine, unsigned, names)
     return sent
 
 
-def _is_for(user: User, location_id: int, clinician_id: int | None) -> bool:
-    mine = {loc.id for loc in user.locations.all()}
-    return belongs_to(user, location_id=location_id, clinician_id=clinician_id, location_ids=mine)
+def _is_for(user: User, where: set[int], location_id: int, clinician_id: int | None) -> bool:
+    return belongs_to(user, location_id=location_id, clinician_id=clinician_id, location_ids=where)
 
 
 def _drafts_waiting(location_ids: list[int]) -> Counter:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from liaison.accounts.models import Location, Role
+from liaison.accounts.models import Location
 from liaison.care.models import Episode, Referral
 from liaison.correspondence.models import Delivery, DeliveryStatus, Report
 from liaison.correspondence.obligations import Obligation, Status, obligations_due
@@ -13,12 +13,6 @@ from liaison.partners.models import DeliveryChannel
 
 SECTION_ROWS = 50
 SENT_DAYS = 14
-
-
-def locations_for(user) -> list[Location]:
-    if user.role == Role.MANAGER:
-        return list(Location.objects.all())
-    return list(user.locations.all())
 
 
 def belongs_to(user, *, location_id: int, clinician_id: int | None, location_ids: set[int]) -> bool:

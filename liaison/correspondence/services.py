@@ -1,4 +1,8 @@
-"""Writing letters: drafts from the record, edits, signatures and addenda."""
+"""Writing letters: drafts from the record, edits, signatures and addenda.
+
+Every write of a letter goes to the audit trail, whichever door it came through. `request`,
+where a service takes it, serves only to record the address the change came from.
+"""
 
 import datetime as dt
 
@@ -6,10 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.accounts.access import signs_letters
+from liaison.accounts.audit import audit_record
+from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode, Referral
 from liaison.core.freshness import letters_changed
 from liaison.correspondence.drafts import draft_body, prompts_left
 from liaison.correspondence.models import Delivery, Report, ReportKind, SignedText
+
+CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 
 
 class ReportError(Exception):
@@ -17,7 +25,7 @@ class ReportError(Exception):
 
 
 def report_draft(
-    *, referral: Referral, kind: str, episode: Episode | None, due_on: dt.date, by
+    *, referral: Referral, kind: str, episode: Episode | None, due_on: dt.date, by, request=None
 ) -> Report:
     """The report meeting the obligation (`kind`, `referral`, `episode`, `due_on`): the one
     already started, or a new draft written from the record. Two clicks make one report."""
@@ -28,32 +36,37 @@ def report_draft(
     with transaction.atomic():
         # Locking the referral makes a second, simultaneous click wait and find the first.
         Referral.objects.select_for_update().filter(pk=referral.pk).first()
-        existing = Report.objects.filter(
+        report = Report.objects.filter(
             referral=referral, kind=kind, episode=episode, due_on=due_on
         ).first()
-        if existing is not None:
-            return existing
-        body = draft_body(
-            kind=kind,
-            referral=referral,
-            episode=episode,
-            as_of=timezone.localdate(),
-            due_on=due_on,
-        )
-        letters_changed()
-        return Report.objects.create(
-            referral=referral, episode=episode, kind=kind, due_on=due_on, body=body
-        )
-
-
-def report_save_draft(*, report: Report, body: str, by) -> Report:
-    _refuse_if_signed(report)
-    report.body = body.strip() + "\n"
-    report.save(update_fields=["body", "updated_at"])
+        if report is None:
+            report = _report_create(referral, kind, episode, due_on)
+        audit_record(request=request, user=by, action=CREATE, obj=report, detail="draft")
     return report
 
 
-def report_redraft(*, report: Report, by) -> Report:
+def _report_create(
+    referral: Referral, kind: str, episode: Episode | None, due_on: dt.date
+) -> Report:
+    body = draft_body(
+        kind=kind, referral=referral, episode=episode, as_of=timezone.localdate(), due_on=due_on
+    )
+    letters_changed()
+    return Report.objects.create(
+        referral=referral, episode=episode, kind=kind, due_on=due_on, body=body
+    )
+
+
+def report_save_draft(*, report: Report, body: str, by, request=None) -> Report:
+    _refuse_if_signed(report)
+    report.body = body.strip() + "\n"
+    with transaction.atomic():
+        report.save(update_fields=["body", "updated_at"])
+        audit_record(request=request, user=by, action=UPDATE, obj=report, detail="draft saved")
+    return report
+
+
+def report_redraft(*, report: Report, by, request=None) -> Report:
     """Write the draft again from the record, after the record was completed."""
     _refuse_if_signed(report)
     report.body = draft_body(
@@ -63,11 +76,15 @@ def report_redraft(*, report: Report, by) -> Report:
         as_of=timezone.localdate(),
         due_on=report.due_on,
     )
-    report.save(update_fields=["body", "updated_at"])
+    with transaction.atomic():
+        report.save(update_fields=["body", "updated_at"])
+        audit_record(
+            request=request, user=by, action=UPDATE, obj=report, detail="redrafted from the record"
+        )
     return report
 
 
-def report_sign(*, report: Report, body: str, by) -> SignedText:
+def report_sign(*, report: Report, body: str, by, request=None) -> SignedText:
     """Sign `body` as the letter and queue it for the partner's preferred channel.
 
     The conditional UPDATE lets only the first of two simultaneous signatures through.
@@ -87,11 +104,12 @@ def report_sign(*, report: Report, body: str, by) -> SignedText:
             report=report, body=body, signed_by=by, signer=by.signature, signed_at=now
         )
         Delivery.objects.create(signed_text=text, channel=channel, next_attempt_at=now)
+        audit_record(request=request, user=by, action=UPDATE, obj=report, detail="signed")
     report.refresh_from_db()
     return text
 
 
-def report_add_addendum(*, report: Report, body: str, by) -> SignedText:
+def report_add_addendum(*, report: Report, body: str, by, request=None) -> SignedText:
     """A signed correction or addition to a signed letter; it is sent like the letter."""
     body = body.strip()
     _require_signer(by)
@@ -110,6 +128,7 @@ def report_add_addendum(*, report: Report, body: str, by) -> SignedText:
             signed_at=now,
         )
         Delivery.objects.create(signed_text=text, channel=channel, next_attempt_at=now)
+        audit_record(request=request, user=by, action=CREATE, obj=report, detail="addendum signed")
     return text
 
 

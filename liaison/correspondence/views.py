@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.access import SIGN_LETTERS, require_patient_access
+from liaison.accounts.access import SIGN_LETTERS, locations_of, require_patient_access
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode, Referral
+from liaison.care.services import episode_record_discharge, episode_record_evaluation
 from liaison.core.codes import required_code
 from liaison.core.filters import page_filters
 from liaison.correspondence import delivery as deliveries
@@ -30,12 +31,10 @@ from liaison.correspondence.letters import letter_context, reports_for_letters
 from liaison.correspondence.models import Delivery, Report
 from liaison.correspondence.queries import (
     deliveries_of,
-    locations_for,
     portal_queue_for,
     print_queue_for,
     report_queue,
 )
-from liaison.correspondence.record import episode_record_discharge, episode_record_evaluation
 from liaison.correspondence.services import (
     ReportError,
     report_add_addendum,
@@ -84,7 +83,7 @@ def _queue_filters(request, locations) -> tuple[list, bool]:
 @login_required
 def queue(request):
     require_patient_access(request.user)
-    locations = locations_for(request.user)
+    locations = list(locations_of(request.user))
     shown, mine = _queue_filters(request, locations)
     today = timezone.localdate()
     context = {
@@ -124,11 +123,11 @@ def draft(request):
             episode=episode,
             due_on=due_on,
             by=request.user,
+            request=request,
         )
     except (ValueError, ReportError) as error:
         messages.error(request, f"No draft written: {error}")
         return redirect("correspondence-queue")
-    audit_record(request=request, action=AuditEvent.Action.CREATE, obj=report, detail="draft")
     return redirect("correspondence-report", code=report.code)
 
 
@@ -148,14 +147,12 @@ def _save_or_sign(request, report: Report, body: str) -> bool:
     signing = "sign" in request.POST
     try:
         if signing:
-            report_sign(report=report, body=body, by=request.user)
+            report_sign(report=report, body=body, by=request.user, request=request)
         else:
-            report_save_draft(report=report, body=body, by=request.user)
+            report_save_draft(report=report, body=body, by=request.user, request=request)
     except ReportError as error:
         messages.error(request, str(error))
         return False
-    detail = "signed" if signing else "draft saved"
-    audit_record(request=request, action=AuditEvent.Action.UPDATE, obj=report, detail=detail)
     messages.success(request, "Signed: the letter goes out shortly." if signing else "Saved.")
     return True
 
@@ -190,16 +187,10 @@ def report_pdf(request, code):
 def report_redraft_view(request, code):
     report = _get_report_for_user(request, code)
     try:
-        report_redraft(report=report, by=request.user)
+        report_redraft(report=report, by=request.user, request=request)
     except ReportError as error:
         messages.error(request, str(error))
     else:
-        audit_record(
-            request=request,
-            action=AuditEvent.Action.UPDATE,
-            obj=report,
-            detail="redrafted from the record",
-        )
         messages.success(request, "The draft was written again from the record.")
     return redirect("correspondence-report", code=report.code)
 
@@ -212,16 +203,12 @@ def report_addendum(request, code):
     form = AddendumForm(request.POST)
     if form.is_valid():
         try:
-            report_add_addendum(report=report, body=form.cleaned_data["body"], by=request.user)
+            report_add_addendum(
+                report=report, body=form.cleaned_data["body"], by=request.user, request=request
+            )
         except ReportError as error:
             messages.error(request, str(error))
         else:
-            audit_record(
-                request=request,
-                action=AuditEvent.Action.CREATE,
-                obj=report,
-                detail="addendum signed",
-            )
             messages.success(request, "Addendum signed: it goes out shortly.")
             return redirect("correspondence-report", code=report.code)
     context = _report_context(report, LetterForm(initial={"body": report.body}), form)
@@ -241,12 +228,10 @@ def delivery_retry(request, code):
     delivery = _get_delivery_for_user(request, code)
     form = RetryForm(request.POST)
     if form.is_valid() and deliveries.delivery_retry(
-        delivery=delivery, channel=form.cleaned_data["channel"], by=request.user
+        delivery=delivery, channel=form.cleaned_data["channel"], by=request.user, request=request
     ):
         messages.success(request, "It goes out again shortly.")
-    report = delivery.signed_text.report
-    audit_record(request=request, action=AuditEvent.Action.UPDATE, obj=report, detail="retry")
-    return redirect("correspondence-report", code=report.code)
+    return redirect("correspondence-report", code=delivery.signed_text.report.code)
 
 
 @login_required
@@ -254,20 +239,16 @@ def delivery_retry(request, code):
 @require_POST
 def delivery_uploaded(request, code):
     delivery = _get_delivery_for_user(request, code)
-    if deliveries.delivery_mark_uploaded(delivery=delivery, by=request.user):
+    if deliveries.delivery_mark_uploaded(delivery=delivery, by=request.user, request=request):
         messages.success(request, "Marked as uploaded to the partner's portal.")
-    report = delivery.signed_text.report
-    audit_record(
-        request=request, action=AuditEvent.Action.UPDATE, obj=report, detail="portal upload"
-    )
-    return redirect("correspondence-report", code=report.code)
+    return redirect("correspondence-report", code=delivery.signed_text.report.code)
 
 
 @login_required
 def print_queue(request):
     """Mail letters waiting to be printed; printing takes them all into one PDF batch."""
     require_patient_access(request.user)
-    locations = locations_for(request.user)
+    locations = list(locations_of(request.user))
     waiting = print_queue_for(locations=locations)
     if request.method == "POST":
         if not request.user.has_perm("correspondence.change_report"):
@@ -314,13 +295,7 @@ def episode_evaluation(request, code):
         "outcomes": OutcomeFormSet(data, instance=episode, prefix="outcomes"),
     }
     if data is not None and all(f.is_valid() for f in forms.values()):
-        episode_record_evaluation(**forms)
-        audit_record(
-            request=request,
-            action=AuditEvent.Action.UPDATE,
-            obj=episode,
-            detail="evaluation recorded",
-        )
+        episode_record_evaluation(**forms, by=request.user, request=request)
         messages.success(request, "Evaluation saved. Drafts written from now on include it.")
         return redirect("correspondence-episode-evaluation", code=episode.code)
     status = 400 if data is not None else 200
@@ -336,13 +311,7 @@ def episode_discharge(request, code):
     form = DischargeForm(data, instance=episode)
     outcomes = OutcomeFormSet(data, instance=episode, prefix="outcomes")
     if data is not None and form.is_valid() and outcomes.is_valid():
-        episode_record_discharge(form=form, outcomes=outcomes)
-        audit_record(
-            request=request,
-            action=AuditEvent.Action.UPDATE,
-            obj=episode,
-            detail="discharge recorded",
-        )
+        episode_record_discharge(form=form, outcomes=outcomes, by=request.user, request=request)
         messages.success(request, "Discharge saved: the discharge report is now owed.")
         return redirect("correspondence-episode-discharge", code=episode.code)
     context = {"episode": episode, "form": form, "outcomes": outcomes}

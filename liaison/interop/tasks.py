@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from liaison.interop.models import PracticeImport
-from liaison.interop.services import practice_import_run, progress_path
+from liaison.interop.runs import practice_import_run, progress_path
 
 # A running import writes its progress file at least every step; a step of the largest
 # import takes minutes, not this long. Past it, the worker is taken to have died.

@@ -8,6 +8,7 @@ from liaison.interop import services
 from liaison.interop.forms import PracticeFilesUploadForm
 from liaison.interop.models import PracticeImport
 from liaison.interop.practice_files.progress import read_progress
+from liaison.interop.runs import progress_path
 from liaison.interop.tasks import fail_stalled_imports
 
 RECENT = 10
@@ -67,7 +68,7 @@ def import_confirm(request, code):
 def _status_context(practice_import: PracticeImport) -> dict:
     if fail_stalled_imports():
         practice_import.refresh_from_db()
-    progress = read_progress(services.progress_path(practice_import))
+    progress = read_progress(progress_path(practice_import))
     totals = {"rows": 0, "inserted": 0, "updated": 0, "unchanged": 0}
     files = []
     for name, counts in practice_import.summary.items():

@@ -6,15 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils import timezone
 
-from liaison.accounts.models import Role
-
 register = template.Library()
-
-
-@register.filter
-def role_label(user) -> str:
-    role = getattr(user, "role", None)
-    return Role(role).label if role else "No role"
 
 
 @register.filter

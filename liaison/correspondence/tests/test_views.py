@@ -375,6 +375,26 @@ def test_the_discharge_form_makes_the_discharge_report_due(client, clinician, ep
     assert kinds == ["initial", "discharge"]
 
 
+def test_recording_the_evaluation_and_the_discharge_is_audited_once_each(
+    client, clinician, episode_a
+):
+    client.force_login(clinician)
+    client.post(
+        reverse("correspondence-episode-evaluation", args=[episode_a.code]), evaluation_form()
+    )
+    discharge = {"ended_on": "2026-01-19", "discharge_reason": "goals_met"}
+    client.post(
+        reverse("correspondence-episode-discharge", args=[episode_a.code]),
+        discharge | {"outcomes-TOTAL_FORMS": "0", "outcomes-INITIAL_FORMS": "0"},
+    )
+    writes = AuditEvent.objects.filter(action="update").order_by("id")
+    assert list(writes.values_list("object_type", "detail", "username", "ip_address")) == [
+        ("episode", "evaluation recorded", "clinician", "127.0.0.1"),
+        ("episode", "discharge recorded", "clinician", "127.0.0.1"),
+    ]
+    assert {event.object_code for event in writes} == {episode_a.code}
+
+
 def test_the_front_desk_cannot_change_the_clinical_record(client, location_a, episode_a):
     desk = UserFactory(role=Role.FRONT_DESK, locations=[location_a])
     client.force_login(desk)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.interop.models import PracticeImport
-from liaison.interop.services import progress_path
+from liaison.interop.runs import progress_path
 from liaison.interop.tasks import STALLED_AFTER
 
 pytestmark = pytest.mark.django_db

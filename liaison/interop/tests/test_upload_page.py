@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from liaison.care.models import Patient, Visit
 from liaison.interop.models import PracticeImport
-from liaison.interop.services import UPLOAD_NAME, import_folder
+from liaison.interop.runs import UPLOAD_NAME, import_folder
 from liaison.interop.tests.conftest import database_checksum
 from liaison.interop.tests.test_practice_files import CLEAN
 

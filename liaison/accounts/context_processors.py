@@ -1,3 +1,5 @@
+"""The side navigation: which areas each user sees."""
+
 from dataclasses import dataclass
 
 from django.urls import reverse
