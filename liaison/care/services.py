@@ -32,7 +32,6 @@ from liaison.care.models import (
     VisitStatus,
 )
 from liaison.care.scoring import ITEM_SCORERS, ScoringError, score_nprs, score_psfs
-from liaison.core.freshness import figures_changed
 from liaison.partners.models import Partner
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -44,8 +43,6 @@ class CareError(Exception):
 
 def _audit(action: str, obj, by, request, detail: str) -> None:
     audit_record(request=request, user=by, action=action, obj=obj, detail=detail)
-    # Every audited write of care changes some partner's figures.
-    figures_changed()
 
 
 @dataclass(frozen=True)
@@ -284,7 +281,6 @@ def clinicians_link_by_name() -> int:
         return 0
     whens = [When(clinician_name=name, then=Value(pk)) for name, pk in matched.items()]
     linked = unlinked.filter(clinician_name__in=matched).update(clinician_id=Case(*whens))
-    figures_changed()
     return linked
 
 
@@ -301,7 +297,6 @@ def episode_clinician_link(*, written: str, clinician: User, by, request=None) -
         obj=Episode,
         detail=f"clinician linked to {linked} episodes",
     )
-    figures_changed()
     return linked
 
 
@@ -413,7 +408,6 @@ def marketing_spend_create(*, details: SpendDetails, by) -> MarketingSpend:
         location=details.location,
         description=details.description.strip(),
     )
-    figures_changed()
     return spend
 
 
@@ -424,10 +418,8 @@ def marketing_spend_update(*, spend: MarketingSpend, details: SpendDetails, by) 
     spend.save(
         update_fields=["channel", "spent_on", "amount", "location", "description", "updated_at"]
     )
-    figures_changed()
     return spend
 
 
 def marketing_spend_delete(*, spend: MarketingSpend, by) -> None:
     spend.delete()
-    figures_changed()

@@ -25,7 +25,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from liaison.core.freshness import letters_changed
 from liaison.correspondence.emails import email_message
 from liaison.correspondence.letters import reports_for_letters
 from liaison.correspondence.models import (
@@ -204,7 +203,6 @@ def _log(delivery, at, address, result, detail, by=None) -> DeliveryAttempt:
 def report_mark_sent(*, report: Report, on: dt.date, channel: str) -> None:
     # Only the first delivery of the letter sets the date that meets the obligation.
     Report.objects.filter(pk=report.pk, sent_on__isnull=True).update(sent_on=on, channel=channel)
-    letters_changed()
 
 
 def delivery_retry(*, delivery: Delivery, channel: str, by) -> bool:

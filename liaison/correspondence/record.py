@@ -7,7 +7,6 @@ the letters' pages; when care grows its own services they belong in care/service
 from django.db import transaction
 
 from liaison.care.models import Episode, RedFlag
-from liaison.core.freshness import figures_changed
 
 
 def episode_record_evaluation(*, form, findings, red_flags, outcomes) -> Episode:
@@ -17,7 +16,6 @@ def episode_record_evaluation(*, form, findings, red_flags, outcomes) -> Episode
         findings.save()
         outcomes.save()
         _save_red_flags(episode, red_flags)
-        figures_changed()
     return episode
 
 
@@ -25,7 +23,6 @@ def episode_record_discharge(*, form, outcomes) -> Episode:
     with transaction.atomic():
         episode = form.save()
         outcomes.save()
-        figures_changed()
     return episode
 
 

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from liaison.accounts.access import signs_letters
 from liaison.care.models import Episode, Referral
-from liaison.core.freshness import letters_changed
 from liaison.correspondence.drafts import draft_body, prompts_left
 from liaison.correspondence.models import Delivery, Report, ReportKind, SignedText
 
@@ -40,7 +39,6 @@ def report_draft(
             as_of=timezone.localdate(),
             due_on=due_on,
         )
-        letters_changed()
         return Report.objects.create(
             referral=referral, episode=episode, kind=kind, due_on=due_on, body=body
         )
