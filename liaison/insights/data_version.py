@@ -9,8 +9,8 @@ spend), the letters (reports and communication preferences: writing or sending a
 not recompute every scorecard) and the contacts (touchpoints: a contact logged counts at once,
 without recomputing the scorecards).
 
-SQLite has row triggers only; PostgreSQL advances a counter once per statement (FOR EACH
-STATEMENT), however many rows it writes. The triggers are taken down and put back with the
+SQLite has row triggers only; PostgreSQL advances a counter once per statement that wrote
+rows (FOR EACH STATEMENT), however many it wrote. The triggers are taken down and put back with the
 facts' (facts.py), so an import or a seed under `facts.suspended()` advances every counter once
 when the facts are rebuilt, not once per row.
 """
@@ -100,26 +100,45 @@ def sqlite_statements(tables: set[str]) -> list[str]:
     ]
 
 
+# The rows a statement wrote, as PostgreSQL hands them to a statement trigger.
+CHANGED = {"INSERT": "NEW", "UPDATE": "NEW", "DELETE": "OLD"}
+
+
+def postgres_function(topic: str) -> str:
+    """Advances the topic once per statement that wrote a row (an UPDATE matching none does
+    not: a second import of the same files changes nothing), and once per row a row trigger
+    fires for."""
+    return (
+        f"CREATE OR REPLACE FUNCTION {_function(topic)}() RETURNS trigger AS $$ BEGIN "
+        f"IF TG_LEVEL = 'ROW' OR TG_OP = 'TRUNCATE' THEN {advance_sql('postgresql', topic)}; "
+        f"ELSIF EXISTS (SELECT 1 FROM changed) THEN {advance_sql('postgresql', topic)}; "
+        f"END IF; RETURN NULL; END; $$ LANGUAGE plpgsql"
+    )
+
+
 def postgres_statements(tables: set[str]) -> list[str]:
-    functions = [
-        f"CREATE OR REPLACE FUNCTION {_function(topic)}() RETURNS trigger AS $$ "
-        f"BEGIN {advance_sql('postgresql', topic)}; RETURN NULL; END; $$ LANGUAGE plpgsql"
-        for topic in TOPICS
-    ]
+    # A trigger's name is its table's own on PostgreSQL: the topic and the event make it.
     statements = [
-        f"CREATE TRIGGER {_trigger(topic, table)} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-        f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {_function(topic)}()"
+        f"CREATE TRIGGER {_function(topic)}_{event.lower()} AFTER {event} ON {table} "
+        f"REFERENCING {CHANGED[event]} TABLE AS changed "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {_function(topic)}()"
+        for topic, table, event, _ in _every_write()
+        if table in tables
+    ]
+    truncates = [
+        f"CREATE TRIGGER {_function(topic)}_truncate AFTER TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {_function(topic)}()"
         for topic, watched in WATCHED.items()
         for table in watched
         if table in tables
     ]
     rows = [
-        f"CREATE TRIGGER {_trigger(topic, table, event)} AFTER {event} ON {table} "
+        f"CREATE TRIGGER {_function(topic)}_{event.lower()}_row AFTER {event} ON {table} "
         f"FOR EACH ROW WHEN ({when}) EXECUTE FUNCTION {_function(topic)}()"
         for topic, table, event, when in WATCHED_ROWS
         if table in tables
     ]
-    return [*functions, *statements, *rows]
+    return [*map(postgres_function, TOPICS), *statements, *truncates, *rows]
 
 
 def install_statements(vendor: str, tables: set[str]) -> list[str]:

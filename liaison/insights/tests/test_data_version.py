@@ -65,6 +65,14 @@ def test_an_orm_update_changes_the_next_figures():
     assert (referrals_of(partner), social_spend()) == (0, Decimal("90.00"))
 
 
+def test_a_write_of_no_row_leaves_the_version_alone():
+    PartnerFactory()
+    before = data_version()
+    Referral.objects.filter(received_on=dt.date(1990, 1, 1)).update(reason="none")
+    MarketingSpend.objects.filter(amount__lt=0).delete()
+    assert data_version() == before
+
+
 def test_sending_a_letter_changes_the_letters_version_not_the_figures(owner):
     PracticeSettings.current()  # the practice's settings, written once
     ep = episode(referral(PartnerFactory(), "2026-01-05"), started="2026-01-12")
