@@ -10,9 +10,9 @@ not recompute every scorecard) and the contacts (touchpoints: a contact logged c
 without recomputing the scorecards).
 
 SQLite has row triggers only; PostgreSQL advances a counter once per statement that wrote
-rows (FOR EACH STATEMENT), however many it wrote. The triggers are taken down and put back with the
-facts' (facts.py), so an import or a seed under `facts.suspended()` advances every counter once
-when the facts are rebuilt, not once per row.
+rows (FOR EACH STATEMENT), however many it wrote. The triggers are taken down and put back
+with the facts' (facts.py), so an import or a seed under `facts.suspended()` advances every
+counter once when the facts are rebuilt, not once per row.
 """
 
 from contextlib import contextmanager
