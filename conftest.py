@@ -71,16 +71,20 @@ def client_for(client, user):
 
 @pytest.fixture(autouse=True)
 def _empty_cache(request):
-    """Pages keep computed figures for a few minutes under a version token held in Django's
-    cache (liaison/core/freshness.py): clearing it makes every test start afresh, so that one
-    test's figures never stand in for another's. The cache is a table of the database
-    (settings.CACHES), so only a test given the database has one to clear."""
+    """Pages keep computed figures in Django's cache and in this process, keyed by the data
+    version (liaison/insights/kept.py), which every test's rolled-back database repeats:
+    forgetting them makes every test start afresh, so that one test's figures never stand in
+    for another's. The cache is a table of the database (settings.CACHES), so only a test
+    given the database has one to clear."""
     from django.core.cache import cache
+
+    from liaison.insights.kept import forget
 
     if not _uses_database(request):
         return
     request.getfixturevalue("_django_db_helper")  # the database as the test asked for it
     cache.clear()
+    forget()
 
 
 def _uses_database(request) -> bool:

@@ -146,12 +146,14 @@ def measure(scope) -> dict:
 def measure_one_partner(scope) -> dict:
     """One partner's scorecard for PARTNERS partners: cold right after a change of the data
     version (as after any write), then warm."""
-    from liaison.core.freshness import figures_changed
+    from django.db import connection
+
+    from liaison.insights.data_version import advance
     from liaison.insights.queries import partner_scorecard
 
     cold, warm = [], []
     for partner in spread_partners(scope):
-        figures_changed()  # outside a transaction: a new version at once
+        advance(connection)  # outside a transaction: a new version at once
         cold.append(captured_call(lambda p=partner: partner_scorecard(scope=scope, partner=p)))
         warm.append(captured_call(lambda p=partner: partner_scorecard(scope=scope, partner=p)))
     return {

@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "liaison.accounts.middleware.SessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "liaison.insights.data_version.ReadOnceMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -151,9 +152,9 @@ TEMPLATES = [
 DATABASES = {"default": database_from_url(env("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One cache for every worker and host: the figures' version token (core/freshness.py) must be
-# the same everywhere, or a write in one worker would not refresh another's figures. Redis when
-# REDIS_URL is set; otherwise a table of the database (created by core's migrations).
+# One cache for every worker and host: kept figures (insights/kept.py) are computed once for
+# all of them, keyed by the data version the database advances (insights/data_version.py). Redis
+# when REDIS_URL is set; otherwise a table of the database (created by core's migrations).
 CACHE_TABLE = "liaison_cache"
 if env("REDIS_URL"):
     CACHES = {

@@ -34,7 +34,6 @@ from liaison.care.models import (
     VisitStatus,
 )
 from liaison.care.scoring import ITEM_SCORERS, ScoringError, score_nprs, score_psfs
-from liaison.core.freshness import figures_changed
 from liaison.partners.models import Partner
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
@@ -46,8 +45,6 @@ class CareError(Exception):
 
 def _audit(action: str, obj, by, request, detail: str) -> None:
     audit_record(request=request, user=by, action=action, obj=obj, detail=detail)
-    # Every audited write of care changes some partner's figures.
-    figures_changed()
 
 
 @dataclass(frozen=True)
@@ -286,7 +283,6 @@ def clinicians_link_by_name() -> int:
         return 0
     whens = [When(clinician_name=name, then=Value(pk)) for name, pk in matched.items()]
     linked = unlinked.filter(clinician_name__in=matched).update(clinician_id=Case(*whens))
-    figures_changed()
     return linked
 
 
@@ -303,7 +299,6 @@ def episode_clinician_link(*, written: str, clinician: User, by, request=None) -
         obj=Episode,
         detail=f"clinician linked to {linked} episodes",
     )
-    figures_changed()
     return linked
 
 
@@ -386,7 +381,6 @@ def episode_record_evaluation(*, form, findings, red_flags, outcomes, by, reques
         audit_record(
             request=request, user=by, action=UPDATE, obj=episode, detail="evaluation recorded"
         )
-        figures_changed()
     return episode
 
 
@@ -399,7 +393,6 @@ def episode_record_discharge(*, form, outcomes, by, request=None) -> Episode:
         audit_record(
             request=request, user=by, action=UPDATE, obj=episode, detail="discharge recorded"
         )
-        figures_changed()
     return episode
 
 
@@ -456,7 +449,6 @@ def marketing_spend_create(*, details: SpendDetails, by) -> MarketingSpend:
         location=details.location,
         description=details.description.strip(),
     )
-    figures_changed()
     return spend
 
 
@@ -467,10 +459,8 @@ def marketing_spend_update(*, spend: MarketingSpend, details: SpendDetails, by) 
     spend.save(
         update_fields=["channel", "spent_on", "amount", "location", "description", "updated_at"]
     )
-    figures_changed()
     return spend
 
 
 def marketing_spend_delete(*, spend: MarketingSpend, by) -> None:
     spend.delete()
-    figures_changed()

@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
-from liaison.core.freshness import letters_changed
 from liaison.correspondence.emails import email_message
 from liaison.correspondence.letters import reports_for_letters
 from liaison.correspondence.models import (
@@ -207,7 +206,6 @@ def _log(delivery, at, address, result, detail, by=None) -> DeliveryAttempt:
 def report_mark_sent(*, report: Report, on: dt.date, channel: str) -> None:
     # Only the first delivery of the letter sets the date that meets the obligation.
     Report.objects.filter(pk=report.pk, sent_on__isnull=True).update(sent_on=on, channel=channel)
-    letters_changed()
 
 
 def delivery_retry(*, delivery: Delivery, channel: str, by, request=None) -> bool:

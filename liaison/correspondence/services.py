@@ -13,7 +13,6 @@ from liaison.accounts.access import signs_letters
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode, Referral
-from liaison.core.freshness import letters_changed
 from liaison.correspondence.drafts import draft_body, prompts_left
 from liaison.correspondence.models import Delivery, Report, ReportKind, SignedText
 
@@ -51,7 +50,6 @@ def _report_create(
     body = draft_body(
         kind=kind, referral=referral, episode=episode, as_of=timezone.localdate(), due_on=due_on
     )
-    letters_changed()
     return Report.objects.create(
         referral=referral, episode=episode, kind=kind, due_on=due_on, body=body
     )

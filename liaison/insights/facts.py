@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from liaison.core.freshness import figures_changed
+from liaison.insights import data_version
 
 FACTS = "insights_patientfacts"
 ATTENDED = "'attended'"
@@ -635,30 +635,34 @@ def facts_table_exists(connection: BaseDatabaseWrapper, table: str = FACTS) -> b
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
-    """Create the triggers (dropping any older ones first), for the tables that exist."""
+    """Create the triggers (dropping any older ones first), for the tables that exist: the
+    facts' and the data version's."""
     drop(connection)
-    tables = {
-        "episodes": facts_table_exists(connection, EPISODE_FACTS),
-        "months": facts_table_exists(connection, MONTHS),
-    }
+    with connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
+    tables = {"episodes": EPISODE_FACTS in existing, "months": MONTHS in existing}
     if connection.vendor == "sqlite":
         statements = sqlite_statements(**tables)
     else:
         statements = postgres_statements(**tables)
+    statements += data_version.install_statements(connection.vendor, existing)
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
 
 
 def drop(connection: BaseDatabaseWrapper) -> None:
+    statements = reverse_statements(connection.vendor)
+    statements += data_version.drop_statements(connection.vendor)
     with connection.cursor() as cursor:
-        for sql in reverse_statements(connection.vendor):
+        for sql in statements:
             cursor.execute(sql)
 
 
 def rebuild(connection: BaseDatabaseWrapper) -> None:
     """Recompute every patient's (and episode's) facts, and their sums per month, from the
-    records: with the triggers down, then put back."""
+    records: with the triggers down, then put back. The data version advances: the kept
+    figures were computed before, from records the triggers may not have seen."""
     drop(connection)
     statements = [f"DELETE FROM {FACTS}", backfill(connection.vendor)]
     if facts_table_exists(connection, EPISODE_FACTS):
@@ -669,6 +673,8 @@ def rebuild(connection: BaseDatabaseWrapper) -> None:
         for sql in statements:
             cursor.execute(sql)
     install(connection)
+    if facts_table_exists(connection, data_version.TABLE):
+        data_version.advance(connection)
 
 
 def _first_app_with_models(app_config) -> bool:
@@ -692,14 +698,13 @@ def before_migrate(*, app_config, using, **kwargs) -> None:
 
 def after_migrate(*, app_config, using, plan=None, **kwargs) -> None:
     """post_migrate (also after a test flush): put the triggers back; rebuild the facts if any
-    migration ran, and let the kept figures go (they were computed from the facts before, and
-    perhaps by the code before: a figure's fields may have changed)."""
+    migration ran, which advances the data version: the kept figures were computed from the
+    facts before, and perhaps by the code before (a figure's fields may have changed)."""
     connection = connections[using]
     if not (_last_app_with_models(app_config) and facts_table_exists(connection)):
         return
     if plan:
         rebuild(connection)
-        figures_changed()
     else:
         install(connection)
 

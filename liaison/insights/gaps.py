@@ -10,7 +10,7 @@ from liaison.insights.episodes import located
 from liaison.insights.models import PatientFacts
 from liaison.insights.referrals import in_window
 from liaison.insights.scope import Scope
-from liaison.partners.models import Partner, Specialty
+from liaison.partners.models import NAME_FIELDS, Partner, Specialty, display_name
 
 NEARBY_MILES = 10
 GAP_MIN_NEW_PATIENTS = 5
@@ -95,3 +95,27 @@ def _zip_row(code: str, new_patients: int, partner_points: list) -> ZipCoverage:
     nearby = sum(1 for p in partner_points if haversine_miles(centre, p) <= NEARBY_MILES)
     gap = new_patients >= GAP_MIN_NEW_PATIENTS and nearby == 0
     return ZipCoverage(code, new_patients, nearby, gap=gap)
+
+
+@dataclass(frozen=True)
+class ActivePlace:
+    """A ZIP where active partners are (a partner with a referral in the window)."""
+
+    zip: str
+    point: tuple[float, float]
+    names: tuple[str, ...]
+
+
+def active_partner_places(*, scope: Scope) -> list[ActivePlace]:
+    """The active partners by the centroid of their ZIP, named, in one query."""
+    rows = (
+        Partner.objects.filter(id__in=in_window(scope).values("partner_id"))
+        .values_list("zip", *NAME_FIELDS)
+        .order_by("last_name", "organization_name", "first_name")
+    )
+    names: dict[str, list[str]] = {}
+    for zip_code, *name in rows:
+        code = zip5(zip_code)
+        if code is not None and zip_centroid(code) is not None:
+            names.setdefault(code, []).append(display_name(*name))
+    return [ActivePlace(code, zip_centroid(code), tuple(names[code])) for code in sorted(names)]

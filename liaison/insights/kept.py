@@ -1,27 +1,23 @@
-"""Figures as the pages read them. Every partner's scorecard costs about a second on a large
-practice (docs/metrics.md computes them from the whole history), so a page reuses the figures
-computed for the same scope under the current data version.
+"""Keeping computed figures: every partner's scorecard costs about a second on a large practice
+(docs/metrics.md computes them from the whole history), so a value computed for a scope is
+reused until the data it reads changes. The figures themselves, and which are kept, are in
+queries.py (the door every page, the API, the CLI and Today read them through).
 
 Two layers: Django's cache, which every worker and host shares, so figures are computed once
 for all of them; and a copy in this process of the latest few, so that a warm page does not
-fetch and unpickle 8,000 scorecards on every request. Both are keyed by the data version: a
-write through the services or an import changes it (core/freshness.py), so the next page, in
-any worker, computes the figures again. Writes that bypass both (the admin) are seen when the
-kept figures expire."""
+fetch and unpickle 8,000 scorecards on every request. Both are keyed by the data version of
+the topics the value reads (data_version.py), which the database advances on every write, so
+the next read after a commit, in any worker, computes the value again."""
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.cache import cache
 
-from liaison.core.freshness import figures_version, letters_version
-from liaison.insights.channels import ChannelFigures, channel_figures
-from liaison.insights.gaps import NetworkGaps, network_gaps
-from liaison.insights.response import ResponseTimes, response_times
+from liaison.insights.data_version import FIGURES, data_version
 from liaison.insights.scope import Scope
-from liaison.insights.scorecards import PartnerScorecard, partner_scorecards
 
 FIGURES_SECONDS = 15 * 60
 HELD = 24  # (kind, scope) values this process holds at once
@@ -31,10 +27,18 @@ T = TypeVar("T")
 _held: OrderedDict[str, tuple[float, object]] = OrderedDict()
 
 
-def kept(kind: str, scope: Scope, compute: Callable[[], T], *, shared: bool = True) -> T:
-    """`compute()`'s value for this kind and scope, computed at most once per data version
-    (per process when not `shared`: for values quickly derived from shared ones)."""
-    key = _key(kind, scope)
+def kept(
+    kind: str,
+    scope: Scope,
+    compute: Callable[[], T],
+    *,
+    reads: Iterable[str] = (FIGURES,),
+    shared: bool = True,
+) -> T:
+    """`compute()`'s value for this kind and scope, computed at most once per version of the
+    topics it `reads` (per process when not `shared`: for values quickly derived from shared
+    ones)."""
+    key = _key(kind, scope, reads)
     value = _in_process(key)
     if value is None:
         value = cache.get(key) if shared else None
@@ -46,47 +50,26 @@ def kept(kind: str, scope: Scope, compute: Callable[[], T], *, shared: bool = Tr
     return value
 
 
-def kept_in_hand(kind: str, scope: Scope):
+def kept_in_hand(kind: str, scope: Scope, *, reads: Iterable[str] = (FIGURES,)):
     """The value this process holds for the kind and scope at the current version, or None:
     for a caller that would rather compute something smaller than the whole figure."""
-    return _in_process(_key(kind, scope))
+    return _in_process(_key(kind, scope, reads))
 
 
-def kept_scorecards(scope: Scope) -> list[PartnerScorecard]:
-    return kept("scorecards", scope, lambda: partner_scorecards(scope=scope))
+def forget() -> None:
+    """Let go of the values this process holds (tests: a rolled-back database repeats its
+    versions). The shared ones go with `cache.clear()`."""
+    _held.clear()
 
 
-def kept_scorecards_by_partner(scope: Scope) -> dict[int, PartnerScorecard]:
-    return kept(
-        "scorecards-by-partner",
-        scope,
-        lambda: {card.pk: card for card in kept_scorecards(scope)},
-        shared=False,
-    )
-
-
-def kept_channels(scope: Scope) -> list[ChannelFigures]:
-    return kept("channels", scope, lambda: channel_figures(scope=scope))
-
-
-def kept_gaps(scope: Scope) -> NetworkGaps:
-    return kept("gaps", scope, lambda: network_gaps(scope=scope))
-
-
-def kept_response(scope: Scope) -> ResponseTimes:
-    return kept(_with_letters("response"), scope, lambda: response_times(scope=scope))
-
-
-def _with_letters(kind: str) -> str:
-    """The kind of a figure that also reads the reports: writing or sending a letter changes
-    the letters' version, not the figures' (core/freshness.py)."""
-    return f"{kind}-{letters_version()}"
-
-
-def _key(kind: str, scope: Scope) -> str:
+def _key(kind: str, scope: Scope, reads: Iterable[str]) -> str:
+    """The one place a kept value's key is made: its kind, its scope and the counters of the
+    topics it reads."""
+    version = data_version()
+    counters = ",".join(f"{topic}={version[topic]}" for topic in sorted(reads))
     return (
         f"liaison:figures:{kind}:{scope.as_of.isoformat()}:{scope.window_days}:"
-        f"{scope.location_id}:{figures_version()}"
+        f"{scope.location_id}:{counters}"
     )
 
 

@@ -162,3 +162,15 @@ class ChannelMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} at {self.location_id} in {self.month:%Y-%m}"
+
+
+class DataVersion(models.Model):
+    """A counter per topic (figures, letters, contacts) that database triggers advance on every
+    write of the tables the topic's kept values read (`liaison/insights/data_version.py`). The
+    kept figures are keyed by the counters. Never written by Python."""
+
+    topic = models.CharField(max_length=16, primary_key=True)
+    counter = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.topic} at {self.counter}"

@@ -12,11 +12,13 @@ from liaison.care.models import Referral
 from liaison.insights.episodes import located
 from liaison.insights.models import PatientFacts
 from liaison.insights.scope import Scope
+from liaison.insights.scorecards import PartnerScorecard
 from liaison.insights.sql import as_date
 from liaison.insights.stats import poisson_cdf
 
 BAND_TAILS = 0.025  # each tail outside the 95 % band
 BASELINE_MONTHS = 12  # the baseline's 365 days, as months
+CHART_MONTHS = 24  # a partner's chart
 
 
 def month_start(day: dt.date, back: int = 0) -> dt.date:
@@ -117,3 +119,20 @@ def baseline_band(baseline_referrals: int) -> BaselineBand:
         low=poisson_quantile(BAND_TAILS, mean),
         high=poisson_quantile(1 - BAND_TAILS, mean),
     )
+
+
+def partner_months(*, scope: Scope, card: PartnerScorecard) -> dict:
+    """A partner's referrals per month over the last 24 months with its baseline band, as a
+    chart reads them: one query."""
+    months = last_months(scope.as_of, CHART_MONTHS)
+    counts = referrals_per_month(scope, months[0], partner_pk=card.pk)
+    band = baseline_band(card.baseline_referrals)
+    return {
+        "name": card.name,
+        "labels": [m.strftime("%b %Y") for m in months],
+        "months": [m.isoformat() for m in months],
+        "referrals": [counts.get(m, 0) for m in months],
+        "mean": round(band.mean, 2),
+        "low": band.low,
+        "high": band.high,
+    }

@@ -137,19 +137,10 @@ def pooled_rates(*, scope: Scope) -> Pooled:
     return _pool([_referral_totals(scope)], care.values())
 
 
-def kept_pooled_rates(*, scope: Scope) -> Pooled:
-    """`pooled_rates`, computed at most once per data version (liaison/core/freshness.py):
-    exact, since every write through the services or an import changes the version."""
-    from liaison.insights.kept import kept  # kept.py builds on this module
-
-    return kept("pooled", scope, lambda: pooled_rates(scope=scope))
-
-
 def partner_scorecard(*, scope: Scope, partner: Partner) -> PartnerScorecard:
-    """One partner's scorecard, shrunk towards the pooled rates kept for the scope: five queries,
-    and two more when the data changed since the pooled rates were last computed."""
-    pooled = kept_pooled_rates(scope=scope)
-    return partner_scorecards(scope=scope, partner_pk=partner.pk, pooled=pooled)[0]
+    """One partner's scorecard, shrunk towards the pooled rates: seven queries (five with the
+    pooled rates kept: `queries.partner_scorecard`)."""
+    return partner_scorecards(scope=scope, partner_pk=partner.pk)[0]
 
 
 def practice_id(external_id: str | None, code) -> str:

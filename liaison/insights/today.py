@@ -4,38 +4,30 @@ Front desk: referrals to triage and to book. Clinicians: those, letters due toda
 patients not responding. Liaison: partners to reconnect with, planned touchpoints, contact
 cadences overdue: partner-level only, never a patient. Managers: everything.
 
-The figures come from their owners (the due engine, the scorecards, the not-responding list);
-this module only picks, scopes and trims them. A fixed number of queries whatever the data.
+The figures come from their owners (the due engine, the scorecards, the not-responding list)
+through the insights' door (queries.py); this module only picks, scopes and trims them. A
+fixed number of queries whatever the data.
 """
 
 import datetime as dt
-import hashlib
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 
 from liaison.accounts.models import Location, Role
 from liaison.care.models import Episode, Referral
 from liaison.care.queries import Progress, progress_filter
-from liaison.core.freshness import contacts_version, letters_version
 from liaison.correspondence.models import Report, ReportKind
-from liaison.correspondence.obligations import Obligation, Status, obligations_unsent
+from liaison.correspondence.obligations import Status
 from liaison.correspondence.queries import belongs_to
-from liaison.correspondence.rules import Rules, practice_rules
-from liaison.insights.kept import (
-    kept,
-    kept_in_hand,
-    kept_scorecards_by_partner,
+from liaison.insights.queries import (
+    Scope,
+    kept_letters_unsent,
+    patients_not_responding,
+    practice_scorecards,
 )
-from liaison.insights.not_responding import patients_not_responding
-from liaison.insights.scope import Scope
-from liaison.insights.scorecards import (
-    PartnerScorecard,
-    Trend,
-    needs_reconnect,
-    partner_scorecard,
-)
+from liaison.insights.scorecards import Trend
 from liaison.partners.models import Partner
-from liaison.partners.queries import cadence_overdue, last_contacts, plans_due
+from liaison.partners.queries import cadence_overdue, plans_due
 
 ROWS = 8
 BOOKING_DAYS = 60
@@ -172,7 +164,7 @@ def _letters_owed(user, as_of: dt.date, locations: list[Location]):
     """Letters overdue (oldest first) and due today, from the due engine: a clinician's own
     (their episodes, or nobody's) at their locations, every letter for a manager."""
     location_ids = {location.pk for location in locations}
-    owed = _letters_unsent(as_of, sorted(location_ids))
+    owed = kept_letters_unsent(as_of=as_of, location_ids=sorted(location_ids))
     if user.role == Role.CLINICIAN:
         owed = [
             o
@@ -187,29 +179,6 @@ def _letters_owed(user, as_of: dt.date, locations: list[Location]):
     overdue = sorted((o for o in owed if o.status == Status.OVERDUE), key=lambda o: o.due_on)
     due_today = [o for o in owed if o.status == Status.DUE and o.due_on == as_of]
     return overdue, due_today
-
-
-def _letters_unsent(as_of: dt.date, location_ids: list[int]) -> list[Obligation]:
-    """The due engine's unsent letters, computed once per data version for every worker: it
-    reads the whole year's record (a second on a large practice). Writes of care, of reports
-    and of the practice's rules each change the key."""
-    kind = ":".join(
-        [
-            "today-letters",
-            ",".join(map(str, location_ids)),
-            _rules_token(practice_rules()),
-            letters_version(),
-        ]
-    )
-    return kept(
-        kind, Scope(as_of=as_of), lambda: obligations_unsent(as_of=as_of, location_ids=location_ids)
-    )
-
-
-def _rules_token(rules: Rules) -> str:
-    # Stable across processes (a frozenset's order is not): the practice's rules in a word.
-    fields = {**asdict(rules), "kinds": sorted(rules.kinds)}
-    return hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()[:16]
 
 
 def _letters(owed: list) -> Section:
@@ -281,52 +250,6 @@ def _not_responding(user, as_of: dt.date, locations: list[Location]) -> Section:
 
 def _uuid(text: str) -> uuid.UUID:
     return uuid.UUID(text)
-
-
-# ---------------------------------------------------------------------------------------
-# Scorecards as the pages read them: every partner's card costs seconds on a large practice
-# (docs/metrics.md computes them from the whole history), so a page reuses one computed in
-# the last few minutes. A contact logged since counts at once: `needs_reconnect` is decided
-# again from the partners' latest touchpoints, read again after every touchpoint logged.
-# ---------------------------------------------------------------------------------------
-
-
-def practice_scorecards(*, as_of: dt.date) -> dict[int, PartnerScorecard]:
-    """Every partner's scorecard as of `as_of`, by partner id, with a fresh reconnect flag.
-    Kept in this process until a touchpoint is logged (the contacts' version changes) or the
-    figures change (their version is in every kept key)."""
-    scope = Scope(as_of=as_of)
-    return kept(
-        f"cards-with-contacts-{contacts_version()}",
-        scope,
-        lambda: _with_fresh_contacts(kept_scorecards_by_partner(scope), as_of),
-        shared=False,
-    )
-
-
-def partner_scorecard_today(*, partner: Partner, as_of: dt.date) -> PartnerScorecard:
-    """One partner's scorecard: from the practice's cards when they are at hand."""
-    scope = Scope(as_of=as_of)
-    cards = kept_in_hand("scorecards-by-partner", scope)
-    if cards is not None and partner.pk in cards:
-        return _with_fresh_contacts({partner.pk: cards[partner.pk]}, as_of)[partner.pk]
-    return partner_scorecard(scope=scope, partner=partner)
-
-
-def _with_fresh_contacts(cards: dict, as_of: dt.date) -> dict[int, PartnerScorecard]:
-    cooling = [pk for pk, c in cards.items() if c.trend in (Trend.DECLINING, Trend.DORMANT)]
-    latest = last_contacts(partner_ids=cooling, as_of=as_of) if cooling else {}
-    scope = Scope(as_of=as_of)
-    fresh = dict(cards)
-    for pk in cooling:
-        card, last = cards[pk], latest.get(pk)
-        if last != card.last_touchpoint_on:
-            fresh[pk] = replace(
-                card,
-                last_touchpoint_on=last,
-                needs_reconnect=needs_reconnect(card.trend, last, scope),
-            )
-    return fresh
 
 
 def _reconnect(as_of: dt.date) -> Section:

@@ -6,7 +6,6 @@ from django.db import transaction
 
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
-from liaison.core.freshness import contacts_changed, figures_changed
 from liaison.core.npi import validate_npi
 from liaison.partners.models import (
     Partner,
@@ -122,9 +121,6 @@ def touchpoint_log(
             plan.save(update_fields=["touchpoint", "updated_at"])
         if partner.stage == Partner.Stage.PROSPECT:
             partner_stage_set(partner=partner, stage=Partner.Stage.CONTACTED, by=by)
-        contacts_changed()
-        if cost is not None:
-            figures_changed()  # the referral channel's spend
     return touchpoint
 
 
@@ -210,7 +206,6 @@ def partner_merge(*, keep: Partner, duplicate: Partner, by, request=None) -> Par
         detail=f"merged partner {duplicate_code}: moved {counts or 'nothing'}"
         + (f"; filled {', '.join(filled)}" if filled else ""),
     )
-    figures_changed()
     for model, n in moved.items():
         if n and model._meta.app_label in PATIENT_DATA_APPS:
             # Rows of patient data now name another partner: the trail records the change.

@@ -26,8 +26,12 @@ from liaison.core.codes import as_code
 from liaison.core.exports import csv_response
 from liaison.core.filters import page_filters
 from liaison.correspondence.models import Report
-from liaison.insights.queries import Scope, letters_on_time
-from liaison.insights.today import partner_scorecard_today, practice_scorecards
+from liaison.insights.queries import (
+    Scope,
+    letters_on_time,
+    partner_scorecard_today,
+    practice_scorecards,
+)
 from liaison.partners import queries, services
 from liaison.partners.forms import (
     CadenceForm,

@@ -35,11 +35,6 @@ APPS = (*LAYERS, "interop", "demo")
 URL_CONF = {"liaison.urls", "liaison.api"}
 DEMO_CALLERS = "liaison.interop.management.commands."
 
-KNOWN_CYCLES = {
-    # removed when the figures door lands
-    frozenset({"liaison.insights.kept", "liaison.insights.scorecards"}),
-}
-
 # The partner merge moves every foreign key to the duplicate, whichever app owns it
 # (through the model's relations, not an import): the one writer of other apps' rows.
 MAY_WRITE_ANY_APP = {("liaison.partners.services", "_repoint_relations")}
@@ -210,9 +205,7 @@ def _cycle_through(start: str, component: set[str], graph: dict[str, set[str]]) 
 def import_cycles() -> list[list[str]]:
     graph = _graph()
     return [
-        _cycle_through(min(component), component, graph)
-        for component in _strongly_connected(graph)
-        if frozenset(component) not in KNOWN_CYCLES
+        _cycle_through(min(component), component, graph) for component in _strongly_connected(graph)
     ]
 
 

@@ -9,7 +9,6 @@ from liaison.care.models import Channel
 from liaison.care.templatetags.daycount import times
 from liaison.core.templatetags.ui import money
 from liaison.insights.channels import ChannelFigures
-from liaison.insights.kept import kept_channels
 from liaison.insights.pages.common import (
     csv_table,
     filters_for,
@@ -17,6 +16,7 @@ from liaison.insights.pages.common import (
     render_page,
     rounded,
 )
+from liaison.insights.queries import kept_channels
 
 LABELS = dict(Channel.choices)
 # How a sentence names where a patient came from, where the label alone reads badly.
@@ -30,7 +30,7 @@ FROM_WORDS = {
 @insights_page
 def page(request):
     filters = filters_for(request)
-    figures = kept_channels(filters.scope)
+    figures = kept_channels(scope=filters.scope)
     download = csv_table(request, {"channels": lambda: channels_table(figures)})
     if download is not None:
         return download

@@ -16,12 +16,9 @@ from django.urls import reverse
 
 from liaison.accounts.access import is_manager
 from liaison.core.geo import zip5, zip_centroid
-from liaison.insights.gaps import NEARBY_MILES, NetworkGaps, ZipCoverage
-from liaison.insights.kept import kept, kept_gaps
+from liaison.insights.gaps import NEARBY_MILES, ActivePlace, NetworkGaps, ZipCoverage
 from liaison.insights.pages.common import csv_table, filters_for, insights_page, render_page
-from liaison.insights.referrals import in_window
-from liaison.insights.scope import Scope
-from liaison.partners.models import NAME_FIELDS, Partner, display_name
+from liaison.insights.queries import kept_gaps, kept_gaps_map
 
 MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 420, 24
 LEGEND_HEIGHT = 30  # a band below the plot
@@ -36,10 +33,8 @@ NAMES_PER_PLACE = 5  # a partner marker's popup names this many, then says how m
 def page(request):
     filters = filters_for(request)
     scope = filters.scope
-    gaps = kept_gaps(scope)
-    drawn = kept(
-        "gaps-map-places", scope, lambda: coverage_map(gaps.zips, active_partner_places(scope))
-    )
+    gaps = kept_gaps(scope=scope)
+    drawn = kept_gaps_map(scope=scope, draw=lambda gaps, places: coverage_map(gaps.zips, places))
     download = csv_table(
         request,
         {
@@ -71,30 +66,6 @@ def page(request):
 
 def gap_areas(gaps: NetworkGaps) -> list[ZipCoverage]:
     return [z for z in gaps.zips if z.gap]
-
-
-@dataclass(frozen=True)
-class ActivePlace:
-    """A ZIP where active partners are (a partner with a referral in the window)."""
-
-    zip: str
-    point: tuple[float, float]
-    names: tuple[str, ...]
-
-
-def active_partner_places(scope: Scope) -> list[ActivePlace]:
-    """The active partners by the centroid of their ZIP, named, in one query."""
-    rows = (
-        Partner.objects.filter(id__in=in_window(scope).values("partner_id"))
-        .values_list("zip", *NAME_FIELDS)
-        .order_by("last_name", "organization_name", "first_name")
-    )
-    names: dict[str, list[str]] = {}
-    for zip_code, *name in rows:
-        code = zip5(zip_code)
-        if code is not None and zip_centroid(code) is not None:
-            names.setdefault(code, []).append(display_name(*name))
-    return [ActivePlace(code, zip_centroid(code), tuple(names[code])) for code in sorted(names)]
 
 
 # ----- The map ---------------------------------------------------------------------------

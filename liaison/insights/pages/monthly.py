@@ -1,6 +1,6 @@
 """The owner's monthly summary as a PDF: the month's figures on a few printed pages.
 
-A month is read as of its last day. Every figure comes from the engine through kept.py (the
+A month is read as of its last day. Every figure comes through the insights' door, queries.py (the
 same numbers as `liaison scorecards` and the insights pages); nothing here names a patient.
 Rendered with WeasyPrint, imported only when a PDF is made (as in correspondence/pdf.py).
 """
@@ -16,10 +16,15 @@ from django.template.loader import render_to_string
 from liaison.accounts.models import Location
 from liaison.care.models import Channel
 from liaison.core.dates import EARLIEST, LATEST
-from liaison.insights.kept import kept_channels, kept_gaps, kept_response, kept_scorecards
-from liaison.insights.monthly_counts import referrals_per_month
 from liaison.insights.pages.common import filters_for, insights_page
 from liaison.insights.pages.overview import top_by_referrals, top_by_value
+from liaison.insights.queries import (
+    kept_channels,
+    kept_gaps,
+    kept_response,
+    kept_scorecards,
+    referrals_per_month,
+)
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard, Trend
 
@@ -84,8 +89,8 @@ def year_scope(month: Month, location_id: int | None) -> Scope:
 def headline(month: Month, location_id: int | None) -> dict:
     """Referrals and new patients by channel in the month against the same month last year."""
     now, then = month_scope(month, location_id), month_scope(month.year_before(), location_id)
-    new_now = {c.channel: c.new_patients for c in kept_channels(now)}
-    new_then = {c.channel: c.new_patients for c in kept_channels(then)}
+    new_now = {c.channel: c.new_patients for c in kept_channels(scope=now)}
+    new_then = {c.channel: c.new_patients for c in kept_channels(scope=then)}
     channels = [
         {"label": label, "now": new_now.get(value, 0), "then": new_then.get(value, 0)}
         for value, label in Channel.choices
@@ -139,8 +144,8 @@ def monthly_summary(month: Month, location: Location | None = None) -> dict:
     """Everything the summary shows, for the month and perhaps one location."""
     location_id = location.pk if location else None
     scope = year_scope(month, location_id)
-    cards = kept_scorecards(scope)
-    gaps = kept_gaps(scope)
+    cards = kept_scorecards(scope=scope)
+    gaps = kept_gaps(scope=scope)
     return {
         "month": month,
         "location": location,
@@ -150,10 +155,10 @@ def monthly_summary(month: Month, location: Location | None = None) -> dict:
         "top_by_count": top_by_referrals(cards),
         "to_reconnect": cut(to_reconnect(cards)),
         "trend_changes": cut(
-            trend_changes(cards, kept_scorecards(year_scope(month.before(), location_id)))
+            trend_changes(cards, kept_scorecards(scope=year_scope(month.before(), location_id)))
         ),
-        "channels": [(Channel(c.channel).label, c) for c in kept_channels(scope)],
-        "response": kept_response(month_scope(month, location_id)),
+        "channels": [(Channel(c.channel).label, c) for c in kept_channels(scope=scope)],
+        "response": kept_response(scope=month_scope(month, location_id)),
         "gaps": gaps,
         "gap_zips": cut(
             sorted((z for z in gaps.zips if z.gap), key=lambda z: (-z.new_patients, z.zip))

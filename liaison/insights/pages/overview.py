@@ -6,8 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from liaison.care.models import Channel
-from liaison.insights.kept import kept, kept_channels, kept_scorecards
-from liaison.insights.monthly_counts import month_start, this_year_against_last
+from liaison.insights.monthly_counts import month_start
 from liaison.insights.pages.common import (
     csv_table,
     filters_for,
@@ -16,6 +15,11 @@ from liaison.insights.pages.common import (
     rounded,
 )
 from liaison.insights.pages.partner_links import linked
+from liaison.insights.queries import (
+    kept_channels,
+    kept_months_against_last_year,
+    kept_scorecards,
+)
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard, Trend
 from liaison.partners.specialties import SpecialtySlug
@@ -27,11 +31,11 @@ TOP = 10
 def page(request):
     filters = filters_for(request)
     scope = filters.scope
-    months = kept("overview-months", scope, lambda: this_year_against_last(scope))
+    months = kept_months_against_last_year(scope=scope)
     shares = channel_shares(scope)
-    cards = kept_scorecards(scope)
+    cards = kept_scorecards(scope=scope)
     by_value, by_count = top_by_value(cards), top_by_referrals(cards)
-    changes = trend_changes(kept_scorecards(month_before(scope)), cards)
+    changes = trend_changes(kept_scorecards(scope=month_before(scope)), cards)
     download = csv_table(
         request,
         {
@@ -75,7 +79,7 @@ class ChannelShare:
 
 def channel_shares(scope: Scope) -> list[ChannelShare]:
     """Each channel's new patients and their share of all new patients in the window."""
-    figures = kept_channels(scope)
+    figures = kept_channels(scope=scope)
     everyone = sum(f.new_patients for f in figures)
     labels = dict(Channel.choices)
     return [

@@ -10,9 +10,9 @@ from decimal import Decimal
 from django import forms
 from django.core.paginator import Paginator
 
-from liaison.insights.kept import kept_scorecards
 from liaison.insights.pages.common import csv_table, filters_for, insights_page, render_page
 from liaison.insights.pages.partner_links import linked
+from liaison.insights.queries import kept_scorecards
 from liaison.insights.scorecards import (
     SHRINKAGE_STRENGTH,
     PartnerScorecard,
@@ -179,7 +179,7 @@ def page(request):
     field = choice.get("sort") or "value_score"
     descending = (choice.get("dir") or "desc") == "desc"
     cards = chosen(
-        kept_scorecards(filters.scope), choice.get("specialty", ""), choice.get("trend", "")
+        kept_scorecards(scope=filters.scope), choice.get("specialty", ""), choice.get("trend", "")
     )
     cards = sorted_cards(cards, field, descending)
     download = csv_table(request, {"ranking": lambda: ranking_table(cards)})

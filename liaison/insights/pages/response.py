@@ -7,9 +7,7 @@ from django.core.paginator import Paginator
 
 from liaison.accounts.access import can_see_patients
 from liaison.accounts.models import Location
-from liaison.core.freshness import letters_version
 from liaison.correspondence.models import Report
-from liaison.insights.kept import kept, kept_response
 from liaison.insights.pages.common import (
     csv_table,
     filters_for,
@@ -17,8 +15,12 @@ from liaison.insights.pages.common import (
     render_page,
     rounded,
 )
+from liaison.insights.queries import (
+    kept_letters_overdue,
+    kept_response,
+    kept_response_breakdown,
+)
 from liaison.insights.response import OnTime
-from liaison.insights.response_breakdown import letters_overdue, response_breakdown
 from liaison.partners.models import Partner
 
 PER_PAGE = 25
@@ -29,11 +31,9 @@ KIND_LABELS = dict(Report.Kind.choices)
 def page(request):
     filters = filters_for(request)
     scope = filters.scope
-    overall = kept_response(scope)
-    parts = kept("response-breakdown", scope, lambda: response_breakdown(scope=scope))
-    overdue_all = kept(
-        f"letters-overdue-{letters_version()}", scope, lambda: letters_overdue(scope)
-    )
+    overall = kept_response(scope=scope)
+    parts = kept_response_breakdown(scope=scope)
+    overdue_all = kept_letters_overdue(scope=scope)
     places = location_names()
     download = csv_table(
         request,

@@ -2,14 +2,9 @@
 in the 90 days after against the 90 days before (docs/metrics.md, "Touchpoint effect").
 Association, not proof: the page says so beside the figures."""
 
-from liaison.insights.kept import kept
 from liaison.insights.pages.common import csv_table, filters_for, insights_page, render_page
-from liaison.insights.touchpoint_effect import (
-    EFFECT_DAYS,
-    TouchpointEffect,
-    last_counted_day,
-    touchpoint_effects,
-)
+from liaison.insights.queries import kept_touchpoint_effects
+from liaison.insights.touchpoint_effect import EFFECT_DAYS, TouchpointEffect, last_counted_day
 from liaison.partners.models import Touchpoint
 
 KIND_LABELS = dict(Touchpoint.Kind.choices)
@@ -19,7 +14,7 @@ KIND_LABELS = dict(Touchpoint.Kind.choices)
 def page(request):
     filters = filters_for(request)
     scope = filters.scope
-    effects = kept("touchpoint-effect", scope, lambda: touchpoint_effects(scope=scope))
+    effects = kept_touchpoint_effects(scope=scope)
     download = csv_table(request, {"touchpoints": lambda: effects_table(effects)})
     if download is not None:
         return download

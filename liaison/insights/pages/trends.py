@@ -10,19 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from liaison.insights.kept import kept, kept_scorecards
-from liaison.insights.monthly_counts import (
-    baseline_band,
-    last_months,
-    referrals_per_month,
-)
 from liaison.insights.pages.common import csv_table, filters_for, insights_page, render_page
 from liaison.insights.pages.partner_links import Linked, linked
-from liaison.insights.scope import RECENT_DAYS, Scope
+from liaison.insights.queries import kept_partner_months, kept_scorecards
+from liaison.insights.scope import RECENT_DAYS
 from liaison.insights.scorecards import PartnerScorecard, Trend
 from liaison.partners.models import Partner
 
-CHART_MONTHS = 24
 SHOWN_PER_GROUP = 25
 PLAN_IN_DAYS = 7
 
@@ -143,25 +137,6 @@ def _row(link: Linked, as_of: dt.date) -> TrendRow:
     return TrendRow(link, evidence(card), url)
 
 
-# ----- One partner's chart ---------------------------------------------------------------
-
-
-def partner_months(scope: Scope, card: PartnerScorecard) -> dict:
-    """Referrals per month over the last 24 months with the baseline band: one query."""
-    months = last_months(scope.as_of, CHART_MONTHS)
-    counts = referrals_per_month(scope, months[0], partner_pk=card.pk)
-    band = baseline_band(card.baseline_referrals)
-    return {
-        "name": card.name,
-        "labels": [m.strftime("%b %Y") for m in months],
-        "months": [m.isoformat() for m in months],
-        "referrals": [counts.get(m, 0) for m in months],
-        "mean": round(band.mean, 2),
-        "low": band.low,
-        "high": band.high,
-    }
-
-
 def chosen_card(request, cards: list[PartnerScorecard]) -> PartnerScorecard | None:
     code = request.GET.get("partner")
     try:
@@ -178,14 +153,10 @@ def chosen_card(request, cards: list[PartnerScorecard]) -> PartnerScorecard | No
 def page(request):
     filters = filters_for(request)
     scope = filters.scope
-    cards = kept_scorecards(scope)
+    cards = kept_scorecards(scope=scope)
     groups = grouped(cards)
     card = chosen_card(request, cards)
-    chart = (
-        kept(f"partner-months-{card.pk}", scope, lambda: partner_months(scope, card))
-        if card
-        else None
-    )
+    chart = kept_partner_months(scope=scope, card=card) if card else None
     download = csv_table(
         request,
         {

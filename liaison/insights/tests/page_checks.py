@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import client_for
+from liaison.insights.kept import forget
 
 # Managers and the liaison may look; other roles are refused; the anonymous log in first.
 ROLES = pytest.mark.parametrize(
@@ -37,6 +38,7 @@ def csv_lines(response) -> list[str]:
 def queries_of(client, url: str, query: dict) -> int:
     """The queries one request makes, its figures computed afresh (nothing cached)."""
     cache.clear()
+    forget()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url, query).status_code == 200
     return len(captured)

@@ -19,6 +19,8 @@ from liaison.factories import (
     TouchpointFactory,
     VisitFactory,
 )
+from liaison.insights.data_version import data_version
+from liaison.insights.kept import forget
 from liaison.partners.models import PlannedTouchpoint
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +167,7 @@ def test_today_runs_the_same_queries_whatever_the_data(
 def queries_computed_and_kept(client) -> tuple[int, int]:
     """Queries of Today computing its figures afresh, then reading them from the cache."""
     cache.clear()
+    forget()
     counts = []
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
@@ -173,9 +176,7 @@ def queries_computed_and_kept(client) -> tuple[int, int]:
     return tuple(counts)
 
 
-def test_a_letter_written_and_sent_leaves_today_at_once(
-    client, clinician, location_a, location_b, django_capture_on_commit_callbacks
-):
+def test_a_letter_written_and_sent_leaves_today_at_once(client, clinician, location_a, location_b):
     from liaison.correspondence.delivery import report_mark_sent
     from liaison.correspondence.services import report_draft
 
@@ -183,27 +184,26 @@ def test_a_letter_written_and_sent_leaves_today_at_once(
     client.force_login(clinician)
     assert "Initial report: Stalled0" in client.get(HOME).content.decode()  # now kept
     episode = EpisodeFactory._meta.model.objects.get(patient__last_name="Stalled0")
-    with django_capture_on_commit_callbacks(execute=True):
-        report = report_draft(
-            referral=episode.referral,
-            kind="initial",
-            episode=episode,
-            due_on=dt.date(2026, 1, 14),
-            by=clinician,
-        )
-        report_mark_sent(report=report, on=TODAY, channel="email")
+    report = report_draft(
+        referral=episode.referral,
+        kind="initial",
+        episode=episode,
+        due_on=dt.date(2026, 1, 14),
+        by=clinician,
+    )
+    report_mark_sent(report=report, on=TODAY, channel="email")
     assert "Initial report: Stalled0" not in client.get(HOME).content.decode()
 
 
 def test_the_figures_version_lives_where_every_worker_reads_it(client, owner):
-    """Not in one process's memory: in the database's cache table (or Redis), so a write
-    in one worker refreshes the figures of all."""
-    from liaison.core.freshness import VERSION_KEY, figures_version
-
-    token = figures_version()
+    """Not in one process's memory, nor in the cache: in a table of the database, which the
+    database advances itself, so a write in one worker refreshes the figures of all."""
+    PartnerFactory()
+    version = data_version()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT cache_key FROM liaison_cache")
-        keys = [key for (key,) in cursor.fetchall()]
-    assert any(key.endswith(VERSION_KEY) for key in keys)
+        cursor.execute("SELECT topic, counter FROM insights_dataversion")
+        stored = dict(cursor.fetchall())
+    assert stored["figures"] == version["figures"] > 0
     cache.close()
-    assert figures_version() == token
+    cache.clear()
+    assert data_version() == version

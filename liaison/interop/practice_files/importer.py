@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from liaison.accounts.models import AuditEvent
 from liaison.care.services import clinicians_link_by_name
-from liaison.core.freshness import figures_changed
 from liaison.insights import facts
 from liaison.interop.practice_files import schema
 from liaison.interop.practice_files.audit import audit_practice_files
@@ -135,8 +134,6 @@ def import_practice_files(
             raise
         outcome.errors.append(ANOTHER_IMPORT)
         outcome.error_count = 1
-    if outcome.ok and not dry_run:
-        figures_changed()  # kept figures (pooled rates, scorecards) are stale after an import
     return outcome
 
 

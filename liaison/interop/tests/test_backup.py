@@ -3,6 +3,7 @@ restored records are a consistent snapshot of the live ones, and identical once 
 Each database is a real one of the engine under test, driven through the `liaison` command
 in processes of its own, as an operator would."""
 
+import ast
 import os
 import sqlite3
 import subprocess
@@ -112,6 +113,12 @@ def test_a_backup_taken_while_writes_go_on_restores_identical_records(engine, tm
     assert "audit trail is intact" in liaison(during, "restore", str(tmp_path / "during.bak"))
     snapshot, now = engine.rows(during), engine.rows(live)
     assert snapshot.keys() == now.keys()
+    # The data version is a counter each write advances in place: the backup's is an earlier one.
+    before, later = (
+        dict(map(ast.literal_eval, rows.pop("insights_dataversion"))) for rows in (snapshot, now)
+    )
+    assert before.keys() == later.keys() and all(before[t] <= later[t] for t in before)
+    assert before["figures"] < later["figures"]  # patients were written after the backup
     for table, rows in snapshot.items():  # nothing half written: every row is a live row
         assert set(rows) <= set(now[table]), table
     assert 5 <= len(snapshot["care_patient"]) < len(now["care_patient"])
