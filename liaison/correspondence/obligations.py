@@ -1,25 +1,17 @@
 """The due engine: every letter the record says a partner is owed, when it is due, and the
-report (if any) that meets it.
+report (if any) that meets it, for the whole practice.
 
 Obligations are derived from the record on every call, never stored, so correcting the
 record (a visit marked attended by mistake, a discharge date) moves or removes them at once.
 One SQL statement computes them for the whole practice; Python only shapes the rows listed.
 
-The rules (docs/closed-loop.md):
-
-- a referral is seen when an episode of it has an attended visit dated on or before the
-  as-of date D; it owes an `initial` report due its first visit + N business days;
-- an episode from a referral owes a `progress` report every N days after its first visit
-  while it is open (one due on or after its end is replaced by the discharge report);
-- an episode from a referral that ended on or before D owes a `discharge` report;
-- a referral declined as not appropriate owes a `redirect` letter after the decline;
-- an episode from a referral that, while open, is found not responding (two measurements of
-  its primary instrument 28+ days apart, improvement below the MCID) owes one `alert`,
-  counted from the day of the measurement that first showed it.
-
-Reports meet obligations of the same kind and referral (episode, for discharge reports) in
-order: the k-th such report by due date meets the k-th such obligation. A report counts as
-sent only when its `sent_on` is on or before D.
+The rules are those of `owed.py`, which states them in plain Python for one referral (read
+it first); the day counts and switches of every kind, the practice's and each partner's,
+come from the rule table `rules.RULES`. The statement's parts follow the same causes:
+`_INITIAL` (the referral's first attended visit), `_PROGRESS` (every interval after the
+episode's first visit, before its end), discharge (the episode's end), `_redirect_cte` (a
+decline as not appropriate), `_alert_cte` (the reading that first showed no response); then
+`_RANKED`, `_letters_cte` and `_PAIRED` pair the k-th report with the k-th obligation.
 """
 
 import datetime as dt
@@ -34,21 +26,18 @@ from django.db.models import Max
 
 from liaison.care.instruments import INSTRUMENTS, NOT_RESPONDING_AFTER_DAYS
 from liaison.correspondence.models import CommunicationPreference, ReportKind
-from liaison.correspondence.rules import Rules, practice_rules
+from liaison.correspondence.owed import DEFAULT_AHEAD_DAYS, Status, status_of
+from liaison.correspondence.rules import (
+    BUSINESS_DAYS,
+    RULES,
+    SPECS,
+    Rules,
+    RuleSpec,
+    practice_rules,
+)
 
 EPOCH = dt.date(1970, 1, 1)
 DEFAULT_WINDOW_DAYS = 365
-DEFAULT_AHEAD_DAYS = 14
-
-
-class Status:
-    SENT_ON_TIME = "sent_on_time"
-    SENT_LATE = "sent_late"
-    OVERDUE = "overdue"
-    DUE = "due"
-
-    ALL = (SENT_ON_TIME, SENT_LATE, OVERDUE, DUE)
-    UNSENT = (OVERDUE, DUE)
 
 
 class Obligation(NamedTuple):
@@ -266,12 +255,6 @@ def _listed(
     return [_obligation(row, selection.window.as_of, dates) for row in rows]
 
 
-def status_of(*, due_on: dt.date, sent_on: dt.date | None, as_of: dt.date) -> str:
-    if sent_on is not None and sent_on <= as_of:
-        return Status.SENT_ON_TIME if sent_on <= due_on else Status.SENT_LATE
-    return Status.OVERDUE if due_on < as_of else Status.DUE
-
-
 class _DateCache(dict):
     """Day numbers and SQLite's date strings to dates; a list repeats few distinct days."""
 
@@ -372,23 +355,11 @@ def _mcid(instrument: str) -> str:
 
 
 def _max_business_days(rules: Rules) -> int:
+    counted = [spec for spec in RULES if spec.unit == BUSINESS_DAYS]
     overrides = CommunicationPreference.objects.aggregate(
-        *(
-            Max(field)
-            for field in (
-                "initial_report_business_days",
-                "discharge_report_business_days",
-                "redirect_letter_business_days",
-                "alert_business_days",
-            )
-        )
+        *(Max(spec.override_field) for spec in counted)
     )
-    practice = (
-        rules.initial_business_days,
-        rules.discharge_business_days,
-        rules.redirect_business_days,
-        rules.alert_business_days,
-    )
+    practice = (rules.days[spec.kind] for spec in counted)
     return max(*practice, *(v for v in overrides.values() if v is not None))
 
 
@@ -441,15 +412,8 @@ def _statement(selection: Selection, rules: Rules) -> tuple[str, dict]:
         "ended_from": selection.ended_from,
         "since_dn": (window.since - EPOCH).days,
         "until_dn": (window.until - EPOCH).days,
-        "initial_bd": rules.initial_business_days,
-        "progress_days": rules.progress_interval_days,
-        "discharge_bd": rules.discharge_business_days,
-        "redirect_bd": rules.redirect_business_days,
-        "alert_bd": rules.alert_business_days,
-        "wants_initial": rules.wants(ReportKind.INITIAL),
-        "wants_discharge": rules.wants(ReportKind.DISCHARGE),
-        "wants_redirect": rules.wants(ReportKind.REDIRECT),
-        "wants_alert": rules.wants(ReportKind.ALERT),
+        **{spec.column: rules.days[spec.kind] for spec in RULES},
+        **{f"wants_{spec.kind}": rules.wants(spec.kind) for spec in RULES},
     }
     where = _filters(selection, params)
     ctes = [f"cand AS MATERIALIZED ({_candidates(selection, where)}\n)", _ep_cte(where)]
@@ -486,6 +450,24 @@ def _statement(selection: Selection, rules: Rules) -> tuple[str, dict]:
     return "WITH RECURSIVE\n" + ",\n".join(ctes) + "\n", params
 
 
+# `cp` is the partner's CommunicationPreference row, if it has one: an empty override, or no
+# row, leaves the practice's rule.
+def _partner_count(spec: RuleSpec) -> str:
+    return f"CAST(COALESCE(cp.{spec.override_field}, %({spec.column})s) AS INTEGER)"
+
+
+def _partner_wants(spec: RuleSpec) -> str:
+    return f"CASE WHEN cp.id IS NULL THEN %(wants_{spec.kind})s ELSE cp.{spec.wants_field} END"
+
+
+def _partner_rules() -> str:
+    """Columns `initial_bd, wants_initial, progress_days, …`: every rule of RULES."""
+    return ",\n        ".join(
+        f"{_partner_count(spec)} AS {spec.column}, {_partner_wants(spec)} AS wants_{spec.kind}"
+        for spec in RULES
+    )
+
+
 def _ep_cte(where: str) -> str:
     return f"""ep AS MATERIALIZED (
     SELECT e.id AS episode_id, e.referral_id, e.primary_measure,
@@ -493,20 +475,7 @@ def _ep_cte(where: str) -> str:
         (SELECT {_day("MIN(v.visit_on)")} FROM care_visit v
           WHERE v.episode_id = e.id AND v.status = 'attended'
             AND v.visit_on <= %(as_of)s) AS first_dn,
-        CAST(COALESCE(cp.initial_report_business_days, %(initial_bd)s) AS INTEGER)
-            AS initial_bd,
-        CAST(CASE WHEN cp.id IS NULL THEN %(progress_days)s
-                  WHEN cp.wants_progress
-                  THEN COALESCE(cp.progress_report_interval_days, %(progress_days)s)
-                  ELSE 0 END AS INTEGER) AS progress_days,
-        CAST(COALESCE(cp.discharge_report_business_days, %(discharge_bd)s) AS INTEGER)
-            AS discharge_bd,
-        CAST(COALESCE(cp.alert_business_days, %(alert_bd)s) AS INTEGER) AS alert_bd,
-        CASE WHEN cp.id IS NULL THEN %(wants_initial)s ELSE cp.wants_initial END
-            AS wants_initial,
-        CASE WHEN cp.id IS NULL THEN %(wants_discharge)s ELSE cp.wants_discharge END
-            AS wants_discharge,
-        CASE WHEN cp.id IS NULL THEN %(wants_alert)s ELSE cp.wants_alert END AS wants_alert
+        {_partner_rules()}
     FROM cand
     JOIN care_episode e ON e.referral_id = cand.referral_id
     JOIN care_referral r ON r.id = e.referral_id
@@ -533,7 +502,7 @@ _PROGRESS = """progress (referral_id, episode_id, due_dn, step, stop_dn) AS (
     SELECT referral_id, episode_id, CAST(first_dn + progress_days AS INTEGER),
         progress_days, CAST(COALESCE(end_dn, %(until_dn)s + 1) AS INTEGER)
     FROM ep
-    WHERE first_dn IS NOT NULL AND progress_days > 0
+    WHERE first_dn IS NOT NULL AND wants_progress AND progress_days > 0
       AND first_dn + progress_days < COALESCE(end_dn, %(until_dn)s + 1)
     UNION ALL
     SELECT referral_id, episode_id, due_dn + step, step, stop_dn FROM progress
@@ -570,7 +539,7 @@ def _alert_cte() -> str:
 def _redirect_cte(where: str) -> str:
     due = _plus_business_days(
         _day("COALESCE(r.decided_on, r.received_on)"),
-        "COALESCE(cp.redirect_letter_business_days, %(redirect_bd)s)",
+        _partner_count(SPECS[ReportKind.REDIRECT]),
     )
     return f"""redirect AS MATERIALIZED (
     SELECT r.id AS referral_id, {due} AS due_dn
@@ -580,7 +549,7 @@ def _redirect_cte(where: str) -> str:
     WHERE r.decline_reason = 'not_appropriate'
       AND COALESCE(r.decided_on, r.received_on) <= %(as_of)s
       AND COALESCE(r.decided_on, r.received_on) >= %(cause_from)s
-      AND CASE WHEN cp.id IS NULL THEN %(wants_redirect)s ELSE cp.wants_redirect END
+      AND {_partner_wants(SPECS[ReportKind.REDIRECT])}
       {where}
 )"""
 

@@ -1,43 +1,121 @@
 """The communication rules: which letters a partner is owed and when each is due.
 
 The practice sets them (PracticeSettings); a partner may override any of them
-(CommunicationPreference). The due engine in `obligations.py` applies the same rules in SQL;
-the functions here state them once in Python for drafts, pages and tests.
+(CommunicationPreference). `RULES` states them once, as data: the Python core
+(`owed.py`), the due engine's SQL (`obligations.py`) and the imported reports' due dates
+(`interop/practice_files/due.py`) all read their day counts and switches from it. What starts
+each letter's clock (its cause) is written in `owed.py`, and in SQL in `obligations.py`.
 """
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from liaison.core.dates import add_business_days
 from liaison.core.models import PracticeSettings
 from liaison.correspondence.models import CommunicationPreference, ReportKind
 
+BUSINESS_DAYS = "business days"
+DAYS = "days"
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One kind of letter: where its day count is set, by the practice and by a partner,
+    the partner's switch for it, and the unit of the count."""
+
+    kind: str
+    practice_field: str  # on PracticeSettings
+    override_field: str  # on CommunicationPreference; empty falls back to the practice's
+    wants_field: str  # on CommunicationPreference
+    unit: str  # BUSINESS_DAYS after its cause, or every so many DAYS (0: none)
+    cause: str  # what starts its clock, in words (the code is in owed.py and obligations.py)
+
+    @property
+    def column(self) -> str:
+        """The SQL name of the count: `initial_bd`, `progress_days`, …"""
+        return f"{self.kind}_{'bd' if self.unit == BUSINESS_DAYS else 'days'}"
+
+
+RULES: tuple[RuleSpec, ...] = (
+    RuleSpec(
+        ReportKind.INITIAL,
+        "initial_report_business_days",
+        "initial_report_business_days",
+        "wants_initial",
+        BUSINESS_DAYS,
+        "the referral's first attended visit",
+    ),
+    RuleSpec(
+        ReportKind.PROGRESS,
+        "progress_report_interval_days",
+        "progress_report_interval_days",
+        "wants_progress",
+        DAYS,
+        "the episode's first attended visit, again every interval while the episode is open",
+    ),
+    RuleSpec(
+        ReportKind.DISCHARGE,
+        "discharge_report_business_days",
+        "discharge_report_business_days",
+        "wants_discharge",
+        BUSINESS_DAYS,
+        "the end of the episode",
+    ),
+    RuleSpec(
+        ReportKind.REDIRECT,
+        "redirect_letter_business_days",
+        "redirect_letter_business_days",
+        "wants_redirect",
+        BUSINESS_DAYS,
+        "the decline as not appropriate (the received date when the decline is undated)",
+    ),
+    RuleSpec(
+        ReportKind.ALERT,
+        "alert_business_days",
+        "alert_business_days",
+        "wants_alert",
+        BUSINESS_DAYS,
+        "the reading that first showed the patient not responding, while the episode is open",
+    ),
+)
+
+SPECS: dict[str, RuleSpec] = {spec.kind: spec for spec in RULES}
+
 
 @dataclass(frozen=True)
 class Rules:
-    initial_business_days: int
-    progress_interval_days: int  # 0: no progress reports
-    discharge_business_days: int
-    redirect_business_days: int
-    alert_business_days: int
+    days: Mapping[str, int]  # per kind: business days after its cause, or the progress interval
     kinds: frozenset[str]  # the kinds of letter the partner wants at all
 
     def wants(self, kind: str) -> bool:
-        if kind == ReportKind.PROGRESS and self.progress_interval_days == 0:
+        if SPECS[kind].unit == DAYS and self.days[kind] == 0:
             return False
         return kind in self.kinds
 
+    def due_after(self, kind: str, cause_on: dt.date) -> dt.date:
+        """The due date of a letter of `kind` whose clock started on `cause_on` (for
+        progress: the first report's, counted from the first visit)."""
+        count = self.days[kind]
+        if SPECS[kind].unit == BUSINESS_DAYS:
+            return add_business_days(cause_on, count)
+        return cause_on + dt.timedelta(days=count)
+
+    @property
+    def progress_interval_days(self) -> int:
+        return self.days[ReportKind.PROGRESS]
+
     def initial_due(self, first_visit: dt.date) -> dt.date:
-        return add_business_days(first_visit, self.initial_business_days)
+        return self.due_after(ReportKind.INITIAL, first_visit)
 
     def discharge_due(self, ended_on: dt.date) -> dt.date:
-        return add_business_days(ended_on, self.discharge_business_days)
+        return self.due_after(ReportKind.DISCHARGE, ended_on)
 
     def redirect_due(self, declined_on: dt.date) -> dt.date:
-        return add_business_days(declined_on, self.redirect_business_days)
+        return self.due_after(ReportKind.REDIRECT, declined_on)
 
     def alert_due(self, found_on: dt.date) -> dt.date:
-        return add_business_days(found_on, self.alert_business_days)
+        return self.due_after(ReportKind.ALERT, found_on)
 
     def next_progress_due(self, first_visit: dt.date, after: dt.date) -> dt.date | None:
         """The first progress report due after `after`, counting from the first visit."""
@@ -49,48 +127,45 @@ class Rules:
 
 
 def practice_rules() -> Rules:
-    s = PracticeSettings.current()
+    settings = PracticeSettings.current()
     return Rules(
-        initial_business_days=s.initial_report_business_days,
-        progress_interval_days=s.progress_report_interval_days,
-        discharge_business_days=s.discharge_report_business_days,
-        redirect_business_days=s.redirect_letter_business_days,
-        alert_business_days=s.alert_business_days,
-        kinds=frozenset(ReportKind.values),
+        days={spec.kind: getattr(settings, spec.practice_field) for spec in RULES},
+        kinds=frozenset(spec.kind for spec in RULES),
     )
 
 
 def partner_rules(partner) -> Rules:
     """The practice's rules with this partner's overrides applied."""
-    rules = practice_rules()
-    pref = CommunicationPreference.objects.filter(partner=partner).first()
-    if pref is None:
-        return rules
-    return _overridden(rules, pref)
+    return rules_of_partners([partner.pk])[partner.pk]
+
+
+def rules_of_partners(partner_ids: Iterable[int]) -> Mapping[int, Rules]:
+    """The rules of each partner (by id), read in two queries however many partners."""
+    practice = practice_rules()
+    overridden = {
+        pref.partner_id: _overridden(practice, pref)
+        for pref in CommunicationPreference.objects.filter(partner_id__in=set(partner_ids))
+    }
+    return _WithDefault(overridden, practice)
+
+
+class _WithDefault(dict):
+    """Partners without preferences of their own follow the practice."""
+
+    def __init__(self, overridden: dict, practice: Rules):
+        super().__init__(overridden)
+        self.practice = practice
+
+    def __missing__(self, key) -> Rules:
+        return self.practice
 
 
 def _overridden(rules: Rules, pref: CommunicationPreference) -> Rules:
-    def pick(override, default):
-        return default if override is None else override
+    def pick(spec: RuleSpec) -> int:
+        override = getattr(pref, spec.override_field)
+        return rules.days[spec.kind] if override is None else override
 
-    wanted = {
-        ReportKind.INITIAL: pref.wants_initial,
-        ReportKind.PROGRESS: pref.wants_progress,
-        ReportKind.DISCHARGE: pref.wants_discharge,
-        ReportKind.REDIRECT: pref.wants_redirect,
-        ReportKind.ALERT: pref.wants_alert,
-    }
     return Rules(
-        initial_business_days=pick(pref.initial_report_business_days, rules.initial_business_days),
-        progress_interval_days=pick(
-            pref.progress_report_interval_days, rules.progress_interval_days
-        ),
-        discharge_business_days=pick(
-            pref.discharge_report_business_days, rules.discharge_business_days
-        ),
-        redirect_business_days=pick(
-            pref.redirect_letter_business_days, rules.redirect_business_days
-        ),
-        alert_business_days=pick(pref.alert_business_days, rules.alert_business_days),
-        kinds=frozenset(kind for kind, wants in wanted.items() if wants),
+        days={spec.kind: pick(spec) for spec in RULES},
+        kinds=frozenset(spec.kind for spec in RULES if getattr(pref, spec.wants_field)),
     )

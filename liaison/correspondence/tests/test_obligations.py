@@ -6,11 +6,12 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from liaison.care.models import Visit
+from liaison.care.models import Referral, Visit
 from liaison.core.dates import add_business_days
 from liaison.core.models import PracticeSettings
 from liaison.correspondence.models import CommunicationPreference, Report
 from liaison.correspondence.obligations import EPOCH, _plus_business_days, obligations_due
+from liaison.correspondence.owed import obligations_of_referral
 from liaison.correspondence.tests.builders import day, measure, referral_seen
 from liaison.factories import PartnerFactory, ReferralFactory, ReportFactory, VisitFactory
 
@@ -18,9 +19,28 @@ pytestmark = pytest.mark.django_db
 
 
 def owed(as_of: str, **kwargs) -> list[tuple[str, str, str]]:
-    """(kind, due date, status) of every obligation due in 2026 up to a fortnight after D."""
+    """(kind, due date, status) of every obligation due in 2026 up to a fortnight after D;
+    the Python core (owed.py) must owe the same."""
     rows = obligations_due(as_of=day(as_of), since=dt.date(2025, 1, 1), **kwargs)
+    assert_the_core_agrees(rows, as_of=day(as_of), since=dt.date(2025, 1, 1), **kwargs)
     return [(o.kind, o.due_on.isoformat(), o.status) for o in rows]
+
+
+def assert_the_core_agrees(rows, *, as_of, since, location_ids=None) -> None:
+    referrals = Referral.objects.all()
+    if location_ids is not None:
+        referrals = referrals.filter(patient__location_id__in=location_ids)
+    core = [
+        o
+        for referral in referrals
+        for o in obligations_of_referral(referral, as_of=as_of)
+        if o.due_on >= since
+    ]
+    assert sorted(map(_compared, rows), key=str) == sorted(map(_compared, core), key=str)
+
+
+def _compared(o) -> tuple:
+    return (str(o.kind), o.due_on, o.status, o.sent_on, o.report_id, o.referral_id, o.episode_id)
 
 
 def kinds(as_of: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Due dates for imported reports that do not give one: the practice's communication rules.
+"""Due dates for imported reports that do not give one: the communication rules of the
+referral's partner (`correspondence.rules`: the practice's, with the partner's overrides).
 
 They run after every other file is written, so the dates they start from (first visits,
 discharges, decisions) are those the database now holds, from the files or from before.
@@ -19,15 +20,13 @@ episode not ended), the referral's received date stands in for it.
 import datetime as dt
 
 from liaison.care.models import Episode, Outcome, Referral, Visit
-from liaison.core.dates import add_business_days
-from liaison.core.models import PracticeSettings
+from liaison.correspondence.rules import Rules, rules_of_partners
 from liaison.interop.practice_files.schema import REPORTS
 
 BATCH = 5_000
 
 
 def fill_due_dates(cursor) -> None:
-    rules = PracticeSettings.current()
     last_line = 0
     while True:
         cursor.execute(_anchors_sql(), [last_line, BATCH])
@@ -35,14 +34,15 @@ def fill_due_dates(cursor) -> None:
         if not rows:
             return
         last_line = rows[-1][0]
-        dues = [(_due_on(rules, *row[1:]).isoformat(), row[0]) for row in rows]
+        rules = rules_of_partners({row[1] for row in rows})  # two queries a batch
+        dues = [(_due_on(rules[row[1]], *row[2:]).isoformat(), row[0]) for row in rows]
         cursor.executemany(f"UPDATE {REPORTS.stage_table} SET due_on = %s WHERE line = %s", dues)
 
 
 def _anchors_sql() -> str:
     visit, episode, outcome = Visit._meta.db_table, Episode._meta.db_table, Outcome._meta.db_table
     return f"""
-        SELECT s.line, s.kind, s.sent_on, r.received_on, r.decided_on, e.ended_on,
+        SELECT s.line, r.partner_id, s.kind, s.sent_on, r.received_on, r.decided_on, e.ended_on,
                (SELECT min(v.visit_on) FROM {episode} re JOIN {visit} v ON v.episode_id = re.id
                 WHERE re.referral_id = r.id AND v.status = 'attended') AS referral_first,
                (SELECT min(v.visit_on) FROM {visit} v
@@ -64,7 +64,7 @@ def _date(value) -> dt.date | None:
 
 
 def _due_on(
-    rules: PracticeSettings,
+    rules: Rules,
     kind,
     sent_on,
     received_on,
@@ -79,20 +79,20 @@ def _due_on(
     )
     referral_first, episode_first, measured = map(_date, (referral_first, episode_first, measured))
     if kind == "initial":
-        return add_business_days(referral_first or received_on, rules.initial_report_business_days)
+        return rules.initial_due(referral_first or received_on)
     if kind == "progress":
         return _progress_due(
-            rules.progress_report_interval_days,
+            rules.progress_interval_days,
             episode_first or referral_first or received_on,
             sent_on,
         )
     if kind == "discharge":
-        return add_business_days(ended_on or received_on, rules.discharge_report_business_days)
+        return rules.discharge_due(ended_on or received_on)
     if kind == "redirect":
-        return add_business_days(decided_on or received_on, rules.redirect_letter_business_days)
+        return rules.redirect_due(decided_on or received_on)
     if sent_on:  # alert
         return sent_on
-    return add_business_days(measured or received_on, rules.alert_business_days)
+    return rules.alert_due(measured or received_on)
 
 
 def _progress_due(interval: int, first_visit: dt.date, sent_on: dt.date | None) -> dt.date:

@@ -17,7 +17,7 @@ from liaison.care.models import (
     Referral,
     Visit,
 )
-from liaison.correspondence.models import Report
+from liaison.correspondence.models import CommunicationPreference, Report
 from liaison.factories import PartnerFactory, PatientFactory
 from liaison.interop.practice_files.export import export_practice_files
 from liaison.interop.practice_files.importer import import_practice_files
@@ -172,6 +172,26 @@ def test_report_due_dates_follow_the_communication_rules_when_empty(tmp_path):
     assert due["RP3"] == dt.date(2024, 2, 4)  # sent Feb 6: nearest milestone is first + 30
     assert due["RP4"] == dt.date(2024, 1, 10)  # declined Tue Jan 9 + 1 business day
     assert due["RP5"] == dt.date(2024, 2, 1)  # given in the file
+
+
+def test_a_partners_own_rules_move_the_due_dates_of_its_imported_reports(tmp_path):
+    run_import(write_files(tmp_path / "first", CLEAN))
+    partner = Partner.objects.get(external_id="P1")
+    CommunicationPreference.objects.create(
+        partner=partner, initial_report_business_days=5, progress_report_interval_days=14
+    )
+    reports = (
+        "report_id,referral_id,episode_id,kind,due_on,sent_on,channel\n"
+        "RP6,R1,E1,initial,,,\n"
+        "RP7,R1,E1,progress,,2024-01-20,\n"
+        "RP8,R2,,redirect,,,\n"
+    )
+    run_import(write_files(tmp_path / "second", {"reports.csv": reports}))
+    due = dict(Report.objects.values_list("external_id", "due_on"))
+
+    assert due["RP6"] == dt.date(2024, 1, 12)  # first visit Fri Jan 5 + 5 business days
+    assert due["RP7"] == dt.date(2024, 1, 19)  # sent Jan 20: nearest milestone is first + 14
+    assert due["RP8"] == dt.date(2024, 1, 10)  # P2 has no rules of its own: the practice's
 
 
 def test_real_exports_are_read_bom_crlf_quotes_whitespace_and_any_column_order(tmp_path):
