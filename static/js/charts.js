@@ -48,11 +48,16 @@
     return MONTHS[parseInt(iso.slice(5, 7), 10) - 1] + " " + iso.slice(2, 4);
   }
 
-  function outcomeChart() {
-    var canvas = document.getElementById("outcome-chart");
-    var d = data("outcome-chart-data");
+  // Draws on the canvas `id` from its data island `id-data`, where the page has both.
+  function chartOn(id, config) {
+    var canvas = document.getElementById(id);
+    var d = data(id + "-data");
     if (!canvas || !d || !window.Chart) return;
-    new window.Chart(canvas, {
+    new window.Chart(canvas, config(d));
+  }
+
+  function outcomeConfig(d) {
+    return {
       type: "line",
       data: {
         labels: d.dates.map(shortDate),
@@ -79,14 +84,11 @@
         }
       },
       plugins: [thresholdLine]
-    });
+    };
   }
 
-  function referralsChart() {
-    var canvas = document.getElementById("referrals-chart");
-    var d = data("referrals-chart-data");
-    if (!canvas || !d || !window.Chart) return;
-    new window.Chart(canvas, {
+  function referralsConfig(d) {
+    return {
       type: "bar",
       data: {
         labels: d.map(function (row) { return shortMonth(row.month); }),
@@ -100,12 +102,12 @@
                   x: { grid: { display: false } } },
         plugins: { legend: { display: false } }
       }
-    });
+    };
   }
 
   function draw() {
-    outcomeChart();
-    referralsChart();
+    chartOn("outcome-chart", outcomeConfig);
+    chartOn("referrals-chart", referralsConfig);
   }
 
   if (document.readyState === "loading") {
