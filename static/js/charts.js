@@ -8,11 +8,6 @@
   var GRID = "#d5dbe1";
   var MUTED = "#4b5866";
 
-  function data(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
   // The MCID threshold as a dashed line across the whole chart, even with one measurement.
   var thresholdLine = {
     id: "thresholdLine",
@@ -46,14 +41,6 @@
 
   function shortMonth(iso) {
     return MONTHS[parseInt(iso.slice(5, 7), 10) - 1] + " " + iso.slice(2, 4);
-  }
-
-  // Draws on the canvas `id` from its data island `id-data`, where the page has both.
-  function chartOn(id, config) {
-    var canvas = document.getElementById(id);
-    var d = data(id + "-data");
-    if (!canvas || !d || !window.Chart) return;
-    new window.Chart(canvas, config(d));
   }
 
   function outcomeConfig(d) {
@@ -106,8 +93,8 @@
   }
 
   function draw() {
-    chartOn("outcome-chart", outcomeConfig);
-    chartOn("referrals-chart", referralsConfig);
+    window.chartOn("outcome-chart", "outcome-chart-data", outcomeConfig);
+    window.chartOn("referrals-chart", "referrals-chart-data", referralsConfig);
   }
 
   if (document.readyState === "loading") {
