@@ -6,8 +6,10 @@ the liaison role (and anyone without a role) sees no patient record at all.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
-from liaison.accounts.models import Location, Role, User
+from liaison.accounts.audit import audit_record
+from liaison.accounts.models import AuditEvent, Location, Role, User
 
 # Signing a clinical letter is a permission, not a role: a manager who treats patients is
 # given it, a manager who does not prepares and sends letters without signing them.
@@ -67,6 +69,15 @@ def locations_of(user) -> QuerySet:
 def require_patient_access(user) -> None:
     if not can_see_patients(user):
         raise PermissionDenied("Your role does not give access to patient records.")
+
+
+def patient_record_or_404(request, records: QuerySet, *, code, detail: str):
+    """The record of patient data with this `code` among `records` that the user may see
+    (404 for any other); opening it goes to the audit trail, `detail` naming the page."""
+    require_patient_access(request.user)
+    record = get_object_or_404(records.visible_to(request.user), code=code)
+    audit_record(request=request, action=AuditEvent.Action.VIEW, obj=record, detail=detail)
+    return record
 
 
 def require_manager(user, refusal: str) -> None:

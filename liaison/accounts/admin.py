@@ -116,10 +116,10 @@ class AuditedAdminMixin:
         return f"{self.audit_detail}: {', '.join(fields)}" if fields else self.audit_detail
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For records nobody may alter through a screen."""
+class ReadOnlyAdminMixin:
+    """For records nobody may alter through a screen: on an admin page or an inline."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -127,6 +127,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """An admin page that only lists and shows."""
 
 
 @admin.register(Location)

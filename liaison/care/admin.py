@@ -142,34 +142,31 @@ class EpisodeAdmin(CareAdmin):
     ]
 
 
-@admin.register(Visit)
-class VisitAdmin(CareAdmin):
+class EpisodePartAdmin(CareAdmin):
+    """A visit or an outcome: scoped, searched and shown through its episode's patient."""
+
     location_path = "episode__patient__location"
-    list_display = ["visit_on", "patient", "status", "episode"]
-    list_filter = ["status", "visit_on"]
     search_fields = ["^episode__patient__last_name", "=external_id"]
     list_select_related = ["episode__patient"]
     raw_id_fields = ["episode"]
-    fields = ["episode", "visit_on", "status", *RECORD_FIELDS]
 
     @admin.display(description="patient", ordering="episode__patient__last_name")
     def patient(self, obj):
         return obj.episode.patient
+
+
+@admin.register(Visit)
+class VisitAdmin(EpisodePartAdmin):
+    list_display = ["visit_on", "patient", "status", "episode"]
+    list_filter = ["status", "visit_on"]
+    fields = ["episode", "visit_on", "status", *RECORD_FIELDS]
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(CareAdmin):
-    location_path = "episode__patient__location"
+class OutcomeAdmin(EpisodePartAdmin):
     list_display = ["measured_on", "patient", "instrument", "score", "episode"]
     list_filter = ["instrument", "measured_on"]
-    search_fields = ["^episode__patient__last_name", "=external_id"]
-    list_select_related = ["episode__patient"]
-    raw_id_fields = ["episode"]
     fields = ["episode", "measured_on", "instrument", "score", "items", *RECORD_FIELDS]
-
-    @admin.display(description="patient", ordering="episode__patient__last_name")
-    def patient(self, obj):
-        return obj.episode.patient
 
 
 @admin.register(Payment)

@@ -9,7 +9,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.access import locations_of, require_manager, require_patient_access
+from liaison.accounts.access import (
+    locations_of,
+    patient_record_or_404,
+    require_manager,
+    require_patient_access,
+)
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care import queries, services
@@ -51,33 +56,24 @@ def _require_perm(request, *perms: str) -> None:
 
 def _get_patient_for_user(request, code) -> Patient:
     """The patient, or 404 when this user may not see them; the view is audited."""
-    require_patient_access(request.user)
-    patients = Patient.objects.visible_to(request.user).select_related("location", "source_partner")
-    patient = get_object_or_404(patients, code=code)
-    audit_record(request=request, action=View, obj=patient, detail="patient page")
-    return patient
+    patients = Patient.objects.select_related("location", "source_partner")
+    return patient_record_or_404(request, patients, code=code, detail="patient page")
 
 
 def _get_referral_for_user(request, code, detail="referral page") -> Referral:
-    require_patient_access(request.user)
     referrals = queries.with_progress(
-        Referral.objects.visible_to(request.user).select_related(
+        Referral.objects.select_related(
             "patient", "patient__location", "partner", "partner__specialty", "alternative_partner"
         )
     )
-    referral = get_object_or_404(referrals, code=code)
-    audit_record(request=request, action=View, obj=referral, detail=detail)
-    return referral
+    return patient_record_or_404(request, referrals, code=code, detail=detail)
 
 
 def _get_episode_for_user(request, code, detail="episode page") -> Episode:
-    require_patient_access(request.user)
-    episodes = Episode.objects.visible_to(request.user).select_related(
+    episodes = Episode.objects.select_related(
         "patient", "patient__location", "referral", "referral__partner", "clinician"
     )
-    episode = get_object_or_404(episodes, code=code)
-    audit_record(request=request, action=View, obj=episode, detail=detail)
-    return episode
+    return patient_record_or_404(request, episodes, code=code, detail=detail)
 
 
 def _page(request, items):

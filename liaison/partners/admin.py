@@ -65,13 +65,7 @@ class PartnerAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "works_at",
-                    "address",
-                    "city",
-                    "state",
-                    "zip",
-                    "phone",
-                    "fax",
-                    "email",
+                    *Partner.CONTACT_DETAILS,
                     "preferred_channel",
                 ]
             },

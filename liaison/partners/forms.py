@@ -80,6 +80,13 @@ def staff_choices():
     return users
 
 
+def _only_one(found: list[Partner], *, none: str, several: str) -> Partner:
+    """The one partner a name or NPI found; the form says so when it found none or several."""
+    if len(found) != 1:
+        raise forms.ValidationError(several if found else none)
+    return found[0]
+
+
 class DirectoryFilterForm(forms.Form):
     TRENDS = [
         ("", "Any trend"),
@@ -152,13 +159,7 @@ class PartnerForm(forms.ModelForm):
             "organization_name",
             "npi",
             "specialty",
-            "address",
-            "city",
-            "state",
-            "zip",
-            "phone",
-            "fax",
-            "email",
+            *Partner.CONTACT_DETAILS,
             "preferred_channel",
             "stage",
             "owner",
@@ -203,13 +204,11 @@ class PartnerForm(forms.ModelForm):
                 kind=PartnerKind.ORGANIZATION, organization_name__iexact=name
             ).exclude(pk=self.instance.pk)[:2]
         )
-        if len(found) != 1:
-            raise forms.ValidationError(
-                "No practice of that name in the directory: add it first."
-                if not found
-                else "Two practices have that name: merge the duplicate first."
-            )
-        return found[0]
+        return _only_one(
+            found,
+            none="No practice of that name in the directory: add it first.",
+            several="Two practices have that name: merge the duplicate first.",
+        )
 
     def clean_introduced_by_ref(self) -> Partner | None:
         ref = self.cleaned_data["introduced_by_ref"].strip()
@@ -226,13 +225,11 @@ class PartnerForm(forms.ModelForm):
                 or f"{p.first_name} {p.last_name}".strip().lower() == ref.lower()
             ]
         )
-        if len(found) != 1:
-            raise forms.ValidationError(
-                "Nobody in the directory by that NPI or name."
-                if not found
-                else "Several partners have that name: give the NPI."
-            )
-        return found[0]
+        return _only_one(
+            found,
+            none="Nobody in the directory by that NPI or name.",
+            several="Several partners have that name: give the NPI.",
+        )
 
     def clean(self):
         data = super().clean()

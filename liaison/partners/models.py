@@ -75,6 +75,9 @@ class Partner(Record):
 
     Cadence = ContactCadence
 
+    # Where and how to reach them, the group the form, the admin, a merge and the demo share.
+    CONTACT_DETAILS = ("address", "city", "state", "zip", "phone", "fax", "email")
+
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
     npi = models.CharField(
         "NPI", max_length=10, null=True, blank=True, unique=True, validators=[validate_npi]

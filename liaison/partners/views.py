@@ -296,7 +296,13 @@ def _safe_next(request, partner: Partner) -> str:
 @login_required
 def detail(request, code):
     partner = _get_partner_for_user(request, code)
-    return render(request, "partners/detail.html", _detail_context(request, partner))
+    return _detail_page(request, partner)
+
+
+def _detail_page(request, partner: Partner, *, status: int = 200, **forms):
+    """The partner's page; after a refused form, again with that form and its errors (400)."""
+    context = _detail_context(request, partner, **forms)
+    return render(request, "partners/detail.html", context, status=status)
 
 
 def _detail_context(request, partner: Partner, **forms) -> dict:
@@ -522,12 +528,7 @@ def plan_new(request, code):
         services.touchpoint_plan(partner=partner, by=request.user, **form.cleaned_data)
         messages.success(request, "Planned.")
         return redirect("partners-detail", code=partner.code)
-    return render(
-        request,
-        "partners/detail.html",
-        _detail_context(request, partner, plan_form=form),
-        status=400,
-    )
+    return _detail_page(request, partner, plan_form=form, status=400)
 
 
 @login_required
@@ -559,12 +560,7 @@ def note_new(request, code):
         )
         messages.success(request, "Note added.")
         return redirect("partners-detail", code=partner.code)
-    return render(
-        request,
-        "partners/detail.html",
-        _detail_context(request, partner, note_form=form),
-        status=400,
-    )
+    return _detail_page(request, partner, note_form=form, status=400)
 
 
 @login_required

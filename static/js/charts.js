@@ -8,11 +8,6 @@
   var GRID = "#d5dbe1";
   var MUTED = "#4b5866";
 
-  function data(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
   // The MCID threshold as a dashed line across the whole chart, even with one measurement.
   var thresholdLine = {
     id: "thresholdLine",
@@ -48,11 +43,8 @@
     return MONTHS[parseInt(iso.slice(5, 7), 10) - 1] + " " + iso.slice(2, 4);
   }
 
-  function outcomeChart() {
-    var canvas = document.getElementById("outcome-chart");
-    var d = data("outcome-chart-data");
-    if (!canvas || !d || !window.Chart) return;
-    new window.Chart(canvas, {
+  function outcomeConfig(d) {
+    return {
       type: "line",
       data: {
         labels: d.dates.map(shortDate),
@@ -79,14 +71,11 @@
         }
       },
       plugins: [thresholdLine]
-    });
+    };
   }
 
-  function referralsChart() {
-    var canvas = document.getElementById("referrals-chart");
-    var d = data("referrals-chart-data");
-    if (!canvas || !d || !window.Chart) return;
-    new window.Chart(canvas, {
+  function referralsConfig(d) {
+    return {
       type: "bar",
       data: {
         labels: d.map(function (row) { return shortMonth(row.month); }),
@@ -100,12 +89,12 @@
                   x: { grid: { display: false } } },
         plugins: { legend: { display: false } }
       }
-    });
+    };
   }
 
   function draw() {
-    outcomeChart();
-    referralsChart();
+    window.chartOn("outcome-chart", "outcome-chart-data", outcomeConfig);
+    window.chartOn("referrals-chart", "referrals-chart-data", referralsConfig);
   }
 
   if (document.readyState === "loading") {

@@ -11,18 +11,6 @@
   var BAND = "rgba(20, 102, 63, 0.15)";
   var PALETTE = ["#1d4f91", "#0f766e", "#b45309", "#7c3aed", "#be123c", "#4b5866", "#15803d", "#a16207"];
 
-  function data(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
-  function chart(canvasId, dataId, build) {
-    var canvas = document.getElementById(canvasId);
-    var d = data(dataId);
-    if (!canvas || !d || !window.Chart) return;
-    new window.Chart(canvas, build(d));
-  }
-
   var common = { maintainAspectRatio: false, animation: false };
 
   function line(label, values, colour, dashed) {
@@ -104,10 +92,10 @@
   }
 
   function draw() {
-    chart("overview-months-chart", "overview-months-data", overviewMonths);
-    chart("overview-channels-chart", "overview-channels-data", overviewChannels);
-    chart("ranking-scatter-chart", "ranking-scatter-data", rankingScatter);
-    chart("trends-partner-chart", "trends-partner-data", trendsPartner);
+    window.chartOn("overview-months-chart", "overview-months-data", overviewMonths);
+    window.chartOn("overview-channels-chart", "overview-channels-data", overviewChannels);
+    window.chartOn("ranking-scatter-chart", "ranking-scatter-data", rankingScatter);
+    window.chartOn("trends-partner-chart", "trends-partner-data", trendsPartner);
   }
 
   if (document.readyState === "loading") {
