@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, F, Q, Sum, Value, When
 
 from liaison.care.models import Channel, MarketingSpend
-from liaison.insights.episodes import (
+from liaison.insights.care_sums import (
     CareSums,
     care_sums,
     closed_episode_facts,

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from django.db.models import F
 
+from liaison.insights.care_sums import care_sums, closed_episode_facts, closed_in_window, regroup
 from liaison.insights.channels import ChannelFigures, channel_figures
-from liaison.insights.episodes import care_sums, closed_episode_facts, closed_in_window, regroup
+from liaison.insights.first_visits import first_visit_stats
 from liaison.insights.gaps import NetworkGaps, network_gaps
 from liaison.insights.informed import FIELDS as INFORMED_FIELDS
 from liaison.insights.not_responding import (
@@ -17,7 +18,6 @@ from liaison.insights.not_responding import (
     not_responding_by_partner,
     patients_not_responding,
 )
-from liaison.insights.referrals import first_visit_stats
 from liaison.insights.response import ResponseTimes, response_target_days, response_times
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard, partner_scorecards

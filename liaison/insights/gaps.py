@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from liaison.core.geo import haversine_miles, zip5, zip_centroid
-from liaison.insights.episodes import located
+from liaison.insights.care_sums import located
+from liaison.insights.first_visits import in_window
 from liaison.insights.models import PatientFacts
-from liaison.insights.referrals import in_window
 from liaison.insights.scope import Scope
 from liaison.partners.models import NAME_FIELDS, Partner, Specialty, display_name
 

@@ -11,7 +11,7 @@ The figures are an association, not an effect of the letter.
 from dataclasses import dataclass, field
 
 from liaison.correspondence.obligations import initial_letters
-from liaison.insights.episodes import (
+from liaison.insights.care_sums import (
     CareSums,
     care_sums,
     closed_episode_facts,

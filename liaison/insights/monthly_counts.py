@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from liaison.care.models import Referral
-from liaison.insights.episodes import located
+from liaison.insights.care_sums import located
 from liaison.insights.models import PatientFacts
 from liaison.insights.scope import Scope
 from liaison.insights.scorecards import PartnerScorecard

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from liaison.care.instruments import NOT_RESPONDING_AFTER_DAYS
 from liaison.care.models import Episode
-from liaison.insights.episodes import (
+from liaison.insights.care_sums import (
     first_reading,
     improvement,
     last_reading,

@@ -8,8 +8,8 @@ from django.db.models import Value
 from liaison.core.models import PracticeSettings
 from liaison.correspondence.models import Report
 from liaison.correspondence.obligations import obligation_tallies
+from liaison.insights.first_visits import FirstVisitStats, first_visit_stats
 from liaison.insights.informed import KeepingInformed, keeping_informed
-from liaison.insights.referrals import FirstVisitStats, first_visit_stats
 from liaison.insights.scope import Scope
 from liaison.insights.stats import ratio
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import F
 
 from liaison.correspondence.obligations import Obligation, obligations_overdue
-from liaison.insights.referrals import FirstVisitStats, first_visit_stats
+from liaison.insights.first_visits import FirstVisitStats, first_visit_stats
 from liaison.insights.response import response_target_days
 from liaison.insights.scope import Scope
 

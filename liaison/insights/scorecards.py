@@ -6,10 +6,11 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 
 from liaison.care.models import Payment, Referral
-from liaison.insights.episodes import (
+from liaison.insights.care_sums import (
     CareSums,
     care_sums,
     closed_episode_facts,
@@ -18,8 +19,8 @@ from liaison.insights.episodes import (
     regroup,
     total,
 )
+from liaison.insights.first_visits import FirstVisitStats, first_visit_stats, in_window, received
 from liaison.insights.models import EpisodeFacts
-from liaison.insights.referrals import FirstVisitStats, first_visit_stats, in_window, received
 from liaison.insights.scope import BASELINE_DAYS, RECENT_DAYS, Scope
 from liaison.insights.sql import CENT, Hundredths, as_date, money
 from liaison.insights.stats import poisson_cdf, poisson_sf, ratio, shrink
@@ -31,13 +32,13 @@ DECLINE_RATIO = 0.7
 GROWTH_RATIO = 1.3
 
 
-class Trend:
-    NONE = "none"
-    NEW = "new"
-    DORMANT = "dormant"
-    DECLINING = "declining"
-    GROWING = "growing"
-    STEADY = "steady"
+class Trend(models.TextChoices):
+    NONE = "none", "Never referred"
+    NEW = "new", "New"
+    DORMANT = "dormant", "Dormant"
+    DECLINING = "declining", "Declining"
+    GROWING = "growing", "Growing"
+    STEADY = "steady", "Steady"
 
 
 @dataclass(frozen=True)

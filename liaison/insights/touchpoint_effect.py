@@ -7,7 +7,7 @@ Association, not proof: the partners the liaison chooses to visit differ from th
 import datetime as dt
 from dataclasses import dataclass
 
-from liaison.insights.referrals import received
+from liaison.insights.first_visits import received
 from liaison.insights.scope import Scope, days
 from liaison.insights.sql import days_between_sql, fetch
 from liaison.partners.models import Touchpoint

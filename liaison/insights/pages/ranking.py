@@ -215,12 +215,12 @@ ONE_DECIMAL = {"median_days_to_first_visit", "expected_recent"}
 P_VALUES = {"p_decline", "p_growth"}
 TEXT = {"specialty", "trend"}
 TREND_BADGES = {
-    Trend.DECLINING: ("badge badge--declining", "Declining"),
-    Trend.DORMANT: ("badge badge--declining", "Dormant"),
-    Trend.GROWING: ("badge badge--growing", "Growing"),
-    Trend.NEW: ("badge", "New"),
-    Trend.STEADY: ("badge", "Steady"),
-    Trend.NONE: ("muted", "Never referred"),
+    Trend.DECLINING: "badge badge--declining",
+    Trend.DORMANT: "badge badge--declining",
+    Trend.GROWING: "badge badge--growing",
+    Trend.NEW: "badge",
+    Trend.STEADY: "badge",
+    Trend.NONE: "muted",
 }
 
 
@@ -243,8 +243,7 @@ def shown_rows(cards: list[PartnerScorecard]) -> list[ShownRow]:
 
 def _shown_cell(card: PartnerScorecard, field: str) -> tuple[str, str, str]:
     if field == "trend":
-        badge, label = TREND_BADGES.get(card.trend, ("badge", card.trend))
-        return "", label, badge
+        return "", Trend(card.trend).label, TREND_BADGES[card.trend]
     return ("" if field in TEXT else "num"), shown(card, field), ""
 
 

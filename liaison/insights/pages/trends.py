@@ -32,17 +32,17 @@ class Group:
 GROUPS = [
     (
         Trend.DECLINING,
-        "Declining",
+        Trend.DECLINING.label,
         "Fewer referrals in the last 90 days than the year before "
         "predicts, by at least 30 % and unlikely by chance.",
     ),
-    (Trend.DORMANT, "Dormant", "No referral for 180 days or more."),
+    (Trend.DORMANT, Trend.DORMANT.label, "No referral for 180 days or more."),
     (
         Trend.GROWING,
-        "Growing",
+        Trend.GROWING.label,
         "More referrals than the year before predicts, by at least 30 % and unlikely by chance.",
     ),
-    (Trend.NEW, "New", "Their first referral came in the last 90 days."),
+    (Trend.NEW, Trend.NEW.label, "Their first referral came in the last 90 days."),
 ]
 
 

@@ -5,8 +5,9 @@ from django import template
 
 from liaison.care.models import Channel
 from liaison.correspondence.models import ReportKind
-from liaison.insights.pages.ranking import SPECIALTIES, TREND_BADGES
+from liaison.insights.pages.ranking import SPECIALTIES
 from liaison.insights.response import ALL_KINDS
+from liaison.insights.scorecards import Trend
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ def specialty_label(slug: str) -> str:
 
 @register.filter
 def trend_label(trend: str) -> str:
-    return TREND_BADGES[trend][1] if trend in TREND_BADGES else trend
+    return Trend(trend).label if trend in Trend.values else trend
 
 
 @register.filter

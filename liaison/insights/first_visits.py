@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
 from liaison.care.models import Referral
-from liaison.insights.episodes import located
+from liaison.insights.care_sums import located
 from liaison.insights.models import EpisodeFacts
 from liaison.insights.scope import Scope
 from liaison.insights.sql import DaysBetween, fetch, middle_ranks_sql
