@@ -5,6 +5,7 @@ in processes of its own, as an operator would."""
 
 import ast
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -58,6 +59,21 @@ class Engine:
         self.made.append(db)
         return f"{self.server}/{db}"
 
+    def migrated(self, name: str, template: str) -> str:
+        """A new database holding what `migrate` writes, copied from `template` (one migrate for
+        the module, not one per test)."""
+        if self.vendor == "sqlite":
+            shutil.copy(
+                urlparse(template).path.removeprefix("/"), self.tmp_path / f"{name}.sqlite3"
+            )
+            return f"sqlite:///{self.tmp_path / name}.sqlite3"
+        db = f"liaison_backup_{name}_{os.getpid()}"
+        with closing(psycopg.connect(f"{self.server}/postgres", autocommit=True)) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {db}")
+            admin.execute(f"CREATE DATABASE {db} TEMPLATE {urlparse(template).path[1:]}")
+        self.made.append(db)
+        return f"{self.server}/{db}"
+
     def drop_all(self):
         with closing(psycopg.connect(f"{self.server}/postgres", autocommit=True)) as admin:
             for db in self.made:
@@ -81,6 +97,17 @@ class Engine:
             }
 
 
+@pytest.fixture(scope="module")
+def migrated_template(tmp_path_factory):
+    """An empty database as `liaison migrate` leaves it, made once for the module."""
+    engine = Engine(tmp_path_factory.mktemp("template"))
+    url = engine.new("template")
+    liaison(url, "migrate", "--noinput", "-v0")
+    yield url
+    if engine.vendor == "postgresql":
+        engine.drop_all()
+
+
 @pytest.fixture
 def engine(tmp_path):
     made = Engine(tmp_path)
@@ -89,9 +116,10 @@ def engine(tmp_path):
         made.drop_all()
 
 
-def test_a_backup_taken_while_writes_go_on_restores_identical_records(engine, tmp_path):
-    live = engine.new("live")
-    liaison(live, "migrate", "--noinput", "-v0")
+def test_a_backup_taken_while_writes_go_on_restores_identical_records(
+    engine, migrated_template, tmp_path
+):
+    live = engine.migrated("live", migrated_template)
     writer = subprocess.Popen(
         [*LIAISON, "shell", "-v0", "-c", WRITER],
         stdout=subprocess.PIPE,
@@ -129,9 +157,8 @@ def test_a_backup_taken_while_writes_go_on_restores_identical_records(engine, tm
     assert engine.rows(after) == engine.rows(live)
 
 
-def test_restore_refuses_a_database_that_is_not_empty(engine, tmp_path):
-    live = engine.new("full")
-    liaison(live, "migrate", "--noinput", "-v0")
+def test_restore_refuses_a_database_that_is_not_empty(engine, migrated_template, tmp_path):
+    live = engine.migrated("full", migrated_template)
     liaison(live, "backup", str(tmp_path / "full.bak"))
     result = subprocess.run(
         [*LIAISON, "restore", str(tmp_path / "full.bak")],
@@ -150,11 +177,10 @@ def test_restore_refuses_a_database_that_is_not_empty(engine, tmp_path):
     assert "already exists" in again.stderr
 
 
-def test_restore_finds_a_tampered_audit_trail(engine, tmp_path):
+def test_restore_finds_a_tampered_audit_trail(engine, migrated_template, tmp_path):
     if engine.vendor != "sqlite":
         pytest.skip("the backup file is edited as a SQLite database")
-    live = engine.new("tampered")
-    liaison(live, "migrate", "--noinput", "-v0")
+    live = engine.migrated("tampered", migrated_template)
     liaison(live, "shell", "-c", WRITER.replace("while True:", "for _ in range(3):"))
     liaison(live, "backup", str(tmp_path / "t.bak"))
     with closing(sqlite3.connect(tmp_path / "t.bak")) as db:
