@@ -71,12 +71,15 @@ def require_patient_access(user) -> None:
         raise PermissionDenied("Your role does not give access to patient records.")
 
 
-def patient_record_or_404(request, records: QuerySet, *, code, detail: str):
+def patient_record_or_404(
+    request, records: QuerySet, *, code, detail: str, action: str = AuditEvent.Action.VIEW
+):
     """The record of patient data with this `code` among `records` that the user may see
-    (404 for any other); opening it goes to the audit trail, `detail` naming the page."""
+    (404 for any other); opening it goes to the audit trail as `action` (a view unless it
+    is, say, a download), `detail` naming the page."""
     require_patient_access(request.user)
     record = get_object_or_404(records.visible_to(request.user), code=code)
-    audit_record(request=request, action=AuditEvent.Action.VIEW, obj=record, detail=detail)
+    audit_record(request=request, action=action, obj=record, detail=detail)
     return record
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 from django.contrib import admin
 from django.utils import timezone
 
-from liaison.accounts.admin import AuditedAdminMixin
+from liaison.accounts.admin import AuditedAdminMixin, ReadOnlyAdmin, ReadOnlyAdminMixin
 from liaison.care.models import Finding, RedFlag
 from liaison.correspondence.models import (
     CommunicationPreference,
@@ -80,19 +80,8 @@ class ReportAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return obj.referral.patient
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SignedText)
-class SignedTextAdmin(ReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
+class SignedTextAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Who signed what, and when: letters and their addenda, never editable."""
 
     location_path = "report__referral__patient__location"
@@ -117,7 +106,7 @@ class SignedTextAdmin(ReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
         return obj.report.due_on
 
 
-class DeliveryAttemptInline(ReadOnlyMixin, admin.TabularInline):
+class DeliveryAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DeliveryAttempt
     fields = ["at", "channel", "address", "result", "detail", "by"]
     readonly_fields = fields
@@ -125,7 +114,7 @@ class DeliveryAttemptInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     location_path = "signed_text__report__referral__patient__location"
     audit_detail = "admin delivery"
     list_display = ["id", "channel", "status", "attempts", "next_attempt_at", "sent_at"]
@@ -192,7 +181,7 @@ class CommunicationPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeliveryAttempt)
-class DeliveryAttemptAdmin(ReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
+class DeliveryAttemptAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Every try at delivering a letter: when, how, to which address, and what happened."""
 
     location_path = "delivery__signed_text__report__referral__patient__location"
@@ -204,7 +193,7 @@ class DeliveryAttemptAdmin(ReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DigestSent)
-class DigestSentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DigestSentAdmin(ReadOnlyAdmin):
     list_display = ["day", "user", "sent_at"]
     list_filter = [("day", admin.DateFieldListFilter)]
     list_select_related = ["user"]

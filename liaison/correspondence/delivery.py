@@ -169,9 +169,7 @@ def _sent(delivery: Delivery, token: str, address: str, report: Report) -> None:
             claimed_until=None,
             claimed_by="",
         )
-        _log(delivery, now, address, AttemptResult.SENT, "")
-        if not delivery.signed_text.is_addendum:
-            report_mark_sent(report=report, on=timezone.localdate(now), channel=delivery.channel)
+        _delivered(delivery, report, now, address, AttemptResult.SENT)
 
 
 def _failed(delivery: Delivery, token: str, address: str, detail: str, *, final: bool) -> str:
@@ -201,6 +199,14 @@ def _log(delivery, at, address, result, detail, by=None) -> DeliveryAttempt:
         detail=detail,
         by=by,
     )
+
+
+def _delivered(delivery, report: Report, at, address, result, by=None) -> None:
+    """Log the attempt that delivered `delivery`; the report counts as sent from then on,
+    unless what went out is an addendum (the report was sent before)."""
+    _log(delivery, at, address, result, "", by=by)
+    if not delivery.signed_text.is_addendum:
+        report_mark_sent(report=report, on=timezone.localdate(at), channel=delivery.channel)
 
 
 def report_mark_sent(*, report: Report, on: dt.date, channel: str) -> None:
@@ -242,13 +248,8 @@ def delivery_mark_uploaded(*, delivery: Delivery, by, request=None) -> bool:
         _audit(delivery, by, request, "portal upload")
         if not done:
             return False
-        _log(delivery, now, "partner portal", AttemptResult.UPLOADED, "", by=by)
-        if not delivery.signed_text.is_addendum:
-            report_mark_sent(
-                report=delivery.signed_text.report,
-                on=timezone.localdate(now),
-                channel=DeliveryChannel.PORTAL,
-            )
+        report = delivery.signed_text.report
+        _delivered(delivery, report, now, "partner portal", AttemptResult.UPLOADED, by=by)
     return True
 
 
@@ -269,13 +270,9 @@ def print_batch_create(*, deliveries, by) -> uuid.UUID | None:
         for delivery in Delivery.objects.filter(batch=batch).select_related(
             "signed_text__report__referral__partner"
         ):
-            _log(delivery, now, _postal_address(delivery), AttemptResult.PRINTED, "", by=by)
-            if not delivery.signed_text.is_addendum:
-                report_mark_sent(
-                    report=delivery.signed_text.report,
-                    on=timezone.localdate(now),
-                    channel=DeliveryChannel.MAIL,
-                )
+            report = delivery.signed_text.report
+            address = _postal_address(delivery)
+            _delivered(delivery, report, now, address, AttemptResult.PRINTED, by=by)
     return batch
 
 

@@ -8,7 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.access import SIGN_LETTERS, locations_of, require_patient_access
+from liaison.accounts.access import (
+    SIGN_LETTERS,
+    locations_of,
+    patient_record_or_404,
+    require_patient_access,
+)
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode, Referral
@@ -51,18 +56,14 @@ def _get_report_for_user(
     request, code, *, action: str = View, detail: str = "report page"
 ) -> Report:
     """The report, or 404 when this user may not see it; the view (or download) is audited."""
-    require_patient_access(request.user)
-    report = get_object_or_404(reports_for_letters().visible_to(request.user), code=code)
-    audit_record(request=request, action=action, obj=report, detail=detail)
-    return report
+    return patient_record_or_404(
+        request, reports_for_letters(), code=code, detail=detail, action=action
+    )
 
 
 def _get_episode_for_user(request, code) -> Episode:
-    require_patient_access(request.user)
-    episodes = Episode.objects.visible_to(request.user).select_related("patient", "referral")
-    episode = get_object_or_404(episodes, code=code)
-    audit_record(request=request, action=View, obj=episode, detail="clinical record page")
-    return episode
+    episodes = Episode.objects.select_related("patient", "referral")
+    return patient_record_or_404(request, episodes, code=code, detail="clinical record page")
 
 
 def _queue_filters(request, locations) -> tuple[list, bool]:
