@@ -49,28 +49,19 @@ class Engine:
             s = connection.settings_dict
             self.server = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT'] or 5432}"
 
-    def new(self, name: str) -> str:
+    def new(self, name: str, template: str | None = None) -> str:
+        """A new database: empty, or a copy of `template` (a database `migrate` wrote once for
+        the module, not once per test)."""
         if self.vendor == "sqlite":
-            return f"sqlite:///{self.tmp_path / name}.sqlite3"
+            path = self.tmp_path / f"{name}.sqlite3"
+            if template:
+                shutil.copy(urlparse(template).path.removeprefix("/"), path)
+            return f"sqlite:///{path}"
         db = f"liaison_backup_{name}_{os.getpid()}"
+        copied = f" TEMPLATE {urlparse(template).path[1:]}" if template else ""
         with closing(psycopg.connect(f"{self.server}/postgres", autocommit=True)) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {db}")
-            admin.execute(f"CREATE DATABASE {db}")
-        self.made.append(db)
-        return f"{self.server}/{db}"
-
-    def migrated(self, name: str, template: str) -> str:
-        """A new database holding what `migrate` writes, copied from `template` (one migrate for
-        the module, not one per test)."""
-        if self.vendor == "sqlite":
-            shutil.copy(
-                urlparse(template).path.removeprefix("/"), self.tmp_path / f"{name}.sqlite3"
-            )
-            return f"sqlite:///{self.tmp_path / name}.sqlite3"
-        db = f"liaison_backup_{name}_{os.getpid()}"
-        with closing(psycopg.connect(f"{self.server}/postgres", autocommit=True)) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {db}")
-            admin.execute(f"CREATE DATABASE {db} TEMPLATE {urlparse(template).path[1:]}")
+            admin.execute(f"CREATE DATABASE {db}{copied}")
         self.made.append(db)
         return f"{self.server}/{db}"
 
@@ -119,7 +110,7 @@ def engine(tmp_path):
 def test_a_backup_taken_while_writes_go_on_restores_identical_records(
     engine, migrated_template, tmp_path
 ):
-    live = engine.migrated("live", migrated_template)
+    live = engine.new("live", migrated_template)
     writer = subprocess.Popen(
         [*LIAISON, "shell", "-v0", "-c", WRITER],
         stdout=subprocess.PIPE,
@@ -158,7 +149,7 @@ def test_a_backup_taken_while_writes_go_on_restores_identical_records(
 
 
 def test_restore_refuses_a_database_that_is_not_empty(engine, migrated_template, tmp_path):
-    live = engine.migrated("full", migrated_template)
+    live = engine.new("full", migrated_template)
     liaison(live, "backup", str(tmp_path / "full.bak"))
     result = subprocess.run(
         [*LIAISON, "restore", str(tmp_path / "full.bak")],
@@ -180,7 +171,7 @@ def test_restore_refuses_a_database_that_is_not_empty(engine, migrated_template,
 def test_restore_finds_a_tampered_audit_trail(engine, migrated_template, tmp_path):
     if engine.vendor != "sqlite":
         pytest.skip("the backup file is edited as a SQLite database")
-    live = engine.migrated("tampered", migrated_template)
+    live = engine.new("tampered", migrated_template)
     liaison(live, "shell", "-c", WRITER.replace("while True:", "for _ in range(3):"))
     liaison(live, "backup", str(tmp_path / "t.bak"))
     with closing(sqlite3.connect(tmp_path / "t.bak")) as db:
