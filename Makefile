@@ -45,7 +45,7 @@ run: setup
 
 # Test files are shared out over the cores; each worker has its own test database.
 test: setup browser
-	$(BIN)/pytest -n auto --dist loadfile
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist loadfile
 
 # Before every commit: the linter, the formatter's check and the fast tests (no browser, no
 # scale tests), in under a minute.

@@ -19,6 +19,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Screenshots of every step cost a tenth of the browser tests' time: they are kept when
+# LIAISON_SCREENSHOTS is set. A failing test's last page is kept whatever the setting.
+EVERY_STEP = bool(os.environ.get("LIAISON_SCREENSHOTS"))
 PASSWORD = "correct-horse-battery"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -61,17 +64,30 @@ def page(browser, live_server):
     context.close()
 
 
+def _save(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
 @pytest.fixture
 def screenshot(page, request):
-    """Saves a screenshot named after the test and the step, in a folder CI keeps."""
+    """Saves the page as e2e/screenshots/<test>-<step>.png, with LIAISON_SCREENSHOTS set."""
 
-    def take(step: str) -> Path:
-        SCREENSHOTS.mkdir(exist_ok=True)
-        path = SCREENSHOTS / f"{request.node.name}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+    def take(step: str) -> None:
+        if EVERY_STEP:
+            _save(page, f"{request.node.name}-{step}")
 
     return take
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing browser test leaves e2e/screenshots/<test>-failed.png: the page it stopped on."""
+    report = yield
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.failed and call.when == "call" and page is not None:
+        _save(page, f"{item.name}-failed")
+    return report
 
 
 @pytest.fixture
