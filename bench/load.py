@@ -114,7 +114,7 @@ def pages() -> dict[str, list[str]]:
 
     today = reverse("insights-home")
     patients, referrals = reverse("care-patient-list"), reverse("care-referral-list")
-    partners, letters = reverse("partners-directory"), reverse("correspondence-queue")
+    partners, letters = reverse("partners-directory"), reverse("reports-queue")
     insights = [reverse(f"insights-{name}") for name in ("overview", "ranking", "response")]
     return {
         "front_desk": [today, referrals, patients, partners],

@@ -77,9 +77,9 @@ def prepare_drafts(count: int) -> list[int]:
     """Write drafts from the record for `count` letters of every kind; their report ids."""
     import datetime as dt
 
-    from liaison.correspondence.drafts import draft_body
-    from liaison.correspondence.models import Report
-    from liaison.correspondence.tests.builders import evaluated
+    from liaison.reports.drafts import draft_body
+    from liaison.reports.models import Report
+    from liaison.reports.tests.builders import evaluated
 
     as_of = dt.date.fromisoformat(AS_OF)
     chosen: list[Report] = []
@@ -102,8 +102,8 @@ def prepare_drafts(count: int) -> list[int]:
 
 def render_chunk(report_ids: list[int]) -> tuple[list[tuple[str, bytes]], float]:
     """(kind, PDF) of each report rendered in a pool worker, and the CPU seconds it took."""
-    from liaison.correspondence.letters import reports_for_letters
-    from liaison.correspondence.pdf import report_pdf
+    from liaison.reports.letters import reports_for_letters
+    from liaison.reports.pdf import report_pdf
 
     started = time.process_time()
     rendered = [

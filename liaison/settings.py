@@ -101,7 +101,7 @@ INSTALLED_APPS = [
     "liaison.accounts",
     "liaison.partners",
     "liaison.care",
-    "liaison.correspondence",
+    "liaison.reports",
     "liaison.insights",
     "liaison.interop",
     "django_tasks",

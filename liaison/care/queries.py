@@ -243,7 +243,7 @@ def patient_timeline(*, patient: Patient) -> list[TimelineEvent]:
         )
     for payment in patient.payments.all():
         events.append(TimelineEvent(payment.paid_on, "payment", payment))
-    # Reports through the referral's reverse relation: care does not import correspondence.
+    # Reports through the referral's reverse relation: care does not import reports.
     report_model = Referral._meta.get_field("reports").related_model
     for report in report_model.objects.filter(referral__patient=patient):
         events.append(TimelineEvent(report.sent_on or report.due_on, "report", report))

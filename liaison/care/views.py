@@ -480,11 +480,11 @@ def _refused(error: Exception) -> str:
 
 
 def _clinical_links(episode: Episode) -> dict:
-    """The clinical record's forms belong to the letters (correspondence); linked when there."""
+    """The clinical record's forms belong to the reports app; linked when there."""
     links = {}
     for key, name in (
-        ("evaluation", "correspondence-episode-evaluation"),
-        ("discharge", "correspondence-episode-discharge"),
+        ("evaluation", "reports-episode-evaluation"),
+        ("discharge", "reports-episode-discharge"),
     ):
         try:
             links[key] = reverse(name, args=[episode.code])

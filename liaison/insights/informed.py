@@ -10,7 +10,6 @@ The figures are an association, not an effect of the letter.
 
 from dataclasses import dataclass, field
 
-from liaison.correspondence.obligations import initial_letters
 from liaison.insights.care_sums import (
     CareSums,
     care_sums,
@@ -19,6 +18,7 @@ from liaison.insights.care_sums import (
     regroup,
 )
 from liaison.insights.scope import Scope
+from liaison.reports.obligations import initial_letters
 
 FIELDS = [
     "informed_completion_rate",

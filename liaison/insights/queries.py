@@ -14,8 +14,6 @@ from typing import TypeVar
 
 from liaison.accounts.models import Location
 from liaison.core.codes import by_practice_id
-from liaison.correspondence.obligations import Obligation, obligations_unsent
-from liaison.correspondence.rules import Rules, practice_rules
 from liaison.insights.channels import ChannelFigures, channel_figures
 from liaison.insights.data_version import CONTACTS, FIGURES, LETTERS
 from liaison.insights.documents import (
@@ -54,6 +52,8 @@ from liaison.insights.scorecards import (
 from liaison.insights.touchpoint_effect import TouchpointEffect, touchpoint_effects
 from liaison.partners.models import Partner
 from liaison.partners.queries import last_contacts
+from liaison.reports.obligations import Obligation, obligations_unsent
+from liaison.reports.rules import Rules, practice_rules
 
 T = TypeVar("T")
 

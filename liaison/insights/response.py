@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from django.db.models import Value
 
 from liaison.core.models import PracticeSettings
-from liaison.correspondence.models import Report
-from liaison.correspondence.obligations import obligation_tallies
 from liaison.insights.first_visits import FirstVisitStats, first_visit_stats
 from liaison.insights.informed import KeepingInformed, keeping_informed
 from liaison.insights.scope import Scope
 from liaison.insights.stats import ratio
+from liaison.reports.models import Report
+from liaison.reports.obligations import obligation_tallies
 
 ALL_KINDS = "all"
 NO_CLINICIAN = ""  # letters without an episode (redirect), or an episode naming nobody

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
-from liaison.correspondence.obligations import Obligation, obligations_overdue
 from liaison.insights.first_visits import FirstVisitStats, first_visit_stats
 from liaison.insights.response import response_target_days
 from liaison.insights.scope import Scope
+from liaison.reports.obligations import Obligation, obligations_overdue
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 from liaison.accounts.models import Location, Role
 from liaison.care.models import Episode, Referral
 from liaison.care.queries import Progress, progress_filter
-from liaison.correspondence.models import Report, ReportKind
-from liaison.correspondence.obligations import Status
-from liaison.correspondence.queries import belongs_to
 from liaison.insights.queries import (
     Scope,
     kept_letters_unsent,
@@ -28,6 +25,9 @@ from liaison.insights.queries import (
 from liaison.insights.scorecards import Trend
 from liaison.partners.models import Partner
 from liaison.partners.queries import cadence_overdue, plans_due
+from liaison.reports.models import Report, ReportKind
+from liaison.reports.obligations import Status
+from liaison.reports.queries import belongs_to
 
 ROWS = 8
 BOOKING_DAYS = 60

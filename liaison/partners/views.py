@@ -25,7 +25,6 @@ from liaison.care import queries as care_queries
 from liaison.core.codes import as_code
 from liaison.core.exports import csv_response
 from liaison.core.filters import page_filters
-from liaison.correspondence.models import Report
 from liaison.insights.queries import (
     Scope,
     letters_on_time,
@@ -46,6 +45,7 @@ from liaison.partners.forms import (
 )
 from liaison.partners.models import Partner, PartnerStage, PlannedTouchpoint
 from liaison.partners.services import PartnerError
+from liaison.reports.models import Report
 
 PAGE_SIZE = 50
 BOARD_CARDS = 12

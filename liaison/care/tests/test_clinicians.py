@@ -10,7 +10,6 @@ from liaison.accounts.models import AuditEvent, Role
 from liaison.care import services
 from liaison.care.models import Episode
 from liaison.care.queries import clinicians_to_match
-from liaison.correspondence.obligations import obligations_due
 from liaison.factories import (
     EpisodeFactory,
     PatientFactory,
@@ -18,6 +17,7 @@ from liaison.factories import (
     UserFactory,
     VisitFactory,
 )
+from liaison.reports.obligations import obligations_due
 
 pytestmark = pytest.mark.django_db
 

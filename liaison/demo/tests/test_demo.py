@@ -26,10 +26,10 @@ from liaison.care.models import (
 )
 from liaison.core.dates import add_business_days
 from liaison.core.npi import is_valid_npi
-from liaison.correspondence.models import Report
 from liaison.demo.places import ZIPS
 from liaison.partners.models import Partner, Touchpoint
 from liaison.partners.specialties import specialty_for_taxonomy
+from liaison.reports.models import Report
 
 AS_OF = dt.date(2026, 5, 14)
 

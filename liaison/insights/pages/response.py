@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 
 from liaison.accounts.access import can_see_patients
 from liaison.accounts.models import Location
-from liaison.correspondence.models import Report
 from liaison.insights.pages.common import (
     csv_table,
     filters_for,
@@ -22,6 +21,7 @@ from liaison.insights.queries import (
 )
 from liaison.insights.response import OnTime
 from liaison.partners.models import Partner
+from liaison.reports.models import Report
 
 PER_PAGE = 25
 KIND_LABELS = dict(Report.Kind.choices)

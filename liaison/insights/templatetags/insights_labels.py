@@ -4,10 +4,10 @@ that printed summaries read like the pages: "Primary care", not `primary_care`."
 from django import template
 
 from liaison.care.models import Channel
-from liaison.correspondence.models import ReportKind
 from liaison.insights.pages.ranking import SPECIALTIES
 from liaison.insights.response import ALL_KINDS
 from liaison.insights.scorecards import Trend
+from liaison.reports.models import ReportKind
 
 register = template.Library()
 

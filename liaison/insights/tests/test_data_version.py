@@ -12,14 +12,14 @@ from django.urls import reverse
 
 from liaison.care.models import MarketingSpend, Referral
 from liaison.core.models import PracticeSettings
-from liaison.correspondence.delivery import report_mark_sent
-from liaison.correspondence.services import report_draft
 from liaison.factories import PartnerFactory, TouchpointFactory
 from liaison.insights import facts
 from liaison.insights.data_version import TABLE, data_version
 from liaison.insights.queries import Scope, kept_channels, kept_scorecards
 from liaison.insights.tests.history import day, episode, referral, spend
 from liaison.partners.services import touchpoint_log
+from liaison.reports.delivery import report_mark_sent
+from liaison.reports.services import report_draft
 
 pytestmark = pytest.mark.django_db
 

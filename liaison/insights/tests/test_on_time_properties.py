@@ -15,8 +15,6 @@ from hypothesis import strategies as st
 
 from conftest import client_for
 from liaison.care.models import Episode
-from liaison.correspondence.models import CommunicationPreference, Report
-from liaison.correspondence.obligations import Status, obligations_due
 from liaison.factories import (
     EpisodeFactory,
     OutcomeFactory,
@@ -30,6 +28,8 @@ from liaison.insights.documents import scorecards_document
 from liaison.insights.response import letters_on_time
 from liaison.insights.scope import Scope
 from liaison.insights.tests.page_checks import csv_lines
+from liaison.reports.models import CommunicationPreference, Report
+from liaison.reports.obligations import Status, obligations_due
 
 pytestmark = pytest.mark.django_db
 

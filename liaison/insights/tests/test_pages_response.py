@@ -6,13 +6,13 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from liaison.correspondence.models import Report
 from liaison.factories import PartnerFactory, ReportFactory
 from liaison.insights.response import response_times
 from liaison.insights.response_breakdown import response_breakdown
 from liaison.insights.scope import Scope
 from liaison.insights.tests.history import day, episode, referral, visits
 from liaison.insights.tests.page_checks import ROLES, csv_lines, queries_of, status_for
+from liaison.reports.models import Report
 
 pytestmark = pytest.mark.django_db
 

@@ -177,8 +177,8 @@ def queries_computed_and_kept(client) -> tuple[int, int]:
 
 
 def test_a_letter_written_and_sent_leaves_today_at_once(client, clinician, location_a, location_b):
-    from liaison.correspondence.delivery import report_mark_sent
-    from liaison.correspondence.services import report_draft
+    from liaison.reports.delivery import report_mark_sent
+    from liaison.reports.services import report_draft
 
     practice(location_a, location_b)
     client.force_login(clinician)
