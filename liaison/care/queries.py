@@ -212,7 +212,7 @@ class TimelineEvent:
     episode: Episode | None = None
 
 
-# On one day: a referral, then care starts, visits, measurements, payments, letters, the end.
+# On one day: a referral, then care starts, visits, measurements, payments, reports, the end.
 _DAY_ORDER = {
     "referral": 0,
     "episode-start": 1,

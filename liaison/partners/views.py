@@ -27,9 +27,9 @@ from liaison.core.exports import csv_response
 from liaison.core.filters import page_filters
 from liaison.insights.queries import (
     Scope,
-    letters_on_time,
     partner_scorecard_today,
     practice_scorecards,
+    reports_on_time,
 )
 from liaison.partners import queries, services
 from liaison.partners.forms import (
@@ -331,8 +331,8 @@ def _patients_context(request, partner: Partner) -> dict:
     context = {
         "progress_counts": [(care_queries.Progress.LABELS[k], n) for k, n in counts.items()],
         "can_see_patients": can_see_patients(request.user),
-        # Every letter owed to the partner and due in the last 12 months, written or not.
-        "letters": letters_on_time(scope=Scope(as_of=today), partner_pk=partner.pk).all,
+        # Every report owed to the partner and due in the last 12 months, written or not.
+        "reports_on_time": reports_on_time(scope=Scope(as_of=today), partner_pk=partner.pk).all,
     }
     if context["can_see_patients"]:
         filters = care_queries.ReferralFilters(partner_code=str(partner.code))

@@ -82,7 +82,7 @@ class ReportAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(SignedText)
 class SignedTextAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
-    """Who signed what, and when: letters and their addenda, never editable."""
+    """Who signed what, and when: reports and their addenda, never editable."""
 
     location_path = "report__referral__patient__location"
     audit_detail = "admin signed text"
@@ -95,7 +95,7 @@ class SignedTextAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="what")
     def what(self, obj):
-        return "Addendum" if obj.is_addendum else "Letter"
+        return "Addendum" if obj.is_addendum else "Report"
 
     @admin.display(description="kind", ordering="report__kind")
     def report_kind(self, obj):
@@ -153,7 +153,7 @@ class CommunicationPreferenceAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["partner", "notes"]}),
         (
-            "Letters the partner wants",
+            "Reports the partner wants",
             {
                 "fields": [
                     "wants_initial",
@@ -182,7 +182,7 @@ class CommunicationPreferenceAdmin(admin.ModelAdmin):
 
 @admin.register(DeliveryAttempt)
 class DeliveryAttemptAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
-    """Every try at delivering a letter: when, how, to which address, and what happened."""
+    """Every try at delivering a report: when, how, to which address, and what happened."""
 
     location_path = "delivery__signed_text__report__referral__patient__location"
     audit_detail = "admin delivery attempt"
@@ -199,7 +199,7 @@ class DigestSentAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
 
 
-# The clinician records findings and the red-flag screen on the letters' pages, so their
+# The clinician records findings and the red-flag screen on the reports' pages, so their
 # admin lives here with them, audited and scoped like every patient record.
 class ClinicalRecordAdmin(AuditedAdminMixin, admin.ModelAdmin):
     location_path = "episode__patient__location"

@@ -1,15 +1,15 @@
-"""Getting signed letters to partners, off the request.
+"""Getting signed reports to partners, off the request.
 
 `liaison send_due_reports` calls `deliveries_send_due` every few minutes, possibly on several
 hosts at once. Each delivery is claimed with a conditional UPDATE (pending, due, and not held
 by a live claim), so only one host ever sends it; a claim expires after CLAIM_SECONDS, so a
-host that dies mid-send does not strand a letter. A failed try is logged and retried later,
-each wait longer than the last, until MAX_ATTEMPTS; then the letter waits for a person.
+host that dies mid-send does not strand a report. A failed try is logged and retried later,
+each wait longer than the last, until MAX_ATTEMPTS; then the report waits for a person.
 
 Email, fax (through an email-to-fax gateway) and Direct go out over Django's SMTP settings.
-Mail and portal letters are delivered by a person: they wait in the print queue or for
+Mail and portal reports are delivered by a person: they wait in the print queue or for
 "Mark uploaded", and each of those is logged the same way. What a person does to a delivery
-(a retry, an upload) goes to the audit trail against the letter's report.
+(a retry, an upload) goes to the audit trail against the report.
 """
 
 import datetime as dt
@@ -30,7 +30,6 @@ from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.partners.models import DeliveryChannel
 from liaison.reports.emails import email_message
-from liaison.reports.letters import reports_for_letters
 from liaison.reports.models import (
     AttemptResult,
     CommunicationPreference,
@@ -39,6 +38,7 @@ from liaison.reports.models import (
     DeliveryStatus,
     Report,
 )
+from liaison.reports.sheets import reports_for_sheets
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +86,11 @@ def delivery_send(*, delivery_id: int, token: str) -> str:
     """One try; returns "sent", "retrying" or "failed"."""
     delivery = Delivery.objects.select_related("signed_text").get(pk=delivery_id)
     text = delivery.signed_text
-    report = reports_for_letters().get(pk=text.report_id)
+    report = reports_for_sheets().get(pk=text.report_id)
     address = ""
     try:
         address = delivery_address(channel=delivery.channel, partner=report.referral.partner)
-        _letter_message(report=report, text=text, address=address).send()
+        _report_message(report=report, text=text, address=address).send()
     except PermanentFailure as error:
         return _failed(delivery, token, address, str(error), final=True)
     except (smtplib.SMTPException, OSError) as error:
@@ -112,7 +112,7 @@ def delivery_address(*, channel: str, partner) -> str:
         if preference is None or not preference.direct_address:
             raise PermanentFailure("The partner has no Direct address.")
         return preference.direct_address
-    raise PermanentFailure(f"{channel} letters are delivered by hand.")
+    raise PermanentFailure(f"{channel} reports are delivered by hand.")
 
 
 def fax_gateway_address(fax: str) -> str:
@@ -125,14 +125,14 @@ def fax_gateway_address(fax: str) -> str:
     return settings.LIAISON_FAX_GATEWAY.format(fax=digits)
 
 
-def _letter_message(*, report: Report, text, address: str):
+def _report_message(*, report: Report, text, address: str):
     from liaison.reports.pdf import report_pdf
 
     kind = report.get_kind_display().lower().replace(" ", "-")
     filename = f"{kind}{'-addendum' if text.is_addendum else ''}-{str(report.code)[:8]}.pdf"
     context = {"report": report, "text": text, "location": _location(report)}
     return email_message(
-        name="letter",
+        name="report",
         context=context,
         to=[address],
         attachments=[(filename, report_pdf(report=report, upto=text), "application/pdf")],
@@ -147,7 +147,7 @@ def _location(report: Report):
 
 
 def _describe(error: Exception) -> str:
-    # The SMTP reply or the socket error; letters' content is never in it.
+    # The SMTP reply or the socket error; reports' content is never in it.
     if isinstance(error, smtplib.SMTPResponseException):
         message = error.smtp_error.decode(errors="replace") if error.smtp_error else ""
         return f"SMTP {error.smtp_code} {message}"[:300]
@@ -210,7 +210,7 @@ def _delivered(delivery, report: Report, at, address, result, by=None) -> None:
 
 
 def report_mark_sent(*, report: Report, on: dt.date, channel: str) -> None:
-    # Only the first delivery of the letter sets the date that meets the obligation.
+    # Only the first delivery of the report sets the date that meets the obligation.
     Report.objects.filter(pk=report.pk, sent_on__isnull=True).update(sent_on=on, channel=channel)
 
 
@@ -238,7 +238,7 @@ def _audit(delivery: Delivery, by, request, detail: str) -> None:
 
 
 def delivery_mark_uploaded(*, delivery: Delivery, by, request=None) -> bool:
-    """A person uploaded a portal letter to the partner's portal; True the first time. The
+    """A person uploaded a portal report to the partner's portal; True the first time. The
     request is audited either way."""
     now = timezone.now()
     with transaction.atomic():
@@ -254,9 +254,9 @@ def delivery_mark_uploaded(*, delivery: Delivery, by, request=None) -> bool:
 
 
 def print_batch_create(*, deliveries, by) -> uuid.UUID | None:
-    """Take the mail letters of `deliveries` still waiting into one print batch.
+    """Take the mail reports of `deliveries` still waiting into one print batch.
 
-    Rows another person took meanwhile are left out, so a letter is never printed twice;
+    Rows another person took meanwhile are left out, so a report is never printed twice;
     returns None when nothing was left to print.
     """
     batch = uuid.uuid4()

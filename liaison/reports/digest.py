@@ -1,6 +1,6 @@
 """The daily digest: each clinician hears once a day what is overdue and coming due.
 
-A clinician's letters are those of episodes that name them, plus the letters of their
+A clinician's reports are those of episodes that name them, plus the reports of their
 clinics that name no clinician (redirect letters, episodes without one). The digest lists
 kinds, partners and dates, never a patient: the queue behind the link shows the rest.
 """

@@ -1,9 +1,9 @@
-"""Drafts that write themselves: each kind of letter is a template filled from the record.
+"""Drafts that write themselves: each kind of report is a template filled from the record.
 
 The text uses a small plain-text markup (markup.py) so that the clinician edits words, not
 HTML: `## Heading`, `- item`, `| cell | cell |` table rows, and blank lines between paragraphs.
 Anything the record does not hold yet is left as a `[[prompt]]` that must be replaced before
-the letter can be signed.
+the report can be signed.
 """
 
 import datetime as dt
@@ -195,7 +195,7 @@ def draft_body(
     as_of: dt.date,
     due_on: dt.date | None = None,
 ) -> str:
-    """The letter's text written from the record as of `as_of`; `due_on` (the letter's own
+    """The report's text written from the record as of `as_of`; `due_on` (the report's own
     due date) lets a progress report announce the one after it."""
     context = draft_context(
         kind=kind, referral=referral, episode=episode, as_of=as_of, due_on=due_on or as_of

@@ -13,7 +13,7 @@ ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
 
 
 class QueueFiltersForm(forms.Form):
-    """The queue's filter bar: one of the user's clinics (or all), and only their letters."""
+    """The queue's filter bar: one of the user's clinics (or all), and only their reports."""
 
     location = forms.ChoiceField(label="Clinic", required=False)
     mine = forms.BooleanField(required=False)
@@ -26,9 +26,9 @@ class QueueFiltersForm(forms.Form):
         ]
 
 
-class LetterForm(forms.Form):
+class ReportForm(forms.Form):
     body = forms.CharField(
-        label="Letter",
+        label="Report",
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
         help_text="## starts a heading, - a list item, | a table row. "
         "Replace every [[part in double brackets]] before signing.",

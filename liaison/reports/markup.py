@@ -1,11 +1,11 @@
-"""The letters' plain-text markup, read into blocks that the letter template lays out.
+"""The reports' plain-text markup, read into blocks that the report template lays out.
 
     ## Heading          a section heading
     - item              list items (consecutive lines)
     | a | b | c |       table rows (consecutive lines; the first row is the header)
     anything else       paragraphs, separated by blank lines
 
-The template escapes every word, so a letter can hold nothing but text.
+The template escapes every word, so a report can hold nothing but text.
 """
 
 from dataclasses import dataclass, field
@@ -30,7 +30,7 @@ class Block:
         return self.rows[1:]
 
 
-def letter_blocks(text: str) -> list[Block]:
+def report_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     for raw in text.replace("\r\n", "\n").split("\n"):
         line = raw.strip()

@@ -27,7 +27,7 @@ class ReportKind(models.TextChoices):
 
 
 class Report(Record):
-    """A letter to the referring partner about one referral (and, for most kinds, its episode).
+    """A report to the referring partner about one referral (and, for most kinds, its episode).
 
     `body` is the draft the clinician edits; once signed (`signed_at`), the text that counts
     is the immutable `SignedText` row, and the database refuses any change to `body`.
@@ -90,7 +90,7 @@ class Report(Record):
 
 
 class SignedText(models.Model):
-    """A signed letter or addendum. Immutable: the database refuses any UPDATE of this table,
+    """A signed report or addendum. Immutable: the database refuses any UPDATE of this table,
     so what the clinician signed is what was sent; a correction is a new, signed addendum."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -116,7 +116,7 @@ class SignedText(models.Model):
         ]
 
     def __str__(self) -> str:
-        what = "Addendum" if self.is_addendum else "Letter"
+        what = "Addendum" if self.is_addendum else "Report"
         return f"{what} signed by {self.signer} at {self.signed_at:%Y-%m-%d %H:%M}"
 
 

@@ -1,4 +1,4 @@
-"""The due engine: every letter the record says a partner is owed, when it is due, and the
+"""The due engine: every report the record says a partner is owed, when it is due, and the
 report (if any) that meets it, for the whole practice.
 
 Obligations are derived from the record on every call, never stored, so correcting the
@@ -11,7 +11,7 @@ come from the rule table `rules.RULES`. The statement's parts follow the same ca
 `_INITIAL` (the referral's first attended visit), `_PROGRESS` (every interval after the
 episode's first visit, before its end), discharge (the episode's end), `_redirect_cte` (a
 decline as not appropriate), `_alert_cte` (the reading that first showed no response); then
-`_RANKED`, `_letters_cte` and `_PAIRED` pair the k-th report with the k-th obligation.
+`_RANKED`, `_reports_cte` and `_PAIRED` pair the k-th report with the k-th obligation.
 """
 
 import datetime as dt
@@ -138,9 +138,9 @@ def obligations_due(
 def obligations_unsent(
     *, as_of: dt.date, location_ids: Sequence[int] | None = None
 ) -> list[Obligation]:
-    """The letters still owed on `as_of`: exactly the overdue and due-today rows of
+    """The reports still owed on `as_of`: exactly the overdue and due-today rows of
     `obligations_due(as_of=as_of, ahead_days=0, ...)`, picked in SQL so that the practice's
-    thousands of sent letters are never shaped in Python."""
+    thousands of sent reports are never shaped in Python."""
     window = Window.around(as_of, ahead_days=0)
     return _listed(Selection.of(window, location_ids=location_ids), unsent_only=True)
 
@@ -194,8 +194,8 @@ def obligation_tallies(
     """The obligations of `obligations_due(as_of=as_of, since=since, ahead_days=0, ...)`
     counted per group of the `by` columns (of GROUPS) in SQL: one row per group, not per
     obligation. With `with_initials`, the same statement also tells, for every referral whose
-    care can have caused a letter due from `since` (among them every referral with an episode
-    ended since then), whether its initial report was sent on time (`initial_letters`);
+    care can have caused a report due from `since` (among them every referral with an episode
+    ended since then), whether its initial report was sent on time (`initial_reports`);
     otherwise that dict is empty."""
     window = Window.around(as_of, since=since, ahead_days=0)
     selection = Selection.of(window, location_ids=location_ids, partner_ids=partner_ids)
@@ -215,7 +215,7 @@ def obligation_tallies(
     return tallies, initials
 
 
-def initial_letters(
+def initial_reports(
     *,
     as_of: dt.date,
     ended_from: dt.date,
@@ -403,7 +403,7 @@ def _statement(selection: Selection, rules: Rules) -> tuple[str, dict]:
     (kind, match_key, seq, referral_id, episode_id, due_dn) with the report meeting it
     (report_id, sent_on). A final SELECT over `paired` is appended by the caller."""
     window, kinds = selection.window, selection.kinds
-    # A letter due in the window was caused at most this many days before it.
+    # A report due in the window was caused at most this many days before it.
     slack = _max_business_days(rules) * 7 // 5 + 4
     params = {
         "as_of": window.as_of,
@@ -446,7 +446,7 @@ def _statement(selection: Selection, rules: Rules) -> tuple[str, dict]:
         + "\n    UNION ALL\n    ".join(owed)
         + "\n)"
     )
-    ctes += [_RANKED, _letters_cte(selection), _PAIRED]
+    ctes += [_RANKED, _reports_cte(selection), _PAIRED]
     return "WITH RECURSIVE\n" + ",\n".join(ctes) + "\n", params
 
 
@@ -561,14 +561,14 @@ _RANKED = """ranked AS (
 )"""
 
 
-def _letters_cte(selection: Selection) -> str:
+def _reports_cte(selection: Selection) -> str:
     referrals = "SELECT referral_id FROM cand"
     if ReportKind.REDIRECT in selection.kinds and selection.ended_from is None:
         referrals += " UNION SELECT referral_id FROM redirect"
     kinds = ""
     if selection.kinds != ALL_KINDS:
         kinds = "AND rp.kind IN (" + ", ".join(f"'{k}'" for k in sorted(selection.kinds)) + ")"
-    return f"""letters AS MATERIALIZED (
+    return f"""reports AS MATERIALIZED (
     SELECT id, sent_on, kind, match_key, ROW_NUMBER() OVER (
         PARTITION BY kind, match_key ORDER BY due_on, id) AS seq
     FROM (
@@ -581,8 +581,8 @@ def _letters_cte(selection: Selection) -> str:
 )"""
 
 
-# Pair the k-th obligation with the k-th letter of the same kind and key by sorting both
-# together: portable, and one pass however many letters a referral has.
+# Pair the k-th obligation with the k-th report of the same kind and key by sorting both
+# together: portable, and one pass however many reports a referral has.
 _PAIRED = """paired AS (
     SELECT kind, match_key, seq,
         MAX(referral_id) AS referral_id, MAX(episode_id) AS episode_id,
@@ -592,12 +592,12 @@ _PAIRED = """paired AS (
             CAST(NULL AS BIGINT) AS report_id, CAST(NULL AS DATE) AS sent_on
         FROM ranked
         UNION ALL
-        SELECT kind, match_key, seq, NULL, NULL, NULL, id, sent_on FROM letters
+        SELECT kind, match_key, seq, NULL, NULL, NULL, id, sent_on FROM reports
     ) both_sides
     GROUP BY kind, match_key, seq
 )"""
 
-# The obligations of the window: owed rows (a letter without an obligation pairs with none).
+# The obligations of the window: owed rows (a report without an obligation pairs with none).
 _IN_WINDOW = "o.due_dn IS NOT NULL AND o.due_dn >= %(since_dn)s AND o.due_dn <= %(until_dn)s"
 
 _JOINED = """FROM paired o

@@ -67,7 +67,7 @@ class EpisodeFacts:
     readings: tuple[Reading, ...]  # of the primary measure, in the order taken (day, then id)
 
 
-class Letter(NamedTuple):
+class ReportFacts(NamedTuple):
     id: int
     kind: str
     episode_id: int | None
@@ -83,14 +83,14 @@ class ReferralFacts:
     decline_reason: str | None
     rules: Rules  # its partner's
     episodes: tuple[EpisodeFacts, ...]
-    letters: tuple[Letter, ...]  # its reports
+    reports: tuple[ReportFacts, ...]  # its reports
 
 
 # ----- the obligations -------------------------------------------------------------------
 
 
 class Due(NamedTuple):
-    """A letter owed, before the reports are paired with it."""
+    """A report owed, before the reports are paired with it."""
 
     kind: str
     due_on: dt.date
@@ -98,7 +98,7 @@ class Due(NamedTuple):
 
 
 class Owed(NamedTuple):
-    """A letter owed, with the report (if any) that meets it and how it stands on D."""
+    """A report owed, with the report (if any) that meets it and how it stands on D."""
 
     kind: str
     due_on: dt.date
@@ -187,7 +187,7 @@ def alert_due(rules: Rules, episode: EpisodeFacts, as_of: dt.date) -> list[Due]:
 
 
 def dues_of(referral: ReferralFacts, *, as_of: dt.date, until: dt.date) -> list[Due]:
-    """Every letter the referral owes as of D; an open episode's progress up to `until`."""
+    """Every report the referral owes as of D; an open episode's progress up to `until`."""
     rules = referral.rules
     dues = initial_due(referral, as_of) + redirect_due(referral, as_of)
     for episode in referral.episodes:
@@ -202,28 +202,28 @@ def _match_key(kind: str, referral_id: int, episode_id: int | None):
 
 
 def paired(referral: ReferralFacts, dues: list[Due], *, as_of: dt.date) -> list[Owed]:
-    """The k-th letter of a kind and key (by due date) meets the k-th obligation."""
-    letters = defaultdict(list)
-    for letter in sorted(referral.letters, key=lambda r: (r.due_on, r.id)):
-        letters[letter.kind, _match_key(letter.kind, referral.id, letter.episode_id)].append(letter)
+    """The k-th report of a kind and key (by due date) meets the k-th obligation."""
+    reports = defaultdict(list)
+    for report in sorted(referral.reports, key=lambda r: (r.due_on, r.id)):
+        reports[report.kind, _match_key(report.kind, referral.id, report.episode_id)].append(report)
     owed, met = [], defaultdict(int)
     for due in sorted(dues, key=lambda d: (d.due_on, d.episode_id or 0)):
         key = (due.kind, _match_key(due.kind, referral.id, due.episode_id))
-        queue, k = letters[key], met[key]
+        queue, k = reports[key], met[key]
         met[key] += 1
-        letter = queue[k] if k < len(queue) else None
-        owed.append(_owed(referral.id, due, letter, as_of))
+        report = queue[k] if k < len(queue) else None
+        owed.append(_owed(referral.id, due, report, as_of))
     return owed
 
 
-def _owed(referral_id: int, due: Due, letter: Letter | None, as_of: dt.date) -> Owed:
-    sent_on = letter.sent_on if letter else None
+def _owed(referral_id: int, due: Due, report: ReportFacts | None, as_of: dt.date) -> Owed:
+    sent_on = report.sent_on if report else None
     return Owed(
         kind=due.kind,
         due_on=due.due_on,
         status=status_of(due_on=due.due_on, sent_on=sent_on, as_of=as_of),
         sent_on=sent_on if sent_on is not None and sent_on <= as_of else None,
-        report_id=letter.id if letter else None,
+        report_id=report.id if report else None,
         referral_id=referral_id,
         episode_id=due.episode_id,
     )
@@ -258,7 +258,7 @@ def referral_facts(referral: Referral) -> ReferralFacts:
         "episode_id", "instrument", "measured_on", "score"
     ):
         readings[episode_id, instrument].append(Reading(measured_on, score))
-    letters = Report.objects.filter(referral=referral).values_list(
+    reports = Report.objects.filter(referral=referral).values_list(
         "id", "kind", "episode_id", "due_on", "sent_on"
     )
     return ReferralFacts(
@@ -277,5 +277,5 @@ def referral_facts(referral: Referral) -> ReferralFacts:
             )
             for e in episodes
         ),
-        letters=tuple(Letter(*row) for row in letters),
+        reports=tuple(ReportFacts(*row) for row in reports),
     )

@@ -1,4 +1,4 @@
-"""Reads for the letters' pages: the queue of a clinician or a location."""
+"""Reads for the reports' pages: the queue of a clinician or a location."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ SENT_DAYS = 14
 
 
 def belongs_to(user, *, location_id: int, clinician_id: int | None, location_ids: set[int]) -> bool:
-    """Whether a letter is `user`'s: their clinic, and their episode or one that names no
+    """Whether a report is `user`'s: their clinic, and their episode or one that names no
     user (nobody, or a name not yet linked to anyone)."""
     return location_id in location_ids and clinician_id in (None, user.pk)
 
@@ -50,7 +50,7 @@ class Queue:
 
 
 def report_queue(*, user, as_of: dt.date, locations: list[Location], mine: bool) -> Queue:
-    """What the user has to write, sign and send at `locations` (only their own letters
+    """What the user has to write, sign and send at `locations` (only their own reports
     with `mine`), in a fixed number of queries whatever the practice's size."""
     location_ids = {loc.id for loc in locations}
     owed = obligations_due(as_of=as_of, location_ids=sorted(location_ids))
@@ -115,7 +115,7 @@ def _section(reports) -> Section:
 
 
 def _delivering(reports):
-    """Signed letters not yet delivered: waiting for the sender, print or upload, or failed."""
+    """Signed reports not yet delivered: waiting for the sender, print or upload, or failed."""
     waiting = Delivery.objects.filter(
         status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
         signed_text__report__in=reports,

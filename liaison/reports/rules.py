@@ -1,10 +1,10 @@
-"""The communication rules: which letters a partner is owed and when each is due.
+"""The communication rules: which reports a partner is owed and when each is due.
 
 The practice sets them (PracticeSettings); a partner may override any of them
 (CommunicationPreference). `RULES` states them once, as data: the Python core
 (`owed.py`), the due engine's SQL (`obligations.py`) and the imported reports' due dates
 (`interop/practice_files/due.py`) all read their day counts and switches from it. What starts
-each letter's clock (its cause) is written in `owed.py`, and in SQL in `obligations.py`.
+each report's clock (its cause) is written in `owed.py`, and in SQL in `obligations.py`.
 """
 
 import datetime as dt
@@ -21,7 +21,7 @@ DAYS = "days"
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """One kind of letter: where its day count is set, by the practice and by a partner,
+    """One kind of report: where its day count is set, by the practice and by a partner,
     the partner's switch for it, and the unit of the count."""
 
     kind: str
@@ -86,7 +86,7 @@ SPECS: dict[str, RuleSpec] = {spec.kind: spec for spec in RULES}
 @dataclass(frozen=True)
 class Rules:
     days: Mapping[str, int]  # per kind: business days after its cause, or the progress interval
-    kinds: frozenset[str]  # the kinds of letter the partner wants at all
+    kinds: frozenset[str]  # the kinds of report the partner wants at all
 
     def wants(self, kind: str) -> bool:
         if SPECS[kind].unit == DAYS and self.days[kind] == 0:
@@ -94,7 +94,7 @@ class Rules:
         return kind in self.kinds
 
     def due_after(self, kind: str, cause_on: dt.date) -> dt.date:
-        """The due date of a letter of `kind` whose clock started on `cause_on` (for
+        """The due date of a report of `kind` whose clock started on `cause_on` (for
         progress: the first report's, counted from the first visit)."""
         count = self.days[kind]
         if SPECS[kind].unit == BUSINESS_DAYS:

@@ -1,6 +1,6 @@
-"""Writing letters: drafts from the record, edits, signatures and addenda.
+"""Writing reports: drafts from the record, edits, signatures and addenda.
 
-Every write of a letter goes to the audit trail, whichever door it came through. `request`,
+Every write of a report goes to the audit trail, whichever door it came through. `request`,
 where a service takes it, serves only to record the address the change came from.
 """
 
@@ -9,7 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.accounts.access import signs_letters
+from liaison.accounts.access import signs_reports
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode, Referral
@@ -83,7 +83,7 @@ def report_redraft(*, report: Report, by, request=None) -> Report:
 
 
 def report_sign(*, report: Report, body: str, by, request=None) -> SignedText:
-    """Sign `body` as the letter and queue it for the partner's preferred channel.
+    """Sign `body` as the report and queue it for the partner's preferred channel.
 
     The conditional UPDATE lets only the first of two simultaneous signatures through.
     """
@@ -108,7 +108,7 @@ def report_sign(*, report: Report, body: str, by, request=None) -> SignedText:
 
 
 def report_add_addendum(*, report: Report, body: str, by, request=None) -> SignedText:
-    """A signed correction or addition to a signed letter; it is sent like the letter."""
+    """A signed correction or addition to a signed report; it is sent like the report."""
     body = body.strip()
     _require_signer(by)
     _require_signable(body)
@@ -136,8 +136,8 @@ def _refuse_if_signed(report: Report) -> None:
 
 
 def _require_signer(by) -> None:
-    if not signs_letters(by):
-        raise ReportError("Only a clinician who signs letters may sign; save the draft instead.")
+    if not signs_reports(by):
+        raise ReportError("Only a clinician who signs reports may sign; save the draft instead.")
 
 
 def _require_signable(body: str) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from liaison.accounts.access import (
-    SIGN_LETTERS,
+    SIGN_REPORTS,
     locations_of,
     patient_record_or_404,
     require_patient_access,
@@ -26,13 +26,12 @@ from liaison.reports.forms import (
     DischargeForm,
     EvaluationForm,
     FindingFormSet,
-    LetterForm,
     OutcomeFormSet,
     QueueFiltersForm,
+    ReportForm,
     RetryForm,
     red_flag_formset,
 )
-from liaison.reports.letters import letter_context, reports_for_letters
 from liaison.reports.models import Delivery, Report
 from liaison.reports.queries import (
     deliveries_of,
@@ -48,6 +47,7 @@ from liaison.reports.services import (
     report_save_draft,
     report_sign,
 )
+from liaison.reports.sheets import reports_for_sheets, sheet_context
 
 View = AuditEvent.Action.VIEW
 
@@ -57,7 +57,7 @@ def _get_report_for_user(
 ) -> Report:
     """The report, or 404 when this user may not see it; the view (or download) is audited."""
     return patient_record_or_404(
-        request, reports_for_letters(), code=code, detail=detail, action=action
+        request, reports_for_sheets(), code=code, detail=detail, action=action
     )
 
 
@@ -68,7 +68,7 @@ def _get_episode_for_user(request, code) -> Episode:
 
 def _queue_filters(request, locations) -> tuple[list, bool]:
     """The filter bar's choices (remembered in the session): the clinics shown, and whether
-    only the user's letters are."""
+    only the user's reports are."""
     form = page_filters(
         request,
         key="reports_queue",
@@ -135,7 +135,7 @@ def draft(request):
 @login_required
 def report_detail(request, code):
     report = _get_report_for_user(request, code)
-    form = LetterForm(request.POST or None, initial={"body": report.body})
+    form = ReportForm(request.POST or None, initial={"body": report.body})
     if request.method == "POST":
         if not request.user.has_perm("correspondence.change_report"):
             raise PermissionDenied
@@ -154,7 +154,7 @@ def _save_or_sign(request, report: Report, body: str) -> bool:
     except ReportError as error:
         messages.error(request, str(error))
         return False
-    messages.success(request, "Signed: the letter goes out shortly." if signing else "Saved.")
+    messages.success(request, "Signed: the report goes out shortly." if signing else "Saved.")
     return True
 
 
@@ -163,7 +163,7 @@ def _report_context(report: Report, form, addendum_form=None) -> dict:
         "report": report,
         "form": form,
         "addendum_form": addendum_form or AddendumForm(),
-        "letter": letter_context(report=report),
+        "sheet": sheet_context(report=report),
         "deliveries": deliveries_of(report),
         "retry_form": RetryForm(initial={"channel": report.referral.partner.preferred_channel}),
     }
@@ -197,7 +197,7 @@ def report_redraft_view(request, code):
 
 
 @login_required
-@permission_required(SIGN_LETTERS, raise_exception=True)
+@permission_required(SIGN_REPORTS, raise_exception=True)
 @require_POST
 def report_addendum(request, code):
     report = _get_report_for_user(request, code)
@@ -212,7 +212,7 @@ def report_addendum(request, code):
         else:
             messages.success(request, "Addendum signed: it goes out shortly.")
             return redirect("reports-report", code=report.code)
-    context = _report_context(report, LetterForm(initial={"body": report.body}), form)
+    context = _report_context(report, ReportForm(initial={"body": report.body}), form)
     return render(request, "reports/report_detail.html", context, status=400)
 
 
@@ -247,7 +247,7 @@ def delivery_uploaded(request, code):
 
 @login_required
 def print_queue(request):
-    """Mail letters waiting to be printed; printing takes them all into one PDF batch."""
+    """Mail reports waiting to be printed; printing takes them all into one PDF batch."""
     require_patient_access(request.user)
     locations = list(locations_of(request.user))
     waiting = print_queue_for(locations=locations)
@@ -266,13 +266,13 @@ def print_queue(request):
 
 @login_required
 def print_batch(request, batch):
-    """One PDF of a print batch's letters, to print (or print again) and post."""
+    """One PDF of a print batch's reports, to print (or print again) and post."""
     from liaison.reports.pdf import reports_pdf
 
     require_patient_access(request.user)
     delivered = Delivery.objects.visible_to(request.user).filter(batch=batch)
     report_ids = delivered.values("signed_text__report")
-    reports = list(reports_for_letters().filter(pk__in=report_ids).order_by("id"))
+    reports = list(reports_for_sheets().filter(pk__in=report_ids).order_by("id"))
     if not reports:
         raise Http404
     for report in reports:
@@ -280,7 +280,7 @@ def print_batch(request, batch):
             request=request, action=AuditEvent.Action.EXPORT, obj=report, detail="print batch"
         )
     response = HttpResponse(reports_pdf(reports=reports), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="letters-{str(batch)[:8]}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="reports-{str(batch)[:8]}.pdf"'
     return response
 
 

@@ -51,7 +51,7 @@ PAGES = [
         ("view", "report", "report page"),
     ),
     (
-        "letter PDF",
+        "report PDF",
         lambda r: reverse("reports-report-pdf", args=[r["report"].code]),
         ("export", "report", "letter PDF downloaded"),
     ),

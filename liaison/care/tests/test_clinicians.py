@@ -68,7 +68,7 @@ def test_a_name_two_users_share_is_left_for_a_manager(location_a):
     assert clinicians_to_match() == [("Sam Lee", 1)]
 
 
-def test_the_letters_of_one_clinician_are_one_clinicians_whatever_the_spelling(maya, location_a):
+def test_the_reports_of_one_clinician_are_one_clinicians_whatever_the_spelling(maya, location_a):
     episode_naming("Maya Okafor", location_a)
     episode_naming("Maya Okafor, DPT", location_a)
     services.clinicians_link_by_name()

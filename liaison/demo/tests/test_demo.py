@@ -291,7 +291,7 @@ class TestTheSmallDemo:
         assert Payment.objects.filter(episode=None).count() >= 5
         assert not Payment.objects.filter(paid_on__gt=AS_OF).exists()
 
-    def test_letters_are_sent_on_time_late_and_not_at_all(self):
+    def test_reports_are_sent_on_time_late_and_not_at_all(self):
         reports = Report.objects.all()
         assert reports.filter(sent_on__lte=F("due_on")).count() > 100
         assert reports.filter(sent_on__gt=F("due_on")).count() >= 20
@@ -305,7 +305,7 @@ class TestTheSmallDemo:
             "alert",
         }
 
-    def test_letters_are_due_by_the_communication_rules(self):
+    def test_reports_are_due_by_the_communication_rules(self):
         first_visits = dict(
             Visit.objects.filter(status="attended")
             .values("episode_id")

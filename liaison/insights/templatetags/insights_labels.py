@@ -1,4 +1,4 @@
-"""The words for the codes that figures carry (specialty, trend, channel, letter kind), so
+"""The words for the codes that figures carry (specialty, trend, channel, report kind), so
 that printed summaries read like the pages: "Primary care", not `primary_care`."""
 
 from django import template

@@ -73,7 +73,7 @@ def test_a_write_of_no_row_leaves_the_version_alone():
     assert data_version() == before
 
 
-def test_sending_a_letter_changes_the_letters_version_not_the_figures(owner):
+def test_sending_a_report_changes_the_reports_version_not_the_figures(owner):
     PracticeSettings.current()  # the practice's settings, written once
     ep = episode(referral(PartnerFactory(), "2026-01-05"), started="2026-01-12")
     before = data_version()

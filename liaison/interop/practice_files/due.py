@@ -10,7 +10,7 @@ discharges, decisions) are those the database now holds, from the files or from 
   the report is unsent;
 - discharge: the episode's end + N business days;
 - redirect: the referral's decision date + N business days;
-- alert: the sent date when sent (when the condition was found is not recorded; the letter
+- alert: the sent date when sent (when the condition was found is not recorded; the report
   is taken to have gone out on time), else the episode's last measurement + N business days.
 
 When the date a rule starts from is not known (no attended visit yet, no decision date, an

@@ -1,4 +1,4 @@
-"""Records for the letters' tests: a referral seen on given days, with its episode."""
+"""Records for the reports' tests: a referral seen on given days, with its episode."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Fixtures for the letters' tests: a real SMTP server on loopback, and letters ready to go."""
+"""Fixtures for the reports' tests: a real SMTP server on loopback, and reports ready to go."""
 
 import email
 import io

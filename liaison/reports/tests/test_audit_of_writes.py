@@ -1,4 +1,4 @@
-"""Every write of a letter is audited by the service that makes it, so the pages, the CLI and
+"""Every write of a report is audited by the service that makes it, so the pages, the CLI and
 the API leave the same rows; a page adds the address the change came from."""
 
 import datetime as dt
@@ -47,7 +47,7 @@ def last_id() -> int:
     return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def test_each_write_of_a_letter_is_audited_whoever_calls_the_service(evaluated_episode, clinician):
+def test_each_write_of_a_report_is_audited_whoever_calls_the_service(evaluated_episode, clinician):
     report = draft_of(evaluated_episode, clinician)
     report_save_draft(report=report, body=report.body, by=clinician)
     report_redraft(report=report, by=clinician)
@@ -78,7 +78,7 @@ def test_a_refused_write_leaves_no_audit_row(evaluated_episode, clinician):
     assert trail(before) == []
 
 
-def test_a_retry_and_an_upload_are_audited_against_the_letter_even_when_nothing_changes(
+def test_a_retry_and_an_upload_are_audited_against_the_report_even_when_nothing_changes(
     evaluated_episode, clinician
 ):
     partner = evaluated_episode.referral.partner

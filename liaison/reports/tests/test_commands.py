@@ -17,7 +17,7 @@ def run(*args) -> str:
 
 
 @pytest.fixture
-def letters(location_a, location_b):
+def reports(location_a, location_b):
     referral, episode = referral_seen(location=location_a, visits=["2026-01-12"])
     referral.external_id, episode.external_id = "R-1", "E-1"
     referral.save()
@@ -36,7 +36,7 @@ def letters(location_a, location_b):
     location_b.save()
 
 
-def test_reports_due_lists_each_obligation_as_json(letters):
+def test_reports_due_lists_each_obligation_as_json(reports):
     document = json.loads(run("--as-of", "2026-01-20", "--format", "json"))
     assert (document["as_of"], document["due_from"], document["due_to"]) == (
         "2026-01-20",
@@ -55,7 +55,7 @@ def test_reports_due_lists_each_obligation_as_json(letters):
     assert [o["status"] for o in document["obligations"]] == ["sent_late", "overdue"]
 
 
-def test_reports_due_narrows_to_a_location_and_a_status(letters):
+def test_reports_due_narrows_to_a_location_and_a_status(reports):
     document = json.loads(
         run(
             "--as-of", "2026-01-20", "--location", "HILL", "--status", "overdue", "--format", "json"
@@ -66,7 +66,7 @@ def test_reports_due_narrows_to_a_location_and_a_status(letters):
     ]
 
 
-def test_reports_due_prints_a_table_with_a_summary(letters):
+def test_reports_due_prints_a_table_with_a_summary(reports):
     text = run("--as-of", "2026-01-20")
     assert "kind     referral_id" in text
     assert "initial  R-1" in text
@@ -78,7 +78,7 @@ def test_reports_due_refuses_an_unknown_location(db):
         run("--as-of", "2026-01-20", "--location", "NOWHERE")
 
 
-def test_reports_due_narrows_to_a_partner(letters):
+def test_reports_due_narrows_to_a_partner(reports):
     document = json.loads(run("--as-of", "2026-01-20", "--partner", "P-9", "--format", "json"))
     assert document["partner_id"] == "P-9"
     assert [(o["partner_id"], o["status"]) for o in document["obligations"]] == [

@@ -175,7 +175,7 @@ def test_only_one_host_claims_a_delivery_until_its_claim_expires(
     assert delivery_claim(delivery_id=delivery.pk, token="host-b")
 
 
-def test_an_addendum_is_sent_and_the_letter_keeps_its_sent_date(
+def test_an_addendum_is_sent_and_the_report_keeps_its_sent_date(
     smtp, clock, evaluated_episode, clinician
 ):
     report = signed(evaluated_episode, clinician)
@@ -191,7 +191,7 @@ def test_an_addendum_is_sent_and_the_letter_keeps_its_sent_date(
     assert report.sent_on == dt.date(2026, 1, 13)
 
 
-def test_mail_letters_are_printed_once_into_a_batch(clock, evaluated_episode, clinician):
+def test_mail_reports_are_printed_once_into_a_batch(clock, evaluated_episode, clinician):
     report = signed(evaluated_episode, clinician, channel="mail")
     send()  # the sender leaves paper alone
     assert Delivery.objects.get().status == "pending"
@@ -208,7 +208,7 @@ def test_mail_letters_are_printed_once_into_a_batch(clock, evaluated_episode, cl
     assert (report.sent_on, report.channel) == (dt.date(2026, 1, 13), "mail")
 
 
-def test_a_portal_letter_is_marked_uploaded_once(clock, evaluated_episode, clinician):
+def test_a_portal_report_is_marked_uploaded_once(clock, evaluated_episode, clinician):
     signed(evaluated_episode, clinician, channel="portal")
     delivery = Delivery.objects.get()
     assert delivery_mark_uploaded(delivery=delivery, by=clinician)
@@ -241,7 +241,7 @@ def test_a_report_signed_after_its_due_date_counts_as_sent_late(
 
 
 @pytest.fixture
-def overdue_letter(location_a, clinician):
+def overdue_report(location_a, clinician):
     clinician.email = "sam@practice.example"
     clinician.save()
     referral_seen(location=location_a, visits=["2026-01-12"], clinician=clinician)
@@ -252,14 +252,14 @@ def digest(clock_at):
         call_command("send_due_reports", verbosity=0)
 
 
-def test_each_clinician_gets_one_digest_a_day(smtp, overdue_letter, clinician, front_desk):
+def test_each_clinician_gets_one_digest_a_day(smtp, overdue_report, clinician, front_desk):
     digest(dt.datetime(2026, 1, 20, 6, 59, tzinfo=EASTERN))  # before 7 am: not yet
     assert smtp.messages == []
     digest(dt.datetime(2026, 1, 20, 7, 5, tzinfo=EASTERN))
     digest(dt.datetime(2026, 1, 20, 7, 10, tzinfo=EASTERN))
     assert smtp.recipients == [["sam@practice.example"]]
     message = smtp.messages[0]
-    assert message["Subject"] == "Liaison: 1 letter overdue"
+    assert message["Subject"] == "Liaison: 1 report overdue"
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Initial report to Alex Referrer" in body and "due Jan 14" in body
     assert "Maya" not in body  # no patient in an email to staff
@@ -268,7 +268,7 @@ def test_each_clinician_gets_one_digest_a_day(smtp, overdue_letter, clinician, f
     assert DigestSent.objects.count() == 2
 
 
-def test_a_failed_digest_is_tried_again_on_the_next_run(smtp, overdue_letter, clinician):
+def test_a_failed_digest_is_tried_again_on_the_next_run(smtp, overdue_report, clinician):
     smtp.refuse_next = 1
     digest(dt.datetime(2026, 1, 20, 7, 5, tzinfo=EASTERN))
     assert smtp.messages == [] and not DigestSent.objects.exists()

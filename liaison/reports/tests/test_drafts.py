@@ -7,7 +7,7 @@ import time_machine
 from liaison.care.instruments import INSTRUMENTS
 from liaison.factories import PartnerFactory, ReferralFactory
 from liaison.reports.drafts import draft_body, outcome_change, prompts_left
-from liaison.reports.markup import letter_blocks
+from liaison.reports.markup import report_blocks
 from liaison.reports.tests.builders import day, measure, referral_seen
 
 ODI = INSTRUMENTS["ODI"]
@@ -123,11 +123,11 @@ def test_the_redirect_letter_says_why_and_where_each_under_its_heading(location_
         alternative_partner=chosen,
     )
     body = draft_body(kind="redirect", referral=referral, episode=None, as_of=day("2026-01-16"))
-    letter = sections(body)
-    assert letter["Why we are not the right fit"] == [
+    report = sections(body)
+    assert report["Why we are not the right fit"] == [
         "Morning stiffness over an hour points to an inflammatory cause."
     ]
-    assert letter["Where we suggest"][:2] == [
+    assert report["Where we suggest"][:2] == [
         "A rheumatology work-up first.",
         "Alex Chosen, MD (rheumatology), Boston.",
     ]
@@ -151,10 +151,10 @@ def test_a_redirect_letter_without_the_reason_in_words_prompts_for_it(location_a
 
 
 def sections(body: str) -> dict[str, list[str]]:
-    """The paragraphs under each heading of a letter, by heading."""
+    """The paragraphs under each heading of a report, by heading."""
     out: dict[str, list[str]] = {}
     heading = None
-    for block in letter_blocks(body):
+    for block in report_blocks(body):
         if block.kind == "heading":
             heading = block.text
             out[heading] = []
@@ -197,7 +197,7 @@ def test_the_alert_says_what_was_expected_what_happened_and_proposes_a_next_step
 
 def test_the_markup_reads_headings_lists_tables_and_paragraphs():
     text = "Dear X,\n\n## Plan\n- one\n- two\n| A | B |\n| 1 | 2 |\nThe end\nof it."
-    blocks = letter_blocks(text)
+    blocks = report_blocks(text)
     assert [b.kind for b in blocks] == ["paragraph", "heading", "list", "table", "paragraph"]
     assert blocks[2].lines == ["one", "two"]
     assert blocks[3].header == ["A", "B"] and blocks[3].body_rows == [["1", "2"]]

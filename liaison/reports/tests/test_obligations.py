@@ -368,14 +368,14 @@ def test_reports_without_obligations_are_left_alone(location_a):
     assert Report.objects.count() == 1
 
 
-# ----- the letters still owed (Today) --------------------------------------------------
+# ----- the reports still owed (Today) --------------------------------------------------
 
 UNSENT_D = dt.date(2026, 3, 4)
 
 
 def _history(draw, locations) -> None:
     """Referrals seen or declined over the last year and a half, with episodes, attended
-    and missed visits, readings, and letters sent on time, late, after D or not at all."""
+    and missed visits, readings, and reports sent on time, late, after D or not at all."""
     from hypothesis import strategies as st
 
     from liaison.factories import EpisodeFactory, OutcomeFactory, PatientFactory
@@ -444,7 +444,7 @@ def _history(draw, locations) -> None:
             ReportFactory(referral=ref, kind=kind, due_on=due, sent_on=sent, episode=episode)
 
 
-def test_the_letters_still_owed_are_the_due_engines_overdue_and_due_today(location_a, location_b):
+def test_the_reports_still_owed_are_the_due_engines_overdue_and_due_today(location_a, location_b):
     """`obligations_unsent` (Today's lists) gives exactly the unsent rows of
     `obligations_due` up to D, for the practice and for one location, on random histories."""
     from django.db import transaction

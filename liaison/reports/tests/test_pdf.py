@@ -47,7 +47,7 @@ def test_the_initial_report_is_one_page_with_findings_plan_and_red_flags(
         assert words in text, words
 
 
-def test_every_kind_of_letter_renders_to_pdf(evaluated_episode, clinician, location_a):
+def test_every_kind_of_report_renders_to_pdf(evaluated_episode, clinician, location_a):
     episode = evaluated_episode
     episode.ended_on = dt.date(2026, 2, 27)
     episode.discharge_reason = "goals_met"
@@ -85,14 +85,14 @@ def test_every_kind_of_letter_renders_to_pdf(evaluated_episode, clinician, locat
         assert "Draft, not signed" in text
 
 
-def test_an_addendum_is_printed_below_the_signed_letter(evaluated_episode, clinician):
+def test_an_addendum_is_printed_below_the_signed_report(evaluated_episode, clinician):
     report = signed_initial(evaluated_episode, clinician)
     report_add_addendum(report=report, body="The SLR was positive on the left.", by=clinician)
     text = pdf_text(report_pdf(report=report))
     assert "Addendum" in text and "positive on the left" in text
 
 
-def test_the_print_queue_pdf_holds_every_letter(evaluated_episode, clinician):
+def test_the_print_queue_pdf_holds_every_report(evaluated_episode, clinician):
     report = signed_initial(evaluated_episode, clinician)
     pdf = reports_pdf(reports=[report, report])
     assert pdf_pages(pdf) == 2

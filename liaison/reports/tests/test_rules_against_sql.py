@@ -1,7 +1,7 @@
 """The due engine's SQL (`obligations_due`) and its plain-Python core (`owed.py`) agree on
 random histories: referrals accepted or declined, episodes open or ended, attended and
 missed visits, readings improving or not, partners with their own rules (some wanting no
-letter of a kind), letters sent early, late, after D or never."""
+report of a kind), reports sent early, late, after D or never."""
 
 import datetime as dt
 from decimal import Decimal
@@ -122,7 +122,7 @@ def _episode(draw, referral, as_of: dt.date):
     return episode
 
 
-def _letters(draw, referral, episodes, as_of: dt.date) -> None:
+def _reports(draw, referral, episodes, as_of: dt.date) -> None:
     for _ in range(draw(st.integers(0, 4))):
         kinds = ["initial", "progress", "alert", "redirect"] + (["discharge"] if episodes else [])
         kind = draw(st.sampled_from(kinds))
@@ -152,7 +152,7 @@ def _history(draw, as_of: dt.date) -> list:
         )
         count = 0 if declined else draw(st.sampled_from([0, 1, 1, 2]))
         episodes = [_episode(draw, referral, as_of) for _ in range(count)]
-        _letters(draw, referral, episodes, as_of)
+        _reports(draw, referral, episodes, as_of)
         referrals.append(referral)
     return referrals
 

@@ -60,7 +60,7 @@ def test_a_signed_draft_can_no_longer_be_saved(draft, clinician):
         report_save_draft(report=draft, body="New words", by=clinician)
 
 
-def test_a_letter_with_prompts_left_cannot_be_signed(draft, clinician):
+def test_a_report_with_prompts_left_cannot_be_signed(draft, clinician):
     with pytest.raises(ReportError, match=r"\[\[what was said\]\]"):
         report_sign(report=draft, body=draft.body + "\n[[what was said]]", by=clinician)
     draft.refresh_from_db()
@@ -98,7 +98,7 @@ def test_an_unsigned_draft_stays_editable_by_raw_sql(draft):
     assert draft.body == "Edited"
 
 
-def test_a_correction_is_a_signed_addendum_sent_like_the_letter(draft, clinician):
+def test_a_correction_is_a_signed_addendum_sent_like_the_report(draft, clinician):
     report_sign(report=draft, body=draft.body, by=clinician)
     addendum = report_add_addendum(report=draft, body="The SLR was on the left.", by=clinician)
     assert addendum.is_addendum and addendum.signer.endswith(", DPT")
@@ -106,6 +106,6 @@ def test_a_correction_is_a_signed_addendum_sent_like_the_letter(draft, clinician
     assert [t.is_addendum for t in draft.signed_texts.all()] == [False, True]
 
 
-def test_an_addendum_needs_a_signed_letter(draft, clinician):
+def test_an_addendum_needs_a_signed_report(draft, clinician):
     with pytest.raises(ReportError, match="not signed yet"):
         report_add_addendum(report=draft, body="More", by=clinician)

@@ -158,7 +158,7 @@ def test_a_malformed_code_is_a_400_naming_the_field(
     assert not Report.objects.exists()
 
 
-def test_the_report_page_shows_the_letter_and_is_audited(client, clinician, report_a):
+def test_the_report_page_shows_the_report_and_is_audited(client, clinician, report_a):
     client.force_login(clinician)
     page = client.get(report_url(report_a), REMOTE_ADDR="10.0.0.7").content.decode()
     assert "Lumbar radiculopathy" in page and "Draft, not signed" in page
@@ -199,7 +199,7 @@ def test_a_manager_prepares_but_does_not_sign_without_the_clinicians_permission(
     page = client.get(report_url(report_a)).content.decode()
     assert "Sign and send" not in page
     response = client.post(report_url(report_a), {"body": report_a.body, "sign": "1"}, follow=True)
-    assert "Only a clinician who signs letters may sign" in response.content.decode()
+    assert "Only a clinician who signs reports may sign" in response.content.decode()
     report_a.refresh_from_db()
     assert report_a.signed_at is None and not SignedText.objects.exists()
 
@@ -236,7 +236,7 @@ def test_the_pdf_is_served_and_audited(client, clinician, report_a):
     response = client.get(report_url(report_a, "reports-report-pdf"))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    # A download, logged as one: the letter left the screen.
+    # A download, logged as one: the report left the screen.
     assert AuditEvent.objects.filter(object_code=report_a.code, action="export").exists()
 
 
@@ -259,7 +259,7 @@ def test_the_print_queue_prints_once(client, clinician, report_a):
     report_sign(report=report_a, body=report_a.body, by=clinician)
     client.force_login(clinician)
     assert (
-        "Print 1 letter and mark them mailed"
+        "Print 1 report and mark them mailed"
         in client.get(reverse("reports-print-queue")).content.decode()
     )
     response = client.post(reverse("reports-print-queue"))

@@ -1,4 +1,4 @@
-"""`liaison reports_due`: every letter the record says partners are owed, with its status."""
+"""`liaison reports_due`: every report the record says partners are owed, with its status."""
 
 import datetime as dt
 import json
@@ -22,7 +22,7 @@ COLUMNS = ["kind", "referral_id", "episode_id", "partner_id", "due_on", "sent_on
 
 class Command(BaseCommand):
     help = (
-        "List the letters owed to referring partners: by default those due in the year up to "
+        "List the reports owed to referring partners: by default those due in the year up to "
         f"the as-of date and the next {DEFAULT_AHEAD_DAYS} days, each with its status "
         "(sent_on_time, sent_late, overdue, due)."
     )
@@ -79,7 +79,7 @@ class Command(BaseCommand):
             self._table(window, entries)
 
     def _table(self, window, entries) -> None:
-        self.stdout.write(f"Letters due {window.since} to {window.until}, as of {window.as_of}")
+        self.stdout.write(f"Reports due {window.since} to {window.until}, as of {window.as_of}")
         widths = {c: max([len(c), *(len(str(e[c] or "")) for e in entries)]) for c in COLUMNS}
         self.stdout.write("  ".join(c.ljust(widths[c]) for c in COLUMNS))
         for entry in entries:

@@ -1,4 +1,4 @@
-"""Presentation helpers for the letters' pages."""
+"""Presentation helpers for the reports' pages."""
 
 import datetime as dt
 
