@@ -26,8 +26,7 @@ from liaison.insights.scorecards import Trend
 from liaison.partners.models import Partner
 from liaison.partners.queries import cadence_overdue, plans_due
 from liaison.reports.models import Report, ReportKind
-from liaison.reports.obligations import Status
-from liaison.reports.queries import belongs_to
+from liaison.reports.queries import OwedGroups, owed_groups
 
 ROWS = 8
 BOOKING_DAYS = 60
@@ -147,9 +146,9 @@ def today_for(*, user, as_of: dt.date) -> Today:
             user, Progress.ACCEPTED, "decided_on", since=as_of - dt.timedelta(days=BOOKING_DAYS)
         )
     if role in CLINICAL_WORK:
-        overdue, due_today = _reports_owed(user, as_of, today.locations)
-        today.reports_overdue = _reports_section(overdue)
-        today.reports_due_today = _reports_section(due_today)
+        owed = _reports_owed(user, as_of, today.locations)
+        today.reports_overdue = _reports_section(owed.overdue)
+        today.reports_due_today = _reports_section(owed.due_today)
         today.not_responding = _not_responding(user, as_of, today.locations)
     if role in PARTNER_WORK:
         today.reconnect = _reconnect(as_of)
@@ -160,25 +159,17 @@ def today_for(*, user, as_of: dt.date) -> Today:
     return today
 
 
-def _reports_owed(user, as_of: dt.date, locations: list[Location]):
-    """Reports overdue (oldest first) and due today, from the due engine: a clinician's own
-    (their episodes, or nobody's) at their locations, every report for a manager."""
+def _reports_owed(user, as_of: dt.date, locations: list[Location]) -> OwedGroups:
+    """Reports overdue and due today, from the due engine: a clinician's own (their
+    episodes, or nobody's) at their locations, every report for a manager."""
     location_ids = {location.pk for location in locations}
-    owed = kept_reports_unsent(as_of=as_of, location_ids=sorted(location_ids))
-    if user.role == Role.CLINICIAN:
-        owed = [
-            o
-            for o in owed
-            if belongs_to(
-                user,
-                location_id=o.location_id,
-                clinician_id=o.clinician_id,
-                location_ids=location_ids,
-            )
-        ]
-    overdue = sorted((o for o in owed if o.status == Status.OVERDUE), key=lambda o: o.due_on)
-    due_today = [o for o in owed if o.status == Status.DUE and o.due_on == as_of]
-    return overdue, due_today
+    return owed_groups(
+        obligations=kept_reports_unsent(as_of=as_of, location_ids=sorted(location_ids)),
+        user=user,
+        as_of=as_of,
+        location_ids=location_ids,
+        mine=user.role == Role.CLINICIAN,
+    )
 
 
 def _reports_section(owed: list) -> Section:

@@ -21,6 +21,43 @@ def belongs_to(user, *, location_id: int, clinician_id: int | None, location_ids
     return location_id in location_ids and clinician_id in (None, user.pk)
 
 
+@dataclass(frozen=True)
+class OwedGroups:
+    overdue: list[Obligation]  # the oldest first
+    due_today: list[Obligation]
+    coming_due: list[Obligation]
+
+
+def owed_groups(
+    *,
+    obligations: list[Obligation],
+    user,
+    as_of: dt.date,
+    location_ids: set[int],
+    mine: bool,
+) -> OwedGroups:
+    """The obligations not yet met, grouped as the queue and Today show them; with `mine`,
+    only `user`'s (`belongs_to`)."""
+    if mine:
+        obligations = [
+            o
+            for o in obligations
+            if belongs_to(
+                user,
+                location_id=o.location_id,
+                clinician_id=o.clinician_id,
+                location_ids=location_ids,
+            )
+        ]
+    overdue = [o for o in obligations if o.status == Status.OVERDUE]
+    due = [o for o in obligations if o.status == Status.DUE]
+    return OwedGroups(
+        overdue=sorted(overdue, key=lambda o: o.due_on),
+        due_today=[o for o in due if o.due_on == as_of],
+        coming_due=[o for o in due if o.due_on > as_of],
+    )
+
+
 @dataclass
 class Row:
     obligation: Obligation
@@ -53,22 +90,14 @@ def report_queue(*, user, as_of: dt.date, locations: list[Location], mine: bool)
     """What the user has to write, sign and send at `locations` (only their own reports
     with `mine`), in a fixed number of queries whatever the practice's size."""
     location_ids = {loc.id for loc in locations}
-    owed = obligations_due(as_of=as_of, location_ids=sorted(location_ids))
-    if mine:
-        owed = [
-            o
-            for o in owed
-            if belongs_to(
-                user,
-                location_id=o.location_id,
-                clinician_id=o.clinician_id,
-                location_ids=location_ids,
-            )
-        ]
-    overdue = sorted((o for o in owed if o.status == Status.OVERDUE), key=lambda o: o.due_on)
-    due_today = [o for o in owed if o.status == Status.DUE and o.due_on == as_of]
-    coming_due = [o for o in owed if o.status == Status.DUE and o.due_on > as_of]
-    groups = (overdue, due_today, coming_due)
+    owed = owed_groups(
+        obligations=obligations_due(as_of=as_of, location_ids=sorted(location_ids)),
+        user=user,
+        as_of=as_of,
+        location_ids=location_ids,
+        mine=mine,
+    )
+    groups = (owed.overdue, owed.due_today, owed.coming_due)
     rows = _rows([o for group in groups for o in group[:SECTION_ROWS]])
 
     def section(group: list[Obligation]) -> Section:
@@ -78,9 +107,9 @@ def report_queue(*, user, as_of: dt.date, locations: list[Location], mine: bool)
     if mine:
         reports = reports.filter(_mine_q(user))
     return Queue(
-        overdue=section(overdue),
-        due_today=section(due_today),
-        coming_due=section(coming_due),
+        overdue=section(owed.overdue),
+        due_today=section(owed.due_today),
+        coming_due=section(owed.coming_due),
         unsigned=_section(reports.awaiting_signature().exclude(body="").order_by("due_on")),
         delivering=_section(_delivering(reports)),
         sent=_section(
