@@ -114,11 +114,11 @@ def pages() -> dict[str, list[str]]:
 
     today = reverse("insights-home")
     patients, referrals = reverse("care-patient-list"), reverse("care-referral-list")
-    partners, letters = reverse("partners-directory"), reverse("correspondence-queue")
+    partners, reports = reverse("partners-directory"), reverse("reports-queue")
     insights = [reverse(f"insights-{name}") for name in ("overview", "ranking", "response")]
     return {
         "front_desk": [today, referrals, patients, partners],
-        "clinician": [today, letters, patients],
+        "clinician": [today, reports, patients],
         "manager": [today, patients, partners, *insights],
         "liaison": [today, partners, *insights],
     }

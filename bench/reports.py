@@ -1,14 +1,14 @@
-"""Time the letters: 500 reports rendered to PDF on every core, and `liaison reports_due` on
+"""Time the reports: 500 reports rendered to PDF on every core, and `liaison reports_due` on
 the large demo practice.
 
     .venv/bin/python bench/reports.py                       # both, fresh SQLite files in /tmp
     .venv/bin/python bench/reports.py --large-db /tmp/x.sqlite3 --keep   # reuse a large demo
     .venv/bin/python bench/reports.py --skip-large          # PDFs only (about a minute)
 
-1. PDFs. The small demo is seeded into a fresh SQLite file; 500 of its letters (every kind)
+1. PDFs. The small demo is seeded into a fresh SQLite file; 500 of its reports (every kind)
    get a draft written from the record, the initial ones after a full evaluation (findings,
    red-flag screen, plan). Then a process pool, one worker per core, renders each report to
-   PDF from the database, as the sender does. Prints letters per second (target: at least 10)
+   PDF from the database, as the sender does. Prints reports per second (target: at least 10)
    and checks that every initial report fits on one page.
 2. `reports_due`. The large demo (20 locations, 300,000 patients, about 3.4 million visits)
    is seeded into a fresh SQLite file (not timed; about five minutes). `reports_due --as-of D
@@ -74,12 +74,12 @@ def setup_django() -> None:
 
 
 def prepare_drafts(count: int) -> list[int]:
-    """Write drafts from the record for `count` letters of every kind; their report ids."""
+    """Write drafts from the record for `count` reports of every kind; their report ids."""
     import datetime as dt
 
-    from liaison.correspondence.drafts import draft_body
-    from liaison.correspondence.models import Report
-    from liaison.correspondence.tests.builders import evaluated
+    from liaison.reports.drafts import draft_body
+    from liaison.reports.models import Report
+    from liaison.reports.tests.builders import evaluated
 
     as_of = dt.date.fromisoformat(AS_OF)
     chosen: list[Report] = []
@@ -102,13 +102,13 @@ def prepare_drafts(count: int) -> list[int]:
 
 def render_chunk(report_ids: list[int]) -> tuple[list[tuple[str, bytes]], float]:
     """(kind, PDF) of each report rendered in a pool worker, and the CPU seconds it took."""
-    from liaison.correspondence.letters import reports_for_letters
-    from liaison.correspondence.pdf import report_pdf
+    from liaison.reports.pdf import report_pdf
+    from liaison.reports.sheets import reports_for_sheets
 
     started = time.process_time()
     rendered = [
         (report.kind, report_pdf(report=report))
-        for report in reports_for_letters().filter(pk__in=report_ids)
+        for report in reports_for_sheets().filter(pk__in=report_ids)
     ]
     return rendered, time.process_time() - started
 

@@ -10,8 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from liaison.accounts.models import Location, User
 from liaison.care.models import Channel, Episode, Outcome, Patient, Payment, Referral, Visit
 from liaison.core.npi import npi_check_digit
-from liaison.correspondence.models import Report
 from liaison.partners.models import Partner, Touchpoint
+from liaison.reports.models import Report
 
 
 def refused(write) -> bool:

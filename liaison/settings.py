@@ -101,7 +101,7 @@ INSTALLED_APPS = [
     "liaison.accounts",
     "liaison.partners",
     "liaison.care",
-    "liaison.correspondence",
+    "liaison.reports",
     "liaison.insights",
     "liaison.interop",
     "django_tasks",
@@ -246,7 +246,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "liaison@localhost")
-# Letters by fax go through an email-to-fax gateway: "{fax}" becomes the number's digits.
+# Reports by fax go through an email-to-fax gateway: "{fax}" becomes the number's digits.
 LIAISON_FAX_GATEWAY = env("LIAISON_FAX_GATEWAY")
 LIAISON_SITE_URL = env("LIAISON_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LIAISON_DIGEST_HOUR = env_int("LIAISON_DIGEST_HOUR", 7)

@@ -13,7 +13,7 @@ urlpatterns = [
     path("care/", include("liaison.care.urls")),
     path("partners/", include("liaison.partners.urls")),
     path("insights/", include("liaison.insights.urls")),
-    path("reports/", include("liaison.correspondence.urls")),
+    path("reports/", include("liaison.reports.urls")),
     path("practice-files/", include("liaison.interop.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

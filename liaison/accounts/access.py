@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent, Location, Role, User
 
-# Signing a clinical letter is a permission, not a role: a manager who treats patients is
-# given it, a manager who does not prepares and sends letters without signing them.
-SIGN_LETTERS = "correspondence.sign_report"
+# Signing a clinical report is a permission, not a role: a manager who treats patients is
+# given it, a manager who does not prepares and sends reports without signing them.
+SIGN_REPORTS = "correspondence.sign_report"
 
 PATIENT_ROLES = {Role.MANAGER, Role.CLINICIAN, Role.FRONT_DESK}
 INSIGHTS_ROLES = {Role.MANAGER, Role.LIAISON}
@@ -48,14 +48,14 @@ def can_see_insights(user) -> bool:
     return serves(user, Audience.PARTNER)
 
 
-def signs_letters(user) -> bool:
-    return user.is_active and user.has_perm(SIGN_LETTERS)
+def signs_reports(user) -> bool:
+    return user.is_active and user.has_perm(SIGN_REPORTS)
 
 
 def clinicians_at(location) -> QuerySet:
-    """Who may be named as an episode's clinician at `location`: those who sign letters and
+    """Who may be named as an episode's clinician at `location`: those who sign reports and
     work there."""
-    signers = User.objects.with_perm(SIGN_LETTERS, include_superusers=False)
+    signers = User.objects.with_perm(SIGN_REPORTS, include_superusers=False)
     return signers.filter(locations=location).order_by("last_name", "first_name")
 
 

@@ -13,7 +13,7 @@ NAV_AREAS = [
     ("Referrals", "care-referral-list"),
     ("Patients", "care-patient-list"),
     ("Partners", "partners-directory"),
-    ("Reports", "correspondence-queue"),
+    ("Reports", "reports-queue"),
     ("Insights", "insights-overview"),
     ("Practice files", "interop-import"),
     ("Settings", "admin:index"),

@@ -8,7 +8,7 @@ from liaison.accounts.models import Role
 ALL = ("view", "add", "change", "delete")
 EDIT = ("view", "add", "change")
 VIEW = ("view",)
-SIGN = (*EDIT, "sign")  # correspondence.sign_report: sign letters and addenda
+SIGN = (*EDIT, "sign")  # correspondence.sign_report: sign reports and addenda
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.FRONT_DESK: {

@@ -4,7 +4,7 @@ from django import forms
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
-from liaison.accounts.access import SIGN_LETTERS, clinicians_at, locations_of
+from liaison.accounts.access import SIGN_REPORTS, clinicians_at, locations_of
 from liaison.accounts.models import Location, User
 from liaison.care.instruments import InstrumentCode
 from liaison.care.models import Channel, DeclineReason, Patient, Referral, Urgency, VisitStatus
@@ -345,7 +345,7 @@ class FirstVisitForm(VisitForm):
         queryset=None,
         required=False,
         empty_label="Nobody named yet",
-        help_text="Who saw, or was to see, the patient: those who sign letters at the clinic.",
+        help_text="Who saw, or was to see, the patient: those who sign reports at the clinic.",
     )
 
     def __init__(self, *args, location: Location, **kwargs):
@@ -360,7 +360,7 @@ class ClinicianLinkForm(forms.Form):
 
     written = forms.CharField(max_length=150, widget=forms.HiddenInput)
     clinician = forms.ModelChoiceField(
-        queryset=User.objects.with_perm(SIGN_LETTERS, include_superusers=False).order_by(
+        queryset=User.objects.with_perm(SIGN_REPORTS, include_superusers=False).order_by(
             "last_name", "first_name"
         ),
         empty_label="Choose the clinician",

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 # Not responding to care: a reading of the primary instrument at least this many days after
-# the first shows an improvement below the MCID. The insights' list and the alert letter's
+# the first shows an improvement below the MCID. The insights' list and the alert's
 # due date both start from it.
 NOT_RESPONDING_AFTER_DAYS = 28
 

@@ -361,7 +361,7 @@ class Episode(Record):
 
     @property
     def treating_clinician(self) -> str:
-        """The clinician's name as pages and letters show it: the user's, or as written."""
+        """The clinician's name as pages and reports show it: the user's, or as written."""
         if self.clinician is None:
             return self.clinician_name
         return self.clinician.get_full_name() or self.clinician.username

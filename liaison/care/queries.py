@@ -212,7 +212,7 @@ class TimelineEvent:
     episode: Episode | None = None
 
 
-# On one day: a referral, then care starts, visits, measurements, payments, letters, the end.
+# On one day: a referral, then care starts, visits, measurements, payments, reports, the end.
 _DAY_ORDER = {
     "referral": 0,
     "episode-start": 1,
@@ -243,7 +243,7 @@ def patient_timeline(*, patient: Patient) -> list[TimelineEvent]:
         )
     for payment in patient.payments.all():
         events.append(TimelineEvent(payment.paid_on, "payment", payment))
-    # Reports through the referral's reverse relation: care does not import correspondence.
+    # Reports through the referral's reverse relation: care does not import reports.
     report_model = Referral._meta.get_field("reports").related_model
     for report in report_model.objects.filter(referral__patient=patient):
         events.append(TimelineEvent(report.sent_on or report.due_on, "report", report))

@@ -269,7 +269,7 @@ def episode_start(
 
 def _require_clinician_at(clinician: User | None, location: Location) -> None:
     if clinician is not None and not clinicians_at(location).filter(pk=clinician.pk).exists():
-        raise CareError(f"{clinician.get_full_name()} does not sign letters at {location}.")
+        raise CareError(f"{clinician.get_full_name()} does not sign reports at {location}.")
 
 
 def clinicians_link_by_name() -> int:

@@ -480,11 +480,11 @@ def _refused(error: Exception) -> str:
 
 
 def _clinical_links(episode: Episode) -> dict:
-    """The clinical record's forms belong to the letters (correspondence); linked when there."""
+    """The clinical record's forms belong to the reports app; linked when there."""
     links = {}
     for key, name in (
-        ("evaluation", "correspondence-episode-evaluation"),
-        ("discharge", "correspondence-episode-discharge"),
+        ("evaluation", "reports-episode-evaluation"),
+        ("discharge", "reports-episode-discharge"),
     ):
         try:
             links[key] = reverse(name, args=[episode.code])
@@ -515,7 +515,7 @@ def _episode_context(request, episode: Episode, visit_form=None) -> dict:
         "links": _clinical_links(episode),
         "can_record": request.user.has_perm("care.add_outcome"),
         "can_add_visit": request.user.has_perm("care.add_visit") and not episode.ended_on,
-        "letters": [
+        "reports": [
             (report, report.sent_on is None and report.due_on < today)
             for report in episode.reports.order_by("due_on")
         ],

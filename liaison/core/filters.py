@@ -1,6 +1,6 @@
 """A page's filter bar remembers its state: chosen once, it holds for the rest of the session.
 
-One rule for every page that remembers (the insights bar, the partner directory, the letters
+One rule for every page that remembers (the insights bar, the partner directory, the reports
 queue, the name searched on a list of patients or referrals):
 
 - `?clear` forgets the last choice; what the request itself names is shown, not remembered.

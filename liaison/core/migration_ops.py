@@ -7,7 +7,7 @@ from django.db.migrations.operations.base import Operation
 def drop_field_index(app_label: str, model_name: str, name: str, field) -> Operation:
     """Set `db_index=False` on a foreign key (`field`, as the model now declares it) and drop
     its index, without rebuilding the table: Django's AlterField rebuilds a SQLite table to
-    do it, and a rebuild loses the table's triggers (signed letters, the insights facts)."""
+    do it, and a rebuild loses the table's triggers (signed reports, the insights facts)."""
 
     def index_name(apps, schema_editor) -> tuple[type, str]:
         model = apps.get_model(app_label, model_name)

@@ -5,7 +5,7 @@ date is reckoned from the as-of date `today`, so one seed and one `today` give t
 records on every run and on both databases.
 
 - `places`, `network`, `care`: the tables the demo is drawn from (ZIP codes, names, the
-  partner mix and their stories, complaints, courses of care, letter habits).
+  partner mix and their stories, complaints, courses of care, report habits).
 - `world`: the practice before its history (clinics, clinicians, partners, touchpoints,
   marketing spend); `simulation`: the history, patient by patient.
 - `writer`: the bulk writer; `logins`: the demo's users; `seed`: the entry point.

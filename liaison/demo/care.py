@@ -1,5 +1,5 @@
 """The demo's patients and their care: how they find us and who pays, when they come,
-their complaints and how their episodes go, the letters we owe and how late they go out."""
+their complaints and how their episodes go, the reports we owe and how late they go out."""
 
 from liaison.partners.specialties import SpecialtySlug
 

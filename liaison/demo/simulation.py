@@ -1,5 +1,5 @@
 """The practice's history: who comes when, and each patient's story (referral and triage,
-episodes of care with their visits and outcome scores, payments, letters to the referrer).
+episodes of care with their visits and outcome scores, payments, reports to the referrer).
 
 One stream (`World.rng`) draws every patient's story in date order, so the same seed tells
 the same history; rows go out through `World.tables` as they are decided.
@@ -374,7 +374,7 @@ def _discharge(rng, plan: CarePlan, slots, today: int) -> tuple[int | None, str 
 
 
 def _episode(world, patient_id, site, partner, referral_id, start, complaint, payer):
-    """Write one episode with its visits, outcomes, payments and letters; return its end."""
+    """Write one episode with its visits, outcomes, payments and reports; return its end."""
     rng, today = world.rng, world.today
     plan = _plan(rng)
     measure = _primary_measure(rng, complaint)
@@ -409,7 +409,7 @@ def _episode(world, patient_id, site, partner, referral_id, start, complaint, pa
 
 
 def _clinical_record(rng, complaint: str, plan: CarePlan, ended: int | None) -> dict:
-    """What the clinician wrote at evaluation and discharge, for the letters' drafts."""
+    """What the clinician wrote at evaluation and discharge, for the reports' drafts."""
     code = rng.choice(COMPLAINTS[complaint][1])
     discussed = rng.choice([True, False, False, None])
     record = {
@@ -558,7 +558,7 @@ def _product_payments(world, patient_id, day: int) -> None:
 def _episode_reports(
     world, referral_id, episode_id, partner, site, start, ended, measure, scores
 ) -> None:
-    """The letters the communication rules owe the referring partner for this episode."""
+    """The reports the communication rules owe the referring partner for this episode."""
     today = world.today
     _report(
         world,
@@ -570,7 +570,7 @@ def _episode_reports(
         partner,
         site,
     )
-    horizon = ended - 1 if ended else today + 7  # upcoming progress letters show as due soon
+    horizon = ended - 1 if ended else today + 7  # upcoming progress reports show as due soon
     due = start + 30
     while due <= horizon:
         _report(world, referral_id, episode_id, "progress", due, due - 3, partner, site)
@@ -613,12 +613,12 @@ def _not_responding_on(measure: str | None, scores: list[tuple]) -> int | None:
 
 
 def _report(world, referral_id, episode_id, kind, due, earliest, partner, site) -> None:
-    """A letter due on `due`: sent on time, sent late, or not (yet) sent."""
+    """A report due on `due`: sent on time, sent late, or not (yet) sent."""
     rng, today = world.rng, world.today
     late, never = REPORT_HABITS[kind]
     late *= site.late_factor
     if due < today - RECENT_BACKLOG_DAYS:
-        never /= 4  # old letters mostly went out eventually; the backlog is recent
+        never /= 4  # old reports mostly went out eventually; the backlog is recent
     roll = rng.random()
     if roll < never:
         sent = None

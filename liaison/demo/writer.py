@@ -19,12 +19,12 @@ from liaison.care.models import (
     Referral,
     Visit,
 )
-from liaison.correspondence.models import Report
 from liaison.demo import draws
 from liaison.demo.network import WANTED_SPECIALTIES
 from liaison.demo.world import World
 from liaison.partners.models import Partner, Specialty, Touchpoint
 from liaison.partners.services import specialties_sync
+from liaison.reports.models import Report
 
 
 class Table:

@@ -143,8 +143,8 @@ class ResponseOut(Schema):
     p90_days_to_first_visit: int | None
     seen_within_target_rate: float | None
     on_time_rate: OnTimeOut = Field(
-        description="Of the letters owed (written or not) and due in the window, the share "
-        "sent on or before the due date; a letter never written is not on time."
+        description="Of the reports owed (written or not) and due in the window, the share "
+        "sent on or before the due date; a report never written is not on time."
     )
     informed_completion_rate: float | None = Field(
         description="Compliance of the episodes ended in the window whose referrer had the "
@@ -262,7 +262,7 @@ def channels(request, filters: Query[Filters]):
 
 @router.get("/response", response={200: ResponseTimesOut, **FAILURES}, **PARTNER_LEVEL)
 def response(request, filters: Query[Filters]):
-    """Days from referral to first visit, letters sent on time, and keeping referrers
+    """Days from referral to first visit, reports sent on time, and keeping referrers
     informed."""
     return response_document(scope=_scope(request, filters, Audience.PARTNER))
 

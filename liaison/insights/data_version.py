@@ -5,7 +5,7 @@ a committed write is seen by the next read in every worker and host.
 
 Three topics, so that a write recomputes only what reads it: the figures (care, partners,
 specialties, marketing spend, the practice's settings, and touchpoints with a cost: referral
-spend), the letters (reports and communication preferences: writing or sending a letter does
+spend), the reports (the reports and communication preferences: writing or sending a report does
 not recompute every scorecard) and the contacts (touchpoints: a contact logged counts at once,
 without recomputing the scorecards).
 
@@ -22,8 +22,10 @@ from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "insights_dataversion"
-FIGURES, LETTERS, CONTACTS = "figures", "letters", "contacts"
-TOPICS = (FIGURES, LETTERS, CONTACTS)
+# The reports' topic keeps its first name, "letters": the counters' rows and the triggers'
+# names hold it.
+FIGURES, REPORTS, CONTACTS = "figures", "letters", "contacts"
+TOPICS = (FIGURES, REPORTS, CONTACTS)
 
 # topic -> the tables whose every write advances it.
 WATCHED = {
@@ -39,7 +41,7 @@ WATCHED = {
         "partners_specialty",
         "core_practicesettings",
     ],
-    LETTERS: ["correspondence_report", "correspondence_communicationpreference"],
+    REPORTS: ["correspondence_report", "correspondence_communicationpreference"],
     CONTACTS: ["partners_touchpoint"],
 }
 # (topic, table, event, condition): rows that advance a topic only when the condition holds

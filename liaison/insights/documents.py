@@ -112,7 +112,7 @@ def response_object(times: ResponseTimes) -> dict:
 
 def scorecards_document(*, scope: Scope) -> dict:
     """The whole of `liaison scorecards`: partners, channels and response times (with the
-    letters on time and keeping referrers informed).
+    reports on time and keeping referrers informed).
 
     The closed episodes' sums are computed once, per partner, channel and referral, for the
     partners, the channels and keeping referrers informed; the first visits once, per partner

@@ -5,12 +5,11 @@ The closed episodes of the window (as for the partner scorecard's compliance and
 success) are split by how their referral's initial report stood as of D: sent on or before its
 due date ("informed"), or not (sent late, or not sent). An episode whose referral owes no
 initial report (the partner asked for none, or no attended visit by D) is in neither group.
-The figures are an association, not an effect of the letter.
+The figures are an association, not an effect of the report.
 """
 
 from dataclasses import dataclass, field
 
-from liaison.correspondence.obligations import initial_letters
 from liaison.insights.care_sums import (
     CareSums,
     care_sums,
@@ -19,6 +18,7 @@ from liaison.insights.care_sums import (
     regroup,
 )
 from liaison.insights.scope import Scope
+from liaison.reports.obligations import initial_reports
 
 FIELDS = [
     "informed_completion_rate",
@@ -63,7 +63,7 @@ def keeping_informed(
     time — which the caller may have from its own run of the due engine; otherwise one run
     derives only the initial reports of the window's closed episodes' referrals."""
     if initial_on_time is None:
-        initial_on_time = initial_letters(
+        initial_on_time = initial_reports(
             as_of=scope.as_of,
             ended_from=scope.window_start,
             location_ids=None if scope.location_id is None else [scope.location_id],

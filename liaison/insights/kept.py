@@ -20,6 +20,9 @@ from liaison.insights.data_version import FIGURES, data_version
 from liaison.insights.scope import Scope
 
 FIGURES_SECONDS = 15 * 60
+# In every key. Raised when a kept value's classes move or are renamed: a value the code
+# before pickled stays in the shared cache for FIGURES_SECONDS and could not be unpickled.
+SHAPE = 2
 HELD = 24  # (kind, scope) values this process holds at once
 
 T = TypeVar("T")
@@ -68,7 +71,7 @@ def _key(kind: str, scope: Scope, reads: Iterable[str]) -> str:
     version = data_version()
     counters = ",".join(f"{topic}={version[topic]}" for topic in sorted(reads))
     return (
-        f"liaison:figures:{kind}:{scope.as_of.isoformat()}:{scope.window_days}:"
+        f"liaison:figures:v{SHAPE}:{kind}:{scope.as_of.isoformat()}:{scope.window_days}:"
         f"{scope.location_id}:{counters}"
     )
 

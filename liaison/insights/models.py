@@ -165,7 +165,7 @@ class ChannelMonth(models.Model):
 
 
 class DataVersion(models.Model):
-    """A counter per topic (figures, letters, contacts) that database triggers advance on every
+    """A counter per topic (figures, reports, contacts) that database triggers advance on every
     write of the tables the topic's kept values read (`liaison/insights/data_version.py`). The
     kept figures are keyed by the counters. Never written by Python."""
 

@@ -3,7 +3,7 @@
 The figures live in modules beside this one, one idea each; this module is the door the
 pages, the API, the commands and Today come through, for figures computed afresh or kept.
 A kept figure (kept.py) is computed at most once per data version of the topics it reads
-(data_version.py: figures, letters, contacts), which the database advances on every write.
+(data_version.py: figures, reports, contacts), which the database advances on every write.
 """
 
 import datetime as dt
@@ -14,10 +14,8 @@ from typing import TypeVar
 
 from liaison.accounts.models import Location
 from liaison.core.codes import by_practice_id
-from liaison.correspondence.obligations import Obligation, obligations_unsent
-from liaison.correspondence.rules import Rules, practice_rules
 from liaison.insights.channels import ChannelFigures, channel_figures
-from liaison.insights.data_version import CONTACTS, FIGURES, LETTERS
+from liaison.insights.data_version import CONTACTS, FIGURES, REPORTS
 from liaison.insights.documents import (
     channels_document,
     gaps_document,
@@ -36,10 +34,10 @@ from liaison.insights.monthly_counts import (
     this_year_against_last,
 )
 from liaison.insights.not_responding import NotResponding, patients_not_responding
-from liaison.insights.response import LettersOnTime, ResponseTimes, letters_on_time, response_times
+from liaison.insights.response import ReportsOnTime, ResponseTimes, reports_on_time, response_times
 from liaison.insights.response_breakdown import (
     ResponseBreakdown,
-    letters_overdue,
+    reports_overdue,
     response_breakdown,
 )
 from liaison.insights.scope import Scope
@@ -54,6 +52,8 @@ from liaison.insights.scorecards import (
 from liaison.insights.touchpoint_effect import TouchpointEffect, touchpoint_effects
 from liaison.partners.models import Partner
 from liaison.partners.queries import last_contacts
+from liaison.reports.obligations import Obligation, obligations_unsent
+from liaison.reports.rules import Rules, practice_rules
 
 T = TypeVar("T")
 
@@ -61,7 +61,7 @@ __all__ = [
     "ActivePlace",
     "ChannelFigures",
     "KeepingInformed",
-    "LettersOnTime",
+    "ReportsOnTime",
     "MonthPair",
     "NetworkGaps",
     "NotResponding",
@@ -80,8 +80,8 @@ __all__ = [
     "kept_channels",
     "kept_gaps",
     "kept_gaps_map",
-    "kept_letters_overdue",
-    "kept_letters_unsent",
+    "kept_reports_overdue",
+    "kept_reports_unsent",
     "kept_months_against_last_year",
     "kept_partner_months",
     "kept_pooled_rates",
@@ -89,7 +89,7 @@ __all__ = [
     "kept_response_breakdown",
     "kept_scorecards",
     "kept_touchpoint_effects",
-    "letters_on_time",
+    "reports_on_time",
     "network_gaps",
     "not_responding_by_partner_document",
     "not_responding_document",
@@ -168,34 +168,34 @@ def kept_touchpoint_effects(*, scope: Scope) -> list[TouchpointEffect]:
     )
 
 
-# The letters' figures also read the reports: writing or sending one changes the letters'
+# The on-time figures also read the reports: writing or sending one changes the reports'
 # version, not the figures'.
 
 
 def kept_response(*, scope: Scope) -> ResponseTimes:
-    return kept("response", scope, lambda: response_times(scope=scope), reads=(FIGURES, LETTERS))
+    return kept("response", scope, lambda: response_times(scope=scope), reads=(FIGURES, REPORTS))
 
 
 def kept_response_breakdown(*, scope: Scope) -> ResponseBreakdown:
     return kept("response-breakdown", scope, lambda: response_breakdown(scope=scope))
 
 
-def kept_letters_overdue(*, scope: Scope) -> list[Obligation]:
-    return kept("letters-overdue", scope, lambda: letters_overdue(scope), reads=(FIGURES, LETTERS))
+def kept_reports_overdue(*, scope: Scope) -> list[Obligation]:
+    return kept("reports-overdue", scope, lambda: reports_overdue(scope), reads=(FIGURES, REPORTS))
 
 
-def kept_letters_unsent(*, as_of: dt.date, location_ids: list[int]) -> list[Obligation]:
-    """The due engine's unsent letters at these locations (Today's letters owed): it reads
+def kept_reports_unsent(*, as_of: dt.date, location_ids: list[int]) -> list[Obligation]:
+    """The due engine's unsent reports at these locations (Today's reports owed): it reads
     the whole year's record (a second on a large practice). The practice's rules are part of
     the key."""
     kind = ":".join(
-        ["letters-unsent", ",".join(map(str, location_ids)), _rules_token(practice_rules())]
+        ["reports-unsent", ",".join(map(str, location_ids)), _rules_token(practice_rules())]
     )
     return kept(
         kind,
         Scope(as_of=as_of),
         lambda: obligations_unsent(as_of=as_of, location_ids=location_ids),
-        reads=(FIGURES, LETTERS),
+        reads=(FIGURES, REPORTS),
     )
 
 

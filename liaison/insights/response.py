@@ -1,4 +1,4 @@
-"""Response times, letters on time and keeping referrers informed (docs/metrics.md,
+"""Response times, reports on time and keeping referrers informed (docs/metrics.md,
 "Response times")."""
 
 from dataclasses import dataclass, field
@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 from django.db.models import Value
 
 from liaison.core.models import PracticeSettings
-from liaison.correspondence.models import Report
-from liaison.correspondence.obligations import obligation_tallies
 from liaison.insights.first_visits import FirstVisitStats, first_visit_stats
 from liaison.insights.informed import KeepingInformed, keeping_informed
 from liaison.insights.scope import Scope
 from liaison.insights.stats import ratio
+from liaison.reports.models import Report
+from liaison.reports.obligations import obligation_tallies
 
 ALL_KINDS = "all"
-NO_CLINICIAN = ""  # letters without an episode (redirect), or an episode naming nobody
+NO_CLINICIAN = ""  # reports without an episode (redirect), or an episode naming nobody
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,9 @@ class OnTime:
 
 
 @dataclass(frozen=True)
-class LettersOnTime:
-    """The letters owed by the communication rules (written or not) and due in the window,
-    counted by kind, by clinician (of the letter's episode) and by location (the patient's)."""
+class ReportsOnTime:
+    """The reports owed by the communication rules (written or not) and due in the window,
+    counted by kind, by clinician (of the report's episode) and by location (the patient's)."""
 
     by_kind: dict[str, OnTime] = field(default_factory=dict)
     by_clinician: dict[str, OnTime] = field(default_factory=dict)
@@ -69,32 +69,32 @@ class LettersOnTime:
         return rates
 
 
-def letters_on_time(*, scope: Scope, partner_pk: int | None = None) -> LettersOnTime:
+def reports_on_time(*, scope: Scope, partner_pk: int | None = None) -> ReportsOnTime:
     """The door to every on-time figure: of the obligations due in the window (every report
     owed, written or not: `obligations_due`'s rows), those sent on or before their due date.
     For the practice, the scope's location or one partner; three queries (two read the rules)."""
-    return _letters(scope, partner_pk, with_initials=False)[0]
+    return _reports_counted(scope, partner_pk, with_initials=False)[0]
 
 
-def letters_and_informed(
+def reports_and_informed(
     *, scope: Scope, partner_pk: int | None = None, care_by_referral: dict | None = None
-) -> tuple[LettersOnTime, KeepingInformed]:
-    """`letters_on_time` and `keeping_informed` together, from one run of the due engine: the
-    run that counts the window's letters also says which referrals had their initial report
+) -> tuple[ReportsOnTime, KeepingInformed]:
+    """`reports_on_time` and `keeping_informed` together, from one run of the due engine: the
+    run that counts the window's reports also says which referrals had their initial report
     on time. `care_by_referral` saves a query when the caller has the closed episodes' sums."""
-    letters, initials = _letters(scope, partner_pk, with_initials=True)
+    reports_on_time, initials = _reports_counted(scope, partner_pk, with_initials=True)
     informed = keeping_informed(
         scope=scope,
         partner_pk=partner_pk,
         initial_on_time=initials,
         care_by_referral=care_by_referral,
     )
-    return letters, informed
+    return reports_on_time, informed
 
 
-def _letters(
+def _reports_counted(
     scope: Scope, partner_pk: int | None, *, with_initials: bool
-) -> tuple[LettersOnTime, dict[int, bool]]:
+) -> tuple[ReportsOnTime, dict[int, bool]]:
     tallies, initials = obligation_tallies(
         as_of=scope.as_of,
         since=scope.window_start,
@@ -106,14 +106,14 @@ def _letters(
     return _grouped(tallies), initials
 
 
-def _grouped(tallies) -> LettersOnTime:
+def _grouped(tallies) -> ReportsOnTime:
     groups: tuple[dict, dict, dict] = ({}, {}, {})
     for tally in tallies:
         counts = OnTime(tally.due, tally.on_time, tally.sent, tally.overdue)
         for found, key in zip(groups, tally.key, strict=True):
             found[key] = found.get(key, OnTime()) + counts
     by_kind, by_location, by_clinician = groups
-    return LettersOnTime(by_kind=by_kind, by_clinician=by_clinician, by_location=by_location)
+    return ReportsOnTime(by_kind=by_kind, by_clinician=by_clinician, by_location=by_location)
 
 
 @dataclass(frozen=True)
@@ -123,13 +123,13 @@ class ResponseTimes:
     median_days_to_first_visit: float | None
     p90_days_to_first_visit: int | None
     seen_within_target_rate: float | None
-    letters: LettersOnTime
+    reports_on_time: ReportsOnTime
     informed: KeepingInformed
 
     @property
     def on_time_rate(self) -> dict[str, float | None]:
         """Per report kind, and "all"."""
-        return self.letters.rates
+        return self.reports_on_time.rates
 
 
 def response_target_days() -> int:
@@ -149,7 +149,7 @@ def response_times(
     target = response_target_days()
     if seen is None:
         seen = first_visit_stats(scope, Value(1), target_days=target, partner_pk=partner_pk).overall
-    letters, informed = letters_and_informed(
+    reports_on_time, informed = reports_and_informed(
         scope=scope, partner_pk=partner_pk, care_by_referral=care_by_referral
     )
     return ResponseTimes(
@@ -158,6 +158,6 @@ def response_times(
         median_days_to_first_visit=seen.median_days,
         p90_days_to_first_visit=seen.p90_days,
         seen_within_target_rate=ratio(seen.seen_within_target, seen.seen),
-        letters=letters,
+        reports_on_time=reports_on_time,
         informed=informed,
     )

@@ -1,16 +1,16 @@
 """Response times broken down (docs/metrics.md, "Response times"): days to first visit by
-location and by partner, and the letters overdue as of D. (The letters on time by clinician
-and by location come with the response times: `letters_on_time`.) Aggregate queries, or the
+location and by partner, and the reports overdue as of D. (The reports on time by clinician
+and by location come with the response times: `reports_on_time`.) Aggregate queries, or the
 due engine's one statement: their count does not grow with the history."""
 
 from dataclasses import dataclass
 
 from django.db.models import F
 
-from liaison.correspondence.obligations import Obligation, obligations_overdue
 from liaison.insights.first_visits import FirstVisitStats, first_visit_stats
 from liaison.insights.response import response_target_days
 from liaison.insights.scope import Scope
+from liaison.reports.obligations import Obligation, obligations_overdue
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def response_breakdown(*, scope: Scope) -> ResponseBreakdown:
     )
 
 
-def letters_overdue(scope: Scope) -> list[Obligation]:
+def reports_overdue(scope: Scope) -> list[Obligation]:
     """The obligations due in the window and not sent by D (late since, or never written),
     the longest overdue first."""
     return obligations_overdue(

@@ -1,6 +1,6 @@
 """Today: the home page's work lists, per role, each item one click from its action.
 
-Front desk: referrals to triage and to book. Clinicians: those, letters due today or overdue,
+Front desk: referrals to triage and to book. Clinicians: those, reports due today or overdue,
 patients not responding. Liaison: partners to reconnect with, planned touchpoints, contact
 cadences overdue: partner-level only, never a patient. Managers: everything.
 
@@ -16,18 +16,17 @@ from dataclasses import dataclass, field
 from liaison.accounts.models import Location, Role
 from liaison.care.models import Episode, Referral
 from liaison.care.queries import Progress, progress_filter
-from liaison.correspondence.models import Report, ReportKind
-from liaison.correspondence.obligations import Status
-from liaison.correspondence.queries import belongs_to
 from liaison.insights.queries import (
     Scope,
-    kept_letters_unsent,
+    kept_reports_unsent,
     patients_not_responding,
     practice_scorecards,
 )
 from liaison.insights.scorecards import Trend
 from liaison.partners.models import Partner
 from liaison.partners.queries import cadence_overdue, plans_due
+from liaison.reports.models import Report, ReportKind
+from liaison.reports.queries import OwedGroups, owed_groups
 
 ROWS = 8
 BOOKING_DAYS = 60
@@ -58,8 +57,8 @@ class Reconnect:
 
 
 @dataclass(frozen=True)
-class LetterDue:
-    """A letter owed to a partner: open its report, or write its draft (one click)."""
+class ReportDue:
+    """A report owed to a partner: open its report, or write its draft (one click)."""
 
     kind: str
     kind_label: str
@@ -147,9 +146,9 @@ def today_for(*, user, as_of: dt.date) -> Today:
             user, Progress.ACCEPTED, "decided_on", since=as_of - dt.timedelta(days=BOOKING_DAYS)
         )
     if role in CLINICAL_WORK:
-        overdue, due_today = _letters_owed(user, as_of, today.locations)
-        today.reports_overdue = _letters(overdue)
-        today.reports_due_today = _letters(due_today)
+        owed = _reports_owed(user, as_of, today.locations)
+        today.reports_overdue = _reports_section(owed.overdue)
+        today.reports_due_today = _reports_section(owed.due_today)
         today.not_responding = _not_responding(user, as_of, today.locations)
     if role in PARTNER_WORK:
         today.reconnect = _reconnect(as_of)
@@ -160,28 +159,20 @@ def today_for(*, user, as_of: dt.date) -> Today:
     return today
 
 
-def _letters_owed(user, as_of: dt.date, locations: list[Location]):
-    """Letters overdue (oldest first) and due today, from the due engine: a clinician's own
-    (their episodes, or nobody's) at their locations, every letter for a manager."""
+def _reports_owed(user, as_of: dt.date, locations: list[Location]) -> OwedGroups:
+    """Reports overdue and due today, from the due engine: a clinician's own (their
+    episodes, or nobody's) at their locations, every report for a manager."""
     location_ids = {location.pk for location in locations}
-    owed = kept_letters_unsent(as_of=as_of, location_ids=sorted(location_ids))
-    if user.role == Role.CLINICIAN:
-        owed = [
-            o
-            for o in owed
-            if belongs_to(
-                user,
-                location_id=o.location_id,
-                clinician_id=o.clinician_id,
-                location_ids=location_ids,
-            )
-        ]
-    overdue = sorted((o for o in owed if o.status == Status.OVERDUE), key=lambda o: o.due_on)
-    due_today = [o for o in owed if o.status == Status.DUE and o.due_on == as_of]
-    return overdue, due_today
+    return owed_groups(
+        obligations=kept_reports_unsent(as_of=as_of, location_ids=sorted(location_ids)),
+        user=user,
+        as_of=as_of,
+        location_ids=location_ids,
+        mine=user.role == Role.CLINICIAN,
+    )
 
 
-def _letters(owed: list) -> Section:
+def _reports_section(owed: list) -> Section:
     shown = owed[:ROWS]
     referrals = Referral.objects.select_related("patient", "partner").in_bulk(
         {o.referral_id for o in shown}
@@ -189,7 +180,7 @@ def _letters(owed: list) -> Section:
     episodes = Episode.objects.in_bulk({o.episode_id for o in shown if o.episode_id})
     reports = Report.objects.in_bulk({o.report_id for o in shown if o.report_id})
     rows = [
-        LetterDue(
+        ReportDue(
             kind=o.kind,
             kind_label=ReportKind(o.kind).label,
             due_on=o.due_on,

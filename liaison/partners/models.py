@@ -8,7 +8,7 @@ from liaison.partners.specialties import SpecialtySlug
 
 
 class DeliveryChannel(models.TextChoices):
-    """How a letter reaches a partner."""
+    """How a report reaches a partner."""
 
     FAX = "fax", "Fax"
     EMAIL = "email", "Email"

@@ -25,12 +25,11 @@ from liaison.care import queries as care_queries
 from liaison.core.codes import as_code
 from liaison.core.exports import csv_response
 from liaison.core.filters import page_filters
-from liaison.correspondence.models import Report
 from liaison.insights.queries import (
     Scope,
-    letters_on_time,
     partner_scorecard_today,
     practice_scorecards,
+    reports_on_time,
 )
 from liaison.partners import queries, services
 from liaison.partners.forms import (
@@ -46,6 +45,7 @@ from liaison.partners.forms import (
 )
 from liaison.partners.models import Partner, PartnerStage, PlannedTouchpoint
 from liaison.partners.services import PartnerError
+from liaison.reports.models import Report
 
 PAGE_SIZE = 50
 BOARD_CARDS = 12
@@ -331,8 +331,8 @@ def _patients_context(request, partner: Partner) -> dict:
     context = {
         "progress_counts": [(care_queries.Progress.LABELS[k], n) for k, n in counts.items()],
         "can_see_patients": can_see_patients(request.user),
-        # Every letter owed to the partner and due in the last 12 months, written or not.
-        "letters": letters_on_time(scope=Scope(as_of=today), partner_pk=partner.pk).all,
+        # Every report owed to the partner and due in the last 12 months, written or not.
+        "reports_on_time": reports_on_time(scope=Scope(as_of=today), partner_pk=partner.pk).all,
     }
     if context["can_see_patients"]:
         filters = care_queries.ReferralFilters(partner_code=str(partner.code))

@@ -47,12 +47,12 @@ PAGES = [
     ),
     (
         "report page",
-        lambda r: reverse("correspondence-report", args=[r["report"].code]),
+        lambda r: reverse("reports-report", args=[r["report"].code]),
         ("view", "report", "report page"),
     ),
     (
-        "letter PDF",
-        lambda r: reverse("correspondence-report-pdf", args=[r["report"].code]),
+        "report PDF",
+        lambda r: reverse("reports-report-pdf", args=[r["report"].code]),
         ("export", "report", "letter PDF downloaded"),
     ),
     (

@@ -10,7 +10,6 @@ from liaison.accounts.models import AuditEvent, Role
 from liaison.care import services
 from liaison.care.models import Episode
 from liaison.care.queries import clinicians_to_match
-from liaison.correspondence.obligations import obligations_due
 from liaison.factories import (
     EpisodeFactory,
     PatientFactory,
@@ -18,6 +17,7 @@ from liaison.factories import (
     UserFactory,
     VisitFactory,
 )
+from liaison.reports.obligations import obligations_due
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_a_name_two_users_share_is_left_for_a_manager(location_a):
     assert clinicians_to_match() == [("Sam Lee", 1)]
 
 
-def test_the_letters_of_one_clinician_are_one_clinicians_whatever_the_spelling(maya, location_a):
+def test_the_reports_of_one_clinician_are_one_clinicians_whatever_the_spelling(maya, location_a):
     episode_naming("Maya Okafor", location_a)
     episode_naming("Maya Okafor, DPT", location_a)
     services.clinicians_link_by_name()

@@ -121,8 +121,8 @@ def test_the_chart_draws_the_primary_outcome_against_its_mcid_line(doc, episode)
 
 def test_the_episode_page_links_the_clinical_record_forms(doc, episode):
     page = doc.get(reverse("care-episode-detail", args=[episode.code])).content.decode()
-    assert reverse("correspondence-episode-evaluation", args=[episode.code]) in page
-    assert reverse("correspondence-episode-discharge", args=[episode.code]) in page
+    assert reverse("reports-episode-evaluation", args=[episode.code]) in page
+    assert reverse("reports-episode-discharge", args=[episode.code]) in page
 
 
 def test_the_timeline_shows_referrals_visits_outcomes_reports_and_payments(doc, episode):

@@ -8,7 +8,6 @@ from liaison.care import services
 from liaison.care.models import Channel, Episode, Outcome, Patient, Referral, Visit
 from liaison.care.queries import Progress, patients_matching, with_progress
 from liaison.care.scoring import ScoringError
-from liaison.correspondence.obligations import obligations_due
 from liaison.factories import (
     EpisodeFactory,
     PartnerFactory,
@@ -16,6 +15,7 @@ from liaison.factories import (
     ReferralFactory,
     refused,
 )
+from liaison.reports.obligations import obligations_due
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ graph:
 - no two files import each other, directly or through others;
 - `core` imports no app;
 - the arrows hold: each app imports only the apps before it in
-  core <- accounts <- partners <- care <- correspondence <- insights; pages (views) may read
+  core <- accounts <- partners <- care <- reports <- insights; pages (views) may read
   any of those; nothing imports `insights` but the URL configuration, the pages, `interop`
   and `demo`; no app imports `interop`; only interop's commands import `demo`;
 - no app writes another app's models: in an app's modules, a write (`create`, `update`,
@@ -30,7 +30,7 @@ ROOT = Path(liaison.__file__).resolve().parent
 DOC = "docs/architecture.md, Arrows"
 
 # Each app may import the apps before it (and itself).
-LAYERS = ("core", "accounts", "partners", "care", "correspondence", "insights")
+LAYERS = ("core", "accounts", "partners", "care", "reports", "insights")
 APPS = (*LAYERS, "interop", "demo")
 URL_CONF = {"liaison.urls", "liaison.api"}
 DEMO_CALLERS = "liaison.interop.management.commands."
@@ -436,7 +436,7 @@ def test_the_arrows_refuse_an_earlier_app_importing_a_later_one():
 def test_writes_to_another_apps_models_are_found():
     source = """
 from liaison.care.models import Episode, RedFlag
-from liaison.correspondence.models import Report
+from liaison.reports.models import Report
 
 def record(*, episode: Episode, red_flags):
     RedFlag.objects.filter(episode=episode).delete()
@@ -447,14 +447,14 @@ def record(*, episode: Episode, red_flags):
     Report.objects.create(episode=episode)
     RedFlag.objects.filter(episode=episode).values("kind")
 """
-    path = ROOT / "correspondence" / "record_example.py"
-    module = Module("liaison.correspondence.record_example", path, source)
+    path = ROOT / "reports" / "record_example.py"
+    module = Module("liaison.reports.record_example", path, source)
     written = foreign_writes(module)
     assert [line.split(" (")[0] for line in written] == [
-        "liaison/correspondence/record_example.py:6 writes care.RedFlag",
-        "liaison/correspondence/record_example.py:7 writes care.RedFlag",
-        "liaison/correspondence/record_example.py:8 writes care.Episode",
-        "liaison/correspondence/record_example.py:10 writes care.RedFlag",
+        "liaison/reports/record_example.py:6 writes care.RedFlag",
+        "liaison/reports/record_example.py:7 writes care.RedFlag",
+        "liaison/reports/record_example.py:8 writes care.Episode",
+        "liaison/reports/record_example.py:10 writes care.RedFlag",
     ]
     assert written[0].endswith(
         "(RedFlag.objects.filter(episode=episode).delete): "

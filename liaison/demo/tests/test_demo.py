@@ -26,10 +26,10 @@ from liaison.care.models import (
 )
 from liaison.core.dates import add_business_days
 from liaison.core.npi import is_valid_npi
-from liaison.correspondence.models import Report
 from liaison.demo.places import ZIPS
 from liaison.partners.models import Partner, Touchpoint
 from liaison.partners.specialties import specialty_for_taxonomy
+from liaison.reports.models import Report
 
 AS_OF = dt.date(2026, 5, 14)
 
@@ -291,7 +291,7 @@ class TestTheSmallDemo:
         assert Payment.objects.filter(episode=None).count() >= 5
         assert not Payment.objects.filter(paid_on__gt=AS_OF).exists()
 
-    def test_letters_are_sent_on_time_late_and_not_at_all(self):
+    def test_reports_are_sent_on_time_late_and_not_at_all(self):
         reports = Report.objects.all()
         assert reports.filter(sent_on__lte=F("due_on")).count() > 100
         assert reports.filter(sent_on__gt=F("due_on")).count() >= 20
@@ -305,7 +305,7 @@ class TestTheSmallDemo:
             "alert",
         }
 
-    def test_letters_are_due_by_the_communication_rules(self):
+    def test_reports_are_due_by_the_communication_rules(self):
         first_visits = dict(
             Visit.objects.filter(status="attended")
             .values("episode_id")

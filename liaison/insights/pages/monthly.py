@@ -2,7 +2,7 @@
 
 A month is read as of its last day. Every figure comes through the insights' door, queries.py (the
 same numbers as `liaison scorecards` and the insights pages); nothing here names a patient.
-Rendered with WeasyPrint, imported only when a PDF is made (as in correspondence/pdf.py).
+Rendered with WeasyPrint, imported only when a PDF is made (as in reports/pdf.py).
 """
 
 import calendar

@@ -1,13 +1,12 @@
 """Insights: response — days from referral to first visit for the practice, by location and by
-partner; letters on time by kind, clinician and location (of every letter owed, written or
-not); keeping referrers informed; and the letters overdue as of D (partner-level: no patient
+partner; reports on time by kind, clinician and location (of every report owed, written or
+not); keeping referrers informed; and the reports overdue as of D (partner-level: no patient
 is named, and only users who may see patients get a link)."""
 
 from django.core.paginator import Paginator
 
 from liaison.accounts.access import can_see_patients
 from liaison.accounts.models import Location
-from liaison.correspondence.models import Report
 from liaison.insights.pages.common import (
     csv_table,
     filters_for,
@@ -16,12 +15,13 @@ from liaison.insights.pages.common import (
     rounded,
 )
 from liaison.insights.queries import (
-    kept_letters_overdue,
+    kept_reports_overdue,
     kept_response,
     kept_response_breakdown,
 )
 from liaison.insights.response import OnTime
 from liaison.partners.models import Partner
+from liaison.reports.models import Report
 
 PER_PAGE = 25
 KIND_LABELS = dict(Report.Kind.choices)
@@ -33,14 +33,14 @@ def page(request):
     scope = filters.scope
     overall = kept_response(scope=scope)
     parts = kept_response_breakdown(scope=scope)
-    overdue_all = kept_letters_overdue(scope=scope)
+    overdue_all = kept_reports_overdue(scope=scope)
     places = location_names()
     download = csv_table(
         request,
         {
             "by-location": lambda: seen_table(seen_rows(parts.seen_by_location, places)),
             "by-partner": lambda: seen_table(partner_rows(parts.seen_by_partner)),
-            "on-time": lambda: on_time_table(on_time_rows(overall.letters, places)),
+            "on-time": lambda: on_time_table(on_time_rows(overall.reports_on_time, places)),
             "informed": lambda: informed_table(informed_rows(overall.informed)),
             "overdue": lambda: overdue_table(overdue_rows(overdue_all, scope.as_of)),
         },
@@ -61,7 +61,7 @@ def page(request):
             "by_location": seen_rows(parts.seen_by_location, places),
             "partners": partners,
             "partner_rows": partner_rows(dict(partners.object_list)),
-            "on_time": on_time_rows(overall.letters, places),
+            "on_time": on_time_rows(overall.reports_on_time, places),
             "on_time_chart": on_time_chart(overall),
             "informed": informed_rows(overall.informed),
             "overdue": overdue,
@@ -91,13 +91,16 @@ def partner_rows(stats: dict) -> list[tuple[Partner, object]]:
     return [(partners[pk], s) for pk, s in sorted_by_seen(stats) if pk in partners]
 
 
-def on_time_rows(letters, places) -> list[tuple[str, str, object, object]]:
-    """(group, name, on-time counts, letters due) rows: by kind, by clinician, by location."""
-    rows = [("kind", KIND_LABELS[k], letters.by_kind.get(k, OnTime())) for k in Report.Kind.values]
-    rows.append(("kind", "All kinds", letters.all))
-    for name, counts in sorted(letters.by_clinician.items()):
+def on_time_rows(reports_on_time, places) -> list[tuple[str, str, object, object]]:
+    """(group, name, on-time counts, reports due) rows: by kind, by clinician, by location."""
+    rows = [
+        ("kind", KIND_LABELS[k], reports_on_time.by_kind.get(k, OnTime()))
+        for k in Report.Kind.values
+    ]
+    rows.append(("kind", "All kinds", reports_on_time.all))
+    for name, counts in sorted(reports_on_time.by_clinician.items()):
         rows.append(("clinician", name or "No clinician named", counts))
-    located = [(places.get(pk, "No location"), c) for pk, c in letters.by_location.items()]
+    located = [(places.get(pk, "No location"), c) for pk, c in reports_on_time.by_location.items()]
     rows += [("location", name, c) for name, c in sorted(located, key=lambda row: row[0])]
     return rows
 
@@ -136,11 +139,11 @@ def on_time_chart(overall) -> dict:
     }
 
 
-def overdue_rows(letters, as_of) -> list[dict]:
-    """One page of overdue letters (obligations) with their partners and reports: two
+def overdue_rows(overdue, as_of) -> list[dict]:
+    """One page of overdue reports (obligations) with their partners and reports: two
     queries."""
-    partners = Partner.objects.in_bulk({o.partner_id for o in letters})
-    reports = Report.objects.only("code").in_bulk({o.report_id for o in letters if o.report_id})
+    partners = Partner.objects.in_bulk({o.partner_id for o in overdue})
+    reports = Report.objects.only("code").in_bulk({o.report_id for o in overdue if o.report_id})
     return [
         {
             "partner": partners[o.partner_id],
@@ -150,7 +153,7 @@ def overdue_rows(letters, as_of) -> list[dict]:
             "clinician": o.clinician or "—",
             "code": reports[o.report_id].code if o.report_id in reports else None,
         }
-        for o in letters
+        for o in overdue
         if o.partner_id in partners
     ]
 

@@ -1,13 +1,13 @@
-"""The words for the codes that figures carry (specialty, trend, channel, letter kind), so
+"""The words for the codes that figures carry (specialty, trend, channel, report kind), so
 that printed summaries read like the pages: "Primary care", not `primary_care`."""
 
 from django import template
 
 from liaison.care.models import Channel
-from liaison.correspondence.models import ReportKind
 from liaison.insights.pages.ranking import SPECIALTIES
 from liaison.insights.response import ALL_KINDS
 from liaison.insights.scorecards import Trend
+from liaison.reports.models import ReportKind
 
 register = template.Library()
 

@@ -12,14 +12,14 @@ from django.urls import reverse
 
 from liaison.care.models import MarketingSpend, Referral
 from liaison.core.models import PracticeSettings
-from liaison.correspondence.delivery import report_mark_sent
-from liaison.correspondence.services import report_draft
 from liaison.factories import PartnerFactory, TouchpointFactory
 from liaison.insights import facts
 from liaison.insights.data_version import TABLE, data_version
 from liaison.insights.queries import Scope, kept_channels, kept_scorecards
 from liaison.insights.tests.history import day, episode, referral, spend
 from liaison.partners.services import touchpoint_log
+from liaison.reports.delivery import report_mark_sent
+from liaison.reports.services import report_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_a_write_of_no_row_leaves_the_version_alone():
     assert data_version() == before
 
 
-def test_sending_a_letter_changes_the_letters_version_not_the_figures(owner):
+def test_sending_a_report_changes_the_reports_version_not_the_figures(owner):
     PracticeSettings.current()  # the practice's settings, written once
     ep = episode(referral(PartnerFactory(), "2026-01-05"), started="2026-01-12")
     before = data_version()

@@ -6,11 +6,11 @@ import json
 import pytest
 from django.core.management import call_command
 
-from liaison.correspondence.models import CommunicationPreference
 from liaison.factories import PartnerFactory, ReportFactory
 from liaison.insights.informed import keeping_informed
 from liaison.insights.scope import Scope
 from liaison.insights.tests.history import day, episode, reading, referral, visits
+from liaison.reports.models import CommunicationPreference
 
 pytestmark = pytest.mark.django_db
 

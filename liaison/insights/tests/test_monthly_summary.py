@@ -173,7 +173,7 @@ def test_the_pdf_reads_like_the_pages_labels_dollars_and_days(history):
     assert f"Ada Lovelace, MD Primary care {dollars} 3" in text
     assert "As of 31 Mar 2026" in text
     assert "Lin Ng, MD Dormant 0" in text and "4 Aug 2025 1 Sep 2025" in text
-    assert "Letters owed and sent on time — Initial report" in text
+    assert "Reports owed and sent on time — Initial report" in text
     assert "New patients — Referral from a partner" in text
     for raw in (
         "primary_care",

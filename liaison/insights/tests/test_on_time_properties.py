@@ -15,8 +15,6 @@ from hypothesis import strategies as st
 
 from conftest import client_for
 from liaison.care.models import Episode
-from liaison.correspondence.models import CommunicationPreference, Report
-from liaison.correspondence.obligations import Status, obligations_due
 from liaison.factories import (
     EpisodeFactory,
     OutcomeFactory,
@@ -27,9 +25,11 @@ from liaison.factories import (
     VisitFactory,
 )
 from liaison.insights.documents import scorecards_document
-from liaison.insights.response import letters_on_time
+from liaison.insights.response import reports_on_time
 from liaison.insights.scope import Scope
 from liaison.insights.tests.page_checks import csv_lines
+from liaison.reports.models import CommunicationPreference, Report
+from liaison.reports.obligations import Status, obligations_due
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ KIND_LABELS = dict(Report.Kind.choices)
 
 def build(draw, partners, locations) -> None:
     """Referrals seen or declined over the last 15 months, episodes open and ended, missed
-    visits, readings that may raise an alert, and letters sent on time, late, after D or
+    visits, readings that may raise an alert, and reports sent on time, late, after D or
     never written; sometimes a partner who wants no initial report or progress every 14
     days."""
 
@@ -97,7 +97,7 @@ def build(draw, partners, locations) -> None:
                     measured_on=started + dt.timedelta(days=offset),
                 )
             episodes.append(ep)
-        if draw(st.booleans()):  # a stray letter, which may meet no obligation
+        if draw(st.booleans()):  # a stray report, which may meet no obligation
             kind = draw(
                 st.sampled_from(
                     ["initial", "progress", "redirect", "alert"]
@@ -112,7 +112,7 @@ def build(draw, partners, locations) -> None:
                 sent_on=due,
                 episode=draw(st.sampled_from(episodes)) if episodes else None,
             )
-    # Most letters owed are written: on time, early, late, after D, or not sent yet.
+    # Most reports owed are written: on time, early, late, after D, or not sent yet.
     for o in obligations_due(as_of=D, since=D - dt.timedelta(days=500), ahead_days=0):
         sent = draw(st.sampled_from([0, -1, 3, None, "after D", "never written"]))
         if sent == "never written":
@@ -255,13 +255,13 @@ def test_every_on_time_figure_is_the_share_of_the_obligations_listed(world, data
         expected = rates_by_kind(listed)
 
         # The door itself, by kind, clinician and location.
-        letters = letters_on_time(scope=scope)
-        assert letters.rates == expected
+        on_time = reports_on_time(scope=scope)
+        assert on_time.rates == expected
         for group, key in [
             ("by_clinician", lambda o: o.clinician),
             ("by_location", lambda o: o.location_id),
         ]:
-            found = {k: (c.due, c.on_time) for k, c in getattr(letters, group).items()}
+            found = {k: (c.due, c.on_time) for k, c in getattr(on_time, group).items()}
             assert found == by_hand(listed, key), group
 
         # The scorecards JSON, the API and the response page's CSV.
@@ -283,7 +283,7 @@ def test_every_on_time_figure_is_the_share_of_the_obligations_listed(world, data
             informed["uninformed_completion_rate"],
         ) == pytest.approx(completion_by_hand(scope))
 
-        # The partner page: the last 12 months of one partner's letters, as of today.
+        # The partner page: the last 12 months of one partner's reports, as of today.
         partner = data.draw(st.sampled_from(partners))
         mine = [o for o in obligations_due(as_of=D, ahead_days=0) if o.partner_id == partner.pk]
         with time_machine.travel(dt.datetime(2026, 3, 31, 12, 0), tick=False):

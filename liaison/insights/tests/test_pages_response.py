@@ -6,13 +6,13 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from liaison.correspondence.models import Report
 from liaison.factories import PartnerFactory, ReportFactory
 from liaison.insights.response import response_times
 from liaison.insights.response_breakdown import response_breakdown
 from liaison.insights.scope import Scope
 from liaison.insights.tests.history import day, episode, referral, visits
 from liaison.insights.tests.page_checks import ROLES, csv_lines, queries_of, status_for
+from liaison.reports.models import Report
 
 pytestmark = pytest.mark.django_db
 
@@ -61,26 +61,26 @@ def test_breakdown_figures(history, location_a, location_b):
     assert parts.seen_by_location[location_b.pk].p90_days == 20
     assert parts.seen_by_partner[quick.pk].seen == 2
     assert parts.seen_by_partner[slow.pk].seen_within_target == 0
-    letters = response_times(scope=Scope(as_of=D)).letters
+    reports_on_time = response_times(scope=Scope(as_of=D)).reports_on_time
     # Sam Lee owes two initial reports (one sent on time, one never written) and three
     # progress reports of the two open episodes (6 February and 8 March), none written.
-    by_clinician = letters.by_clinician
+    by_clinician = reports_on_time.by_clinician
     assert (by_clinician["Sam Lee, DPT"].rate, by_clinician["Kim Ito, PT"].rate) == (0.2, 0.0)
-    assert letters.by_location[location_b.pk].due == 2
+    assert reports_on_time.by_location[location_b.pk].due == 2
 
 
 def test_page_shows_the_figures_and_the_overdue_report(client, owner, history):
     page = client_for(client, owner).get(URL, QUERY).content.decode()
     assert "Riverside Clinic" in page and "Hillcrest Clinic" in page
     assert "Quick" in page and "Kim Ito, PT" in page
-    assert "5 overdue letters." in page  # Kim Ito's initial report, and four never written
+    assert "5 overdue reports." in page  # Kim Ito's initial report, and four never written
     assert "Open report" in page  # a manager may open the one written
     assert "Not written: report queue" in page
 
 
 def test_the_liaison_sees_no_patient_and_no_report_link(client, liaison_user, history):
     page = client_for(client, liaison_user).get(URL, QUERY).content.decode()
-    assert "5 overdue letters." in page
+    assert "5 overdue reports." in page
     assert "Open report" not in page and "Not written" not in page
     assert "Jordan" not in page and "Patient" not in page.replace("patients", "")
 

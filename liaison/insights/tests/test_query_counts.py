@@ -45,7 +45,7 @@ def grow(partners: int, referrals_each: int):
 CALLS = [
     (lambda: queries.partner_scorecards(scope=SCOPE), 5),
     (lambda: queries.channel_figures(scope=SCOPE), 3),
-    # The target and the first visits; the letters on time and keeping referrers informed
+    # The target and the first visits; the reports on time and keeping referrers informed
     # each read the rules (two queries) and run the due engine's statement.
     (lambda: queries.response_times(scope=SCOPE), 6),
     (lambda: queries.network_gaps(scope=SCOPE), 3),

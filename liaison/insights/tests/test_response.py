@@ -72,7 +72,7 @@ def test_no_seen_referrals_no_times(db):
     assert set(times.on_time_rate.values()) == {None}
 
 
-# ----- letters on time: of every letter owed (docs/metrics.md, "Letters on time") --------
+# ----- reports on time: of every report owed (docs/metrics.md, "Reports on time") --------
 
 
 def seen_on(first_visit: str, *, ended: str | None = None, partner=None):
@@ -83,23 +83,23 @@ def seen_on(first_visit: str, *, ended: str | None = None, partner=None):
     return ref, ep
 
 
-def letter(ref, kind: str, due: str, sent: str | None, ep=None):
+def report(ref, kind: str, due: str, sent: str | None, ep=None):
     return ReportFactory(
         referral=ref, episode=ep, kind=kind, due_on=day(due), sent_on=day(sent) if sent else None
     )
 
 
-def test_on_time_rates_per_kind_and_all_count_every_letter_owed(db):
+def test_on_time_rates_per_kind_and_all_count_every_report_owed(db):
     """The worked example of docs/metrics.md, as of Tuesday 31 March 2026."""
     a, a_ep = seen_on("2026-01-02", ended="2026-02-26")  # Friday
-    letter(a, "initial", "2026-01-06", "2026-01-06", a_ep)  # on time
+    report(a, "initial", "2026-01-06", "2026-01-06", a_ep)  # on time
     # A's progress report due 1 February is never written.
-    letter(a, "discharge", "2026-03-03", "2026-03-04", a_ep)  # late
+    report(a, "discharge", "2026-03-03", "2026-03-04", a_ep)  # late
     b, b_ep = seen_on("2026-01-05", ended="2026-01-30")  # Monday; ends before any progress
-    letter(b, "initial", "2026-01-07", "2026-01-09", b_ep)  # late
-    letter(b, "discharge", "2026-02-04", "2026-02-04", b_ep)  # on time
+    report(b, "initial", "2026-01-07", "2026-01-09", b_ep)  # late
+    report(b, "discharge", "2026-02-04", "2026-02-04", b_ep)  # on time
     c, c_ep = seen_on("2026-01-05", ended="2026-01-30")
-    letter(c, "discharge", "2026-02-04", "2026-04-01", c_ep)  # sent after D; no initial at all
+    report(c, "discharge", "2026-02-04", "2026-04-01", c_ep)  # sent after D; no initial at all
     declined(PartnerFactory(), "2026-03-27", "2026-03-30")  # redirect due on D, not sent
     declined(PartnerFactory(), "2026-03-27", "2026-03-31")  # redirect due 1 April: not yet
     rates = response_times(scope=Scope(as_of=D)).on_time_rate
@@ -117,16 +117,16 @@ def test_a_referral_seen_but_never_written_to_lowers_the_initial_report_rate(db)
     for sent in ("2026-01-07", "2026-01-06", None):
         ref, ep = seen_on("2026-01-05", ended="2026-01-09")
         if sent:
-            letter(ref, "initial", "2026-01-07", sent, ep)
+            report(ref, "initial", "2026-01-07", sent, ep)
     assert response_times(scope=Scope(as_of=D)).on_time_rate["initial"] == 2 / 3  # not 2 of 2
 
 
-def test_a_letter_due_before_the_window_or_after_d_is_not_counted(db):
+def test_a_report_due_before_the_window_or_after_d_is_not_counted(db):
     seen_on("2025-03-27", ended="2025-03-31")  # initial due 31 March 2025: before the window
     seen_on("2026-03-30", ended="2026-03-31")  # initial due 1 April: after D
-    letters = response_times(scope=Scope(as_of=D)).letters
-    assert letters.by_kind["discharge"].due == 1  # 31 March 2025 + 3 business days: 3 April
-    assert "initial" not in letters.by_kind
+    reports_on_time = response_times(scope=Scope(as_of=D)).reports_on_time
+    assert reports_on_time.by_kind["discharge"].due == 1  # 31 March 2025 + 3 business days: 3 April
+    assert "initial" not in reports_on_time.by_kind
 
 
 def test_business_days_across_a_weekend(db):
@@ -134,17 +134,17 @@ def test_business_days_across_a_weekend(db):
     due = add_business_days(friday, 2)
     assert due == add_business_days(saturday, 2) == day("2026-01-13")  # Tuesday
     on_time, _ = seen_on("2026-01-09", ended="2026-01-20")
-    letter(on_time, "initial", "2026-01-13", "2026-01-13")
+    report(on_time, "initial", "2026-01-13", "2026-01-13")
     late, _ = seen_on("2026-01-10", ended="2026-01-20")
-    letter(late, "initial", "2026-01-13", "2026-01-14")  # Wednesday: late
+    report(late, "initial", "2026-01-13", "2026-01-14")  # Wednesday: late
     assert response_times(scope=Scope(as_of=D)).on_time_rate["initial"] == 0.5
 
 
-def test_one_partners_letters(db):
+def test_one_partners_reports(db):
     partner = PartnerFactory()
     ref, ep = seen_on("2026-01-05", ended="2026-01-09", partner=partner)
-    letter(ref, "initial", "2026-01-07", "2026-01-07", ep)
+    report(ref, "initial", "2026-01-07", "2026-01-07", ep)
     seen_on("2026-01-05", ended="2026-01-09")  # another partner's, never written
-    mine = response_times(scope=Scope(as_of=D), partner_pk=partner.pk).letters
+    mine = response_times(scope=Scope(as_of=D), partner_pk=partner.pk).reports_on_time
     assert (mine.by_kind["initial"].due, mine.by_kind["initial"].rate) == (1, 1.0)
     assert mine.by_kind["discharge"].overdue == 1

@@ -84,17 +84,17 @@ def test_the_front_desk_sees_referrals_to_triage_at_their_locations(
     page = client.get(HOME).content.decode()
     assert "Referrals to triage" in page and "Bwaiting0" in page
     assert "Awaiting0" not in page  # location A's
-    assert "Partners to reconnect with" not in page and "Letters overdue" not in page
+    assert "Partners to reconnect with" not in page and "Reports overdue" not in page
 
 
-def test_the_clinician_sees_triage_letters_and_patients_not_responding(
+def test_the_clinician_sees_triage_reports_and_patients_not_responding(
     client, clinician, location_a, location_b
 ):
     practice(location_a, location_b)
     client.force_login(clinician)
     page = client.get(HOME).content.decode()
     assert "Awaiting0" in page and "Bwaiting0" not in page
-    assert "Letters overdue and due today" in page
+    assert "Reports overdue and due today" in page
     assert "Initial report: Stalled0" in page  # first visit Jan 12: due Jan 14, overdue
     assert "Patients not responding or worsening" in page and "Stalled0" in page
     assert "ODI 2 points better over 39 days; 10 needed" in page
@@ -142,7 +142,7 @@ def test_each_item_is_one_click_from_its_action(client, owner, location_a, locat
     assert 'aria-label="Triage the referral of' in page
     assert 'aria-label="Log contact with' in page
     assert 'aria-label="Review the care of' in page
-    assert 'action="/reports/drafts/"' in page  # write the overdue letter
+    assert 'action="/reports/drafts/"' in page  # write the overdue report
     assert "?plan=" in page  # log the planned touchpoint
 
 
@@ -176,9 +176,9 @@ def queries_computed_and_kept(client) -> tuple[int, int]:
     return tuple(counts)
 
 
-def test_a_letter_written_and_sent_leaves_today_at_once(client, clinician, location_a, location_b):
-    from liaison.correspondence.delivery import report_mark_sent
-    from liaison.correspondence.services import report_draft
+def test_a_report_written_and_sent_leaves_today_at_once(client, clinician, location_a, location_b):
+    from liaison.reports.delivery import report_mark_sent
+    from liaison.reports.services import report_draft
 
     practice(location_a, location_b)
     client.force_login(clinician)

@@ -1,5 +1,5 @@
 """Due dates for imported reports that do not give one: the communication rules of the
-referral's partner (`correspondence.rules`: the practice's, with the partner's overrides).
+referral's partner (`reports.rules`: the practice's, with the partner's overrides).
 
 They run after every other file is written, so the dates they start from (first visits,
 discharges, decisions) are those the database now holds, from the files or from before.
@@ -10,7 +10,7 @@ discharges, decisions) are those the database now holds, from the files or from 
   the report is unsent;
 - discharge: the episode's end + N business days;
 - redirect: the referral's decision date + N business days;
-- alert: the sent date when sent (when the condition was found is not recorded; the letter
+- alert: the sent date when sent (when the condition was found is not recorded; the report
   is taken to have gone out on time), else the episode's last measurement + N business days.
 
 When the date a rule starts from is not known (no attended visit yet, no decision date, an
@@ -20,8 +20,8 @@ episode not ended), the referral's received date stands in for it.
 import datetime as dt
 
 from liaison.care.models import Episode, Outcome, Referral, Visit
-from liaison.correspondence.rules import Rules, rules_of_partners
 from liaison.interop.practice_files.schema import REPORTS
+from liaison.reports.rules import Rules, rules_of_partners
 
 BATCH = 5_000
 

@@ -2,7 +2,7 @@
 
 A staged row whose external_id is new is inserted; one whose every imported value already
 equals the stored one is left alone (unchanged); any other is updated. Columns the files
-do not carry (a partner's notes, a report's letter) are kept on update and take the
+do not carry (a partner's notes, a report's text) are kept on update and take the
 model's default on insert. New rows go in in the natural order of their practice ids.
 """
 

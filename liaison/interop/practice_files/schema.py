@@ -29,7 +29,6 @@ from liaison.care.models import (
     Visit,
     VisitStatus,
 )
-from liaison.correspondence.models import Report, ReportKind
 from liaison.partners.models import (
     DeliveryChannel,
     Partner,
@@ -39,6 +38,7 @@ from liaison.partners.models import (
     TouchpointKind,
 )
 from liaison.partners.specialties import SpecialtySlug
+from liaison.reports.models import Report, ReportKind
 
 ID_MAX_LENGTH = 64
 

@@ -17,12 +17,12 @@ from liaison.care.models import (
     Referral,
     Visit,
 )
-from liaison.correspondence.models import CommunicationPreference, Report
 from liaison.factories import PartnerFactory, PatientFactory
 from liaison.interop.practice_files.export import export_practice_files
 from liaison.interop.practice_files.importer import import_practice_files
 from liaison.interop.tests.conftest import database_checksum
 from liaison.partners.models import Partner, Touchpoint
+from liaison.reports.models import CommunicationPreference, Report
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ import pytest
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Channel, Patient, Referral
 from liaison.core.models import PracticeSettings
-from liaison.correspondence.models import CommunicationPreference
 from liaison.factories import PartnerFactory, PatientFactory, ReferralFactory, TouchpointFactory
 from liaison.partners import services
 from liaison.partners.models import Partner, PartnerNote, PlannedTouchpoint, Touchpoint
@@ -16,6 +15,7 @@ from liaison.partners.queries import (
     partners_search,
     plans_due,
 )
+from liaison.reports.models import CommunicationPreference
 
 pytestmark = pytest.mark.django_db
 

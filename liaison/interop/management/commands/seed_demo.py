@@ -11,7 +11,7 @@ from liaison.core.dates import date_argument
 class Command(BaseCommand):
     help = (
         "Fill an empty database with a realistic demo practice (partners, patients, "
-        f"referrals, care, letters) and demo logins sharing the password {demo.DEMO_PASSWORD!r}."
+        f"referrals, care, reports) and demo logins sharing the password {demo.DEMO_PASSWORD!r}."
     )
 
     def add_arguments(self, parser):
