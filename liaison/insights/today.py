@@ -11,11 +11,12 @@ fixed number of queries whatever the data.
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from liaison.accounts.models import Location, Role
 from liaison.care.models import Episode, Referral
 from liaison.care.queries import Progress, progress_filter
+from liaison.core.sections import Section
 from liaison.insights.queries import (
     Scope,
     kept_reports_unsent,
@@ -34,16 +35,6 @@ BOOKING_DAYS = 60
 PATIENT_WORK = {Role.FRONT_DESK, Role.CLINICIAN, Role.MANAGER}
 CLINICAL_WORK = {Role.CLINICIAN, Role.MANAGER}
 PARTNER_WORK = {Role.LIAISON, Role.MANAGER}
-
-
-@dataclass
-class Section:
-    rows: list = field(default_factory=list)
-    total: int = 0
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.rows)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,13 @@
 """Reads for the reports' pages: the queue of a clinician or a location."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q
 
 from liaison.accounts.models import Location
 from liaison.care.models import Episode, Referral
+from liaison.core.sections import Section
 from liaison.partners.models import DeliveryChannel
 from liaison.reports.models import Delivery, DeliveryStatus, Report
 from liaison.reports.obligations import Obligation, Status, obligations_due
@@ -64,16 +65,6 @@ class Row:
     referral: Referral
     report: Report | None
     episode_code: str | None
-
-
-@dataclass
-class Section:
-    rows: list = field(default_factory=list)
-    total: int = 0
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.rows)
 
 
 @dataclass

@@ -167,7 +167,7 @@ def seen_table(rows):
 
 
 def on_time_table(rows):
-    return ["by", "name", "on-time rate", "letters due", "sent on time", "not sent"], [
+    return ["by", "name", "on-time rate", "reports due", "sent on time", "not sent"], [
         [group, name, rounded(c.rate), c.due, c.on_time, c.unsent] for group, name, c in rows
     ]
 

@@ -94,7 +94,7 @@ def test_csvs(client, liaison_user, history):
     partners = csv_lines(client.get(URL, {**QUERY, "csv": "by-partner"}))
     assert partners[1].startswith('"Alex Quick, MD",2,3.0,4,1.0')
     on_time = csv_lines(client.get(URL, {**QUERY, "csv": "on-time"}))
-    assert on_time[0] == "by,name,on-time rate,letters due,sent on time,not sent"
+    assert on_time[0] == "by,name,on-time rate,reports due,sent on time,not sent"
     assert "kind,Initial report,0.3333,3,1,2" in on_time
     assert "kind,Progress report,0.0,4,0,3" in on_time  # one sent, but late
     assert 'clinician,"Kim Ito, PT",0.0,2,0,1' in on_time
