@@ -38,8 +38,11 @@ run: setup
 	$(BIN)/liaison seed_demo --if-empty
 	$(BIN)/liaison collectstatic --noinput --verbosity 0
 	@$(BIN)/liaison demo_credentials --port $(PORT)
-	@# The background worker (practice-file imports) lives as long as the server.
-	$(BIN)/liaison db_worker --no-startup-delay & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	@# The background worker (practice-file imports) and the schedule (reports and digests
+	@# sent every minute) live as long as the server.
+	$(BIN)/liaison db_worker --no-startup-delay & worker=$$!; \
+	$(BIN)/liaison schedule & schedule=$$!; \
+	trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn liaison.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'
 

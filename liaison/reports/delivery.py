@@ -101,23 +101,43 @@ def delivery_send(*, delivery_id: int, token: str) -> str:
 
 
 def delivery_address(*, channel: str, partner) -> str:
+    missing = missing_address(channel=channel, partner=partner)
+    if missing:
+        raise PermanentFailure(missing)
     if channel == DeliveryChannel.EMAIL:
-        if not partner.email:
-            raise PermanentFailure("The partner has no email address.")
         return partner.email
     if channel == DeliveryChannel.FAX:
         return fax_gateway_address(partner.fax)
     if channel == DeliveryChannel.DIRECT:
-        preference = CommunicationPreference.objects.filter(partner=partner).first()
-        if preference is None or not preference.direct_address:
-            raise PermanentFailure("The partner has no Direct address.")
-        return preference.direct_address
+        return _direct_address(partner)
     raise PermanentFailure(f"{channel} reports are delivered by hand.")
+
+
+def missing_address(*, channel: str, partner) -> str | None:
+    """What the partner's record lacks for a report to go by `channel`, or None: checked when
+    a report is signed or sent again, so that a missing address is caught then, not by the
+    sender later."""
+    if channel == DeliveryChannel.EMAIL and not partner.email:
+        return "The partner has no email address."
+    if channel == DeliveryChannel.FAX and not _fax_digits(partner.fax):
+        return "The partner has no fax number."
+    if channel == DeliveryChannel.DIRECT and not _direct_address(partner):
+        return "The partner has no Direct address."
+    return None
+
+
+def _direct_address(partner) -> str:
+    preference = CommunicationPreference.objects.filter(partner=partner).first()
+    return preference.direct_address if preference else ""
+
+
+def _fax_digits(fax: str) -> str:
+    return re.sub(r"\D", "", fax or "")
 
 
 def fax_gateway_address(fax: str) -> str:
     """`LIAISON_FAX_GATEWAY` with the fax number's digits, e.g. 6175550100@fax.example.net."""
-    digits = re.sub(r"\D", "", fax or "")
+    digits = _fax_digits(fax)
     if not digits:
         raise PermanentFailure("The partner has no fax number.")
     if not settings.LIAISON_FAX_GATEWAY:

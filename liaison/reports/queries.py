@@ -3,13 +3,13 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
-from liaison.accounts.models import Location
+from liaison.accounts.models import Location, Role
 from liaison.care.models import Episode, Referral
 from liaison.core.sections import Section
 from liaison.partners.models import DeliveryChannel
-from liaison.reports.models import Delivery, DeliveryStatus, Report
+from liaison.reports.models import AttemptResult, Delivery, DeliveryAttempt, DeliveryStatus, Report
 from liaison.reports.obligations import Obligation, Status, obligations_due
 
 SECTION_ROWS = 50
@@ -164,3 +164,25 @@ def portal_queue_for(*, locations: list[Location]):
         channel=DeliveryChannel.PORTAL,
         signed_text__report__referral__patient__location__in=locations,
     )
+
+
+def deliveries_failed(*, user, location_ids: list[int], rows: int) -> Section:
+    """Deliveries that failed for good, each with the last try's reason: the ones `user` signed,
+    or every one at their locations for a manager (who may sign none). The newest first."""
+    last_failure = DeliveryAttempt.objects.filter(
+        delivery=OuterRef("pk"), result=AttemptResult.FAILED
+    ).order_by("-at", "-id")
+    failed = (
+        Delivery.objects.filter(
+            status=DeliveryStatus.FAILED,
+            signed_text__report__referral__patient__location__in=location_ids,
+        )
+        .annotate(reason=Subquery(last_failure.values("detail")[:1]))
+        .select_related(
+            "signed_text__report__referral__partner", "signed_text__report__referral__patient"
+        )
+        .order_by("-signed_text__signed_at", "-id")
+    )
+    if user.role != Role.MANAGER:
+        failed = failed.filter(signed_text__signed_by=user)
+    return Section(list(failed[:rows]), failed.count())

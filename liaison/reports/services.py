@@ -13,6 +13,7 @@ from liaison.accounts.access import signs_reports
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEvent
 from liaison.care.models import Episode, Referral
+from liaison.reports.delivery import missing_address
 from liaison.reports.drafts import draft_body, prompts_left
 from liaison.reports.models import Delivery, Report, ReportKind, SignedText
 
@@ -90,8 +91,8 @@ def report_sign(*, report: Report, body: str, by, request=None) -> SignedText:
     body = body.strip()
     _require_signer(by)
     _require_signable(body)
+    channel = _require_address(report)
     now = timezone.now()
-    channel = report.referral.partner.preferred_channel
     with transaction.atomic():
         signed = Report.objects.filter(pk=report.pk, signed_at__isnull=True).update(
             body=body + "\n", signed_at=now, channel=channel, updated_at=now
@@ -114,8 +115,8 @@ def report_add_addendum(*, report: Report, body: str, by, request=None) -> Signe
     _require_signable(body)
     if report.signed_at is None:
         raise ReportError("Edit the draft instead: it is not signed yet.")
+    channel = _require_address(report)
     now = timezone.now()
-    channel = report.referral.partner.preferred_channel
     with transaction.atomic():
         text = SignedText.objects.create(
             report=report,
@@ -138,6 +139,20 @@ def _refuse_if_signed(report: Report) -> None:
 def _require_signer(by) -> None:
     if not signs_reports(by):
         raise ReportError("Only a clinician who signs reports may sign; save the draft instead.")
+
+
+def _require_address(report: Report) -> str:
+    """The partner's preferred channel, once their record holds its address: a report that
+    could not go is refused at signing, not found failed by the sender later."""
+    partner = report.referral.partner
+    channel = partner.preferred_channel
+    missing = missing_address(channel=channel, partner=partner)
+    if missing:
+        raise ReportError(
+            f"Not signed: {missing} Add it on {partner.display_name}'s page, or choose "
+            "another way to send their reports, then sign."
+        )
+    return channel
 
 
 def _require_signable(body: str) -> None:

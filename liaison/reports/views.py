@@ -218,7 +218,9 @@ def report_addendum(request, code):
 
 def _get_delivery_for_user(request, code) -> Delivery:
     require_patient_access(request.user)
-    visible = Delivery.objects.visible_to(request.user).select_related("signed_text__report")
+    visible = Delivery.objects.visible_to(request.user).select_related(
+        "signed_text__report__referral__partner"
+    )
     return get_object_or_404(visible, code=code)
 
 
@@ -227,12 +229,18 @@ def _get_delivery_for_user(request, code) -> Delivery:
 @require_POST
 def delivery_retry(request, code):
     delivery = _get_delivery_for_user(request, code)
+    report = delivery.signed_text.report
     form = RetryForm(request.POST)
-    if form.is_valid() and deliveries.delivery_retry(
-        delivery=delivery, channel=form.cleaned_data["channel"], by=request.user, request=request
-    ):
-        messages.success(request, "It goes out again shortly.")
-    return redirect("reports-report", code=delivery.signed_text.report.code)
+    if form.is_valid():
+        channel = form.cleaned_data["channel"]
+        missing = deliveries.missing_address(channel=channel, partner=report.referral.partner)
+        if missing:
+            messages.error(request, f"Not sent again: {missing} Add it on the partner's page.")
+        elif deliveries.delivery_retry(
+            delivery=delivery, channel=channel, by=request.user, request=request
+        ):
+            messages.success(request, "It goes out again shortly.")
+    return redirect("reports-report", code=report.code)
 
 
 @login_required

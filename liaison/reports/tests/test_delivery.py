@@ -6,7 +6,10 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 
+from liaison.accounts.models import Role
+from liaison.factories import UserFactory
 from liaison.reports.delivery import (
     BACKOFF_MINUTES,
     CLAIM_SECONDS,
@@ -151,15 +154,35 @@ def test_after_the_last_try_a_delivery_waits_for_a_person(
 def test_a_missing_address_fails_at_once_and_can_be_sent_another_way(
     smtp, clock, evaluated_episode, clinician
 ):
-    partner = evaluated_episode.referral.partner
-    partner.email = ""
-    partner.save()
     signed(evaluated_episode, clinician, channel="email")
+    partner = evaluated_episode.referral.partner
+    partner.email = ""  # removed after the report was signed
+    partner.save()
     send()
     delivery = Delivery.objects.get()
     assert delivery.status == "failed"
     assert DeliveryAttempt.objects.get().detail == "The partner has no email address."
     assert delivery_retry(delivery=delivery, channel="fax", by=clinician)
+    send()
+    assert smtp.recipients == [["6175550100@fax.example.net"]]
+
+
+def test_sending_again_to_an_address_still_missing_is_refused_on_the_page(
+    client, smtp, clock, evaluated_episode, clinician
+):
+    signed(evaluated_episode, clinician, channel="email")
+    partner = evaluated_episode.referral.partner
+    partner.email = ""
+    partner.save()
+    send()
+    delivery = Delivery.objects.get()
+    client.force_login(clinician)
+    retry = reverse("reports-delivery-retry", args=[delivery.code])
+    response = client.post(retry, {"channel": "email"}, follow=True)
+    assert "Not sent again: The partner has no email address." in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    client.post(retry, {"channel": "fax"})
     send()
     assert smtp.recipients == [["6175550100@fax.example.net"]]
 
@@ -274,3 +297,28 @@ def test_a_failed_digest_is_tried_again_on_the_next_run(smtp, overdue_report, cl
     assert smtp.messages == [] and not DigestSent.objects.exists()
     digest(dt.datetime(2026, 1, 20, 7, 10, tzinfo=EASTERN))
     assert len(smtp.messages) == 1
+
+
+def test_today_shows_the_signer_a_report_that_did_not_go_with_the_reason_and_a_retry(
+    client, smtp, clock, evaluated_episode, clinician, owner, location_a
+):
+    signed(evaluated_episode, clinician, channel="email")
+    partner = evaluated_episode.referral.partner
+    partner.email = ""
+    partner.save()
+    send()
+    home = reverse("insights-home")
+    colleague = UserFactory(role=Role.CLINICIAN, locations=[location_a])
+    for user, shown in [(clinician, True), (owner, True), (colleague, False)]:
+        client.force_login(user)
+        page = client.get(home).content.decode()
+        assert ("Reports that did not reach the partner" in page) is shown, user
+        assert ("The partner has no email address." in page) is shown, user
+    client.force_login(clinician)
+    partner.email = "silva@clinic.example"
+    partner.save()
+    delivery = Delivery.objects.get()
+    client.post(reverse("reports-delivery-retry", args=[delivery.code]), {"channel": "email"})
+    assert "Reports that did not reach the partner" not in client.get(home).content.decode()
+    send()
+    assert smtp.recipients == [["silva@clinic.example"]]

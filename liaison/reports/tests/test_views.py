@@ -231,6 +231,26 @@ def test_signing_with_prompts_left_explains_what_to_fill(client, clinician, repo
     assert report_a.signed_at is None
 
 
+@pytest.mark.parametrize(
+    "channel, missing",
+    [("email", "no email address"), ("fax", "no fax number"), ("direct", "no Direct address")],
+)
+def test_signing_for_a_partner_without_the_address_says_so_and_signs_nothing(
+    client, clinician, report_a, channel, missing
+):
+    partner = report_a.referral.partner
+    partner.preferred_channel, partner.email, partner.fax = channel, "", ""
+    partner.save()
+    client.force_login(clinician)
+    response = client.post(report_url(report_a), {"body": report_a.body, "sign": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Not signed: The partner has {missing}." in page
+    assert report_a.body.splitlines()[0] in page  # the text typed is kept in the form
+    report_a.refresh_from_db()
+    assert report_a.signed_at is None and not SignedText.objects.exists()
+
+
 def test_the_pdf_is_served_and_audited(client, clinician, report_a):
     client.force_login(clinician)
     response = client.get(report_url(report_a, "reports-report-pdf"))

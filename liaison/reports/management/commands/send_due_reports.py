@@ -1,13 +1,13 @@
-"""`liaison send_due_reports`: send signed reports whose time has come, and the digests.
+"""`liaison send_due_reports`: one round of the sender, for cron or a systemd timer.
 
-Run it from cron every few minutes, on one host or several: each report and each digest is
-claimed in the database before it is sent, so none goes out twice.
+`liaison schedule` runs the same round every minute by itself. Either may run on several
+hosts at once: each report and each digest is claimed in the database before it is sent,
+so none goes out twice.
 """
 
 from django.core.management.base import BaseCommand
 
-from liaison.reports.delivery import deliveries_send_due
-from liaison.reports.digest import digests_send
+from liaison.reports.schedule import send_round
 
 
 class Command(BaseCommand):
@@ -19,10 +19,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_digest, verbosity, **options):
-        summary = deliveries_send_due()
-        digests = 0 if no_digest else digests_send()
+        done = send_round(digests=not no_digest)
         if verbosity >= 1:
-            self.stdout.write(
-                f"reports sent: {summary.sent}, to retry: {summary.retrying}, "
-                f"failed for good: {summary.failed}; digests sent: {digests}"
-            )
+            self.stdout.write(str(done))
