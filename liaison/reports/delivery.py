@@ -1,9 +1,10 @@
 """Getting signed reports to partners, off the request.
 
-`liaison send_due_reports` calls `deliveries_send_due` every few minutes, possibly on several
-hosts at once. Each delivery is claimed with a conditional UPDATE (pending, due, and not held
-by a live claim), so only one host ever sends it; a claim expires after CLAIM_SECONDS, so a
-host that dies mid-send does not strand a report. A failed try is logged and retried later,
+The schedule (`schedule.py`: `liaison schedule`, or `liaison send_due_reports` from cron)
+calls `deliveries_send_due` every minute, possibly on several hosts at once. Each delivery
+is claimed with a conditional UPDATE (pending, due, and not held by a live claim), so only
+one host ever sends it; a claim expires after CLAIM_SECONDS, so a host that dies mid-send
+does not strand a report. A failed try is logged and retried later,
 each wait longer than the last, until MAX_ATTEMPTS; then the report waits for a person.
 
 Email, fax (through an email-to-fax gateway) and Direct go out over Django's SMTP settings.
@@ -100,46 +101,44 @@ def delivery_send(*, delivery_id: int, token: str) -> str:
     return "sent"
 
 
+# What each electronic channel needs on the partner's record, said when it is missing.
+MISSING = {
+    DeliveryChannel.EMAIL: "The partner has no email address.",
+    DeliveryChannel.FAX: "The partner has no fax number.",
+    DeliveryChannel.DIRECT: "The partner has no Direct address.",
+}
+
+
 def delivery_address(*, channel: str, partner) -> str:
-    missing = missing_address(channel=channel, partner=partner)
-    if missing:
-        raise PermanentFailure(missing)
-    if channel == DeliveryChannel.EMAIL:
-        return partner.email
-    if channel == DeliveryChannel.FAX:
-        return fax_gateway_address(partner.fax)
-    if channel == DeliveryChannel.DIRECT:
-        return _direct_address(partner)
-    raise PermanentFailure(f"{channel} reports are delivered by hand.")
+    if channel not in MISSING:
+        raise PermanentFailure(f"{channel} reports are delivered by hand.")
+    on_file = _on_file(channel=channel, partner=partner)
+    if not on_file:
+        raise PermanentFailure(MISSING[channel])
+    return fax_gateway_address(on_file) if channel == DeliveryChannel.FAX else on_file
 
 
 def missing_address(*, channel: str, partner) -> str | None:
     """What the partner's record lacks for a report to go by `channel`, or None: checked when
     a report is signed or sent again, so that a missing address is caught then, not by the
     sender later."""
-    if channel == DeliveryChannel.EMAIL and not partner.email:
-        return "The partner has no email address."
-    if channel == DeliveryChannel.FAX and not _fax_digits(partner.fax):
-        return "The partner has no fax number."
-    if channel == DeliveryChannel.DIRECT and not _direct_address(partner):
-        return "The partner has no Direct address."
+    if channel in MISSING and not _on_file(channel=channel, partner=partner):
+        return MISSING[channel]
     return None
 
 
-def _direct_address(partner) -> str:
+def _on_file(*, channel: str, partner) -> str:
+    """The partner's email, fax digits or Direct address, as `channel` needs; "" if none."""
+    if channel == DeliveryChannel.EMAIL:
+        return partner.email
+    if channel == DeliveryChannel.FAX:
+        return re.sub(r"\D", "", partner.fax or "")
     preference = CommunicationPreference.objects.filter(partner=partner).first()
     return preference.direct_address if preference else ""
 
 
-def _fax_digits(fax: str) -> str:
-    return re.sub(r"\D", "", fax or "")
-
-
-def fax_gateway_address(fax: str) -> str:
+def fax_gateway_address(digits: str) -> str:
     """`LIAISON_FAX_GATEWAY` with the fax number's digits, e.g. 6175550100@fax.example.net."""
-    digits = _fax_digits(fax)
-    if not digits:
-        raise PermanentFailure("The partner has no fax number.")
     if not settings.LIAISON_FAX_GATEWAY:
         raise PermanentFailure("No email-to-fax gateway is set (LIAISON_FAX_GATEWAY).")
     return settings.LIAISON_FAX_GATEWAY.format(fax=digits)
