@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from liaison.factories import UserFactory
+from liaison.reports.tests.conftest import smtp  # noqa: F401  (a real SMTP server on loopback)
 
 CHROMIUM = os.environ.get("LIAISON_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "liaison.reports",
     "liaison.insights",
     "liaison.interop",
+    "liaison.portal",
     "django_tasks",
     "django_tasks_db",
     "django_otp",

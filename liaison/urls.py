@@ -15,6 +15,7 @@ urlpatterns = [
     path("insights/", include("liaison.insights.urls")),
     path("reports/", include("liaison.reports.urls")),
     path("practice-files/", include("liaison.interop.urls")),
+    path("portal/", include("liaison.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

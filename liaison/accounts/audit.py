@@ -38,6 +38,12 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def portal_actor(request) -> str:
+    """Who a referrer-portal request acts as ("portal: address"), set by the portal's sign-in
+    check; empty for any other request."""
+    return getattr(request, "portal_actor", "") if request is not None else ""
+
+
 def audit_record(*, request=None, user=None, action: str, obj, detail: str = "") -> AuditEvent:
     """Append one event about `obj`, a record or (for a list page) a model class.
 
@@ -47,7 +53,7 @@ def audit_record(*, request=None, user=None, action: str, obj, detail: str = "")
     known_user = user if user is not None and user.is_authenticated else None
     return audit_append(
         user=known_user,
-        username=known_user.get_username() if known_user else "",
+        username=known_user.get_username() if known_user else portal_actor(request),
         action=action,
         object_type=obj._meta.model_name,
         object_code=obj.code if isinstance(obj, models.Model) else None,

@@ -51,6 +51,11 @@ class PracticeSettings(models.Model):
     alert_business_days = models.PositiveSmallIntegerField(
         default=2, help_text="Alert due this many business days after the condition is found."
     )
+    portal_enabled = models.BooleanField(
+        "referrer portal open",
+        default=True,
+        help_text="Partners' staff may sign in by a link mailed to the address on file.",
+    )
     gift_annual_limit = models.DecimalField(
         max_digits=10,
         decimal_places=2,

@@ -1,4 +1,5 @@
-"""Emails as subject/text/HTML triplets rendered from templates/reports/emails/."""
+"""Emails as subject/text/HTML triplets rendered from templates (templates/reports/emails/ by
+default; the portal keeps its own in templates/portal/emails/)."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -6,9 +7,14 @@ from django.template.loader import render_to_string
 
 
 def email_message(
-    *, name: str, context: dict, to: list[str], attachments: list[tuple[str, bytes, str]] = ()
+    *,
+    name: str,
+    context: dict,
+    to: list[str],
+    attachments: list[tuple[str, bytes, str]] = (),
+    folder: str = "reports/emails",
 ) -> EmailMultiAlternatives:
-    prefix = f"reports/emails/{name}"
+    prefix = f"{folder}/{name}"
     subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,

@@ -9,7 +9,7 @@ graph:
 - no two files import each other, directly or through others;
 - `core` imports no app;
 - the arrows hold: each app imports only the apps before it in
-  core <- accounts <- partners <- care <- reports <- insights; pages (views) may read
+  core <- accounts <- partners <- care <- reports <- portal <- insights; pages (views) may read
   any of those; nothing imports `insights` but the URL configuration, the pages, `interop`
   and `demo`; no app imports `interop`; only interop's commands import `demo`;
 - no app writes another app's models: in an app's modules, a write (`create`, `update`,
@@ -30,7 +30,7 @@ ROOT = Path(liaison.__file__).resolve().parent
 DOC = "docs/architecture.md, Arrows"
 
 # Each app may import the apps before it (and itself).
-LAYERS = ("core", "accounts", "partners", "care", "reports", "insights")
+LAYERS = ("core", "accounts", "partners", "care", "reports", "portal", "insights")
 APPS = (*LAYERS, "interop", "demo")
 URL_CONF = {"liaison.urls", "liaison.api"}
 DEMO_CALLERS = "liaison.interop.management.commands."
