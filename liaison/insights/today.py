@@ -26,6 +26,7 @@ from liaison.insights.queries import (
 from liaison.insights.scorecards import Trend
 from liaison.partners.models import Partner
 from liaison.partners.queries import cadence_overdue, plans_due
+from liaison.portal.queries import questions_open
 from liaison.reports.models import Report, ReportKind
 from liaison.reports.queries import OwedGroups, deliveries_failed, owed_groups
 
@@ -95,6 +96,7 @@ class Today:
     reports_due_today: Section | None = None
     not_responding: Section | None = None
     deliveries_failed: Section | None = None
+    partner_questions: Section | None = None
     reconnect: Section | None = None
     planned: Section | None = None
     cadence: Section | None = None
@@ -116,6 +118,7 @@ class Today:
             self.reports_due_today,
             self.not_responding,
             self.deliveries_failed,
+            self.partner_questions,
             self.reconnect,
             self.planned,
             self.cadence,
@@ -143,9 +146,9 @@ def today_for(*, user, as_of: dt.date) -> Today:
         today.reports_overdue = _reports_section(owed.overdue)
         today.reports_due_today = _reports_section(owed.due_today)
         today.not_responding = _not_responding(user, as_of, today.locations)
-        today.deliveries_failed = deliveries_failed(
-            user=user, location_ids=[location.pk for location in today.locations], rows=ROWS
-        )
+        location_ids = [location.pk for location in today.locations]
+        today.deliveries_failed = deliveries_failed(user=user, location_ids=location_ids, rows=ROWS)
+        today.partner_questions = questions_open(user=user, location_ids=location_ids, rows=ROWS)
     if role in PARTNER_WORK:
         today.reconnect = _reconnect(as_of)
         plans = plans_due(until=today.week_ends)

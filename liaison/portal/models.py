@@ -1,5 +1,6 @@
 """The referrer portal's records: sign-in links, reports the partner opened, their answers."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -64,6 +65,15 @@ class ReportAnswer(Record):
     )
     by_email = models.EmailField()
     answered_at = models.DateTimeField()
+    # A question stays on the signer's Today until someone at the practice has answered it.
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta(Record.Meta):
         ordering = ["answered_at", "id"]

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from liaison.accounts.models import Role
 from liaison.care.models import Episode, Referral, VisitStatus
 from liaison.care.queries import OutcomeSeries, Progress, episode_outcomes, with_progress
+from liaison.core.sections import Section
 from liaison.partners.models import Partner
+from liaison.portal.models import AnswerKind, ReportAnswer
 from liaison.reports.models import Report
 
 
@@ -91,3 +94,20 @@ def care_so_far(*, referral: Referral) -> CareSoFar:
     series = episode_outcomes(episode=episode)
     primary = next((s for s in series if s.instrument.code == episode.primary_measure), None)
     return CareSoFar(episode, attended, episode.planned_visits, primary)
+
+
+def questions_open(*, user, location_ids: list[int], rows: int) -> Section:
+    """Questions partners asked in the portal that nobody has answered yet: about the reports
+    `user` signed, or every one at their locations for a manager. The oldest first."""
+    questions = (
+        ReportAnswer.objects.filter(
+            kind=AnswerKind.QUESTION,
+            handled_at__isnull=True,
+            report__referral__patient__location__in=location_ids,
+        )
+        .select_related("report__referral__partner", "report__referral__patient")
+        .order_by("answered_at", "pk")
+    )
+    if user.role != Role.MANAGER:
+        questions = questions.filter(report__signed_texts__signed_by=user).distinct()
+    return Section(list(questions[:rows]), questions.count())

@@ -47,9 +47,10 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sign_in_links_send(*, email: str, ip: str | None) -> int:
-    """Mail a sign-in link for each partner with `email` on file; how many were sent is for
-    the caller's records only: the page answers the same whatever the address."""
+def sign_in_links_send(*, email: str, ip: str | None, invited: bool = False) -> int:
+    """Mail a sign-in link for each partner with `email` on file (`invited`: the practice
+    sends it unasked); how many were sent is for the caller only: the sign-in page answers
+    the same whatever the address."""
     email = email.strip().lower()
     _rate_limit(email=email, ip=ip)
     partners = list(Partner.objects.filter(email__iexact=email).order_by("pk"))
@@ -58,7 +59,7 @@ def sign_in_links_send(*, email: str, ip: str | None) -> int:
     now = timezone.now()
     links = [(partner, link_create(partner=partner, email=email, now=now)) for partner in partners]
     try:
-        _link_email(email=email, links=links).send()
+        _link_email(email=email, links=links, invited=invited).send()
     except OSError as error:  # smtplib's errors are OSErrors; never the address in the log
         log.warning("portal sign-in email not sent: %s", type(error).__name__)
         return 0
@@ -88,11 +89,13 @@ def link_create(*, partner: Partner, email: str, now: dt.datetime) -> str:
     return settings.LIAISON_SITE_URL + reverse("portal-link", args=[token])
 
 
-def _link_email(*, email: str, links: list[tuple[Partner, str]]):
+def _link_email(*, email: str, links: list[tuple[Partner, str]], invited: bool):
     context = {
         "practice": PracticeSettings.current(),
         "links": links,
         "minutes": LINK_MINUTES,
+        "invited": invited,
+        "sign_in_url": settings.LIAISON_SITE_URL + reverse("portal-sign-in"),
     }
     return email_message(name="sign_in", context=context, to=[email], folder="portal/emails")
 
@@ -190,6 +193,21 @@ def _answerable(report: Report, answer: Answer) -> None:
             raise PortalError(
                 f"This plan of care was already signed on {signed.answered_at:%B %-d, %Y}."
             )
+
+
+def question_handled(*, answer: ReportAnswer, by, request=None) -> bool:
+    """Take a partner's question off the lists: someone at the practice answered it."""
+    done = ReportAnswer.objects.filter(pk=answer.pk, handled_at__isnull=True).update(
+        handled_at=timezone.now(), handled_by=by
+    )
+    audit_record(
+        request=request,
+        user=by,
+        action=AuditAction.UPDATE,
+        obj=answer.report,
+        detail="partner question answered",
+    )
+    return bool(done)
 
 
 # --- referrals -----------------------------------------------------------------------------

@@ -11,4 +11,10 @@ urlpatterns = [
     path("referrals/<uuid:code>/", views.referral_detail, name="portal-referral"),
     path("reports/<uuid:code>/pdf/", views.report_document, name="portal-report-pdf"),
     path("reports/<uuid:code>/answer/", views.answer, name="portal-answer"),
+    path("invite/<uuid:code>/", views.invite, name="portal-invite"),
+    path(
+        "questions/<uuid:code>/answered/",
+        views.question_handled_view,
+        name="portal-question-handled",
+    ),
 ]

@@ -3,17 +3,21 @@ link (session.portal_page) and shows only the referrals that partner sent; every
 patient's record is audited as the referrer."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from liaison.accounts.access import scope_to_user
 from liaison.accounts.audit import audit_record, client_ip
 from liaison.accounts.models import AuditAction
 from liaison.care.models import Referral
 from liaison.care.queries import Progress
 from liaison.core.models import PracticeSettings
+from liaison.partners.models import Partner
 from liaison.portal import queries
 from liaison.portal.forms import AnswerForm, ReferralForm, SignInForm
+from liaison.portal.models import AnswerKind, ReportAnswer
 from liaison.portal.services import (
     PLAN_KINDS,
     Answer,
@@ -21,6 +25,7 @@ from liaison.portal.services import (
     PortalReferral,
     link_check,
     link_use,
+    question_handled,
     referral_send,
     report_answer,
     report_opened,
@@ -165,3 +170,44 @@ def referral_new(request, partner):
     return render(
         request, "portal/referral_new.html", {"partner": partner, "form": form}, status=status
     )
+
+
+# --- the practice's side -------------------------------------------------------------------
+
+
+@login_required
+@permission_required("correspondence.change_report", raise_exception=True)
+@require_POST
+def question_handled_view(request, code):
+    """Staff mark a partner's question answered (from Today)."""
+    questions = ReportAnswer.objects.filter(kind=AnswerKind.QUESTION).select_related("report")
+    visible = scope_to_user(questions, request.user, "report__referral__patient__location")
+    answer = get_object_or_404(visible, code=code)
+    question_handled(answer=answer, by=request.user, request=request)
+    messages.success(request, "Marked answered.")
+    return redirect("insights-home")
+
+
+@login_required
+@permission_required("partners.change_partner", raise_exception=True)
+@require_POST
+def invite(request, code):
+    """Mail the partner a sign-in link to the portal, at the address on file."""
+    partner = get_object_or_404(Partner, code=code)
+    if not portal_open():
+        messages.error(request, "The referrer portal is closed (Settings → Practice settings).")
+    else:
+        _invite(request, partner)
+    return redirect("partners-detail", code=partner.code)
+
+
+def _invite(request, partner) -> None:
+    try:
+        sent = sign_in_links_send(email=partner.email, ip=client_ip(request), invited=True)
+    except PortalError as error:
+        messages.error(request, str(error))
+        return
+    if sent:
+        messages.success(request, f"A portal sign-in link went to {partner.email}.")
+    else:
+        messages.error(request, "The email could not be sent just now; try again in a few minutes.")
