@@ -23,6 +23,7 @@ from liaison.care.services import NewPatient, ReferralDetails, intake_record
 from liaison.core.models import PracticeSettings
 from liaison.partners.models import Partner
 from liaison.portal.models import AnswerKind, ReportAnswer, ReportRead, SignInLink
+from liaison.portal.session import act_as
 from liaison.reports.emails import email_message
 from liaison.reports.models import Report
 
@@ -131,7 +132,7 @@ def link_use(*, token: str, request=None) -> SignInLink:
         raise PortalError(
             "This sign-in link was already used: each link works once. Ask for a new link below."
         )
-    request.portal_actor = f"portal: {link.email}"[:150]
+    act_as(request, link.email)
     audit_record(
         request=request, action=AuditAction.VIEW, obj=link.partner, detail="portal sign-in"
     )

@@ -49,9 +49,14 @@ def signed_in_partner(request) -> Partner | None:
         portal_sign_out(request)
         return None
     request.session[SESSION_KEY] = {**held, "seen": time.time()}
-    request.portal_actor = f"portal: {held['email']}"[:150]
-    request.portal_email = held["email"]
+    act_as(request, held["email"])
     return partner
+
+
+def act_as(request, email: str) -> None:
+    """The request acts for the referrer at `email`: the audit trail names them."""
+    request.portal_actor = f"portal: {email}"[:150]
+    request.portal_email = email
 
 
 def _on_file(partner: Partner, email: str) -> bool:
